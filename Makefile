@@ -1,0 +1,60 @@
+# Werkwijs: two commands for a newcomer, `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Tests and benchmarks run against the machine's real PostgreSQL and Redis,
+# connecting as a role that is neither superuser nor BYPASSRLS.
+PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+TEST_DATABASE_URL ?= postgresql://werkwijs:werkwijs@127.0.0.1:5432/werkwijs
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test bench setup lint format messages db-role browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+messages: setup
+	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+
+run: setup messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runall
+
+db-role:
+	@command -v psql >/dev/null || { echo "psql is missing: install postgresql-client"; exit 1; }
+	psql "$(PG_ADMIN_URL)" -v ON_ERROR_STOP=1 -q -f platform/postgres/test-role.sql
+
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: setup messages db-role browser lint
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(BIN)/pytest -q
+
+bench: setup messages db-role
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	  $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

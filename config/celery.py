@@ -1,0 +1,22 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("werkwijs")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Every periodic task, in one place.
+app.conf.beat_schedule = {
+    "analytics-rollup-events": {
+        "task": "analytics.rollup_all",
+        "schedule": crontab(minute="*/5"),
+    },
+    "nudges-plan-due": {
+        "task": "nudges.plan_all",
+        "schedule": crontab(minute="*/15"),
+    },
+}

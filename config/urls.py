@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from organisations import views as organisation_views
+
+# Every route inside an organisation carries <org_slug>; the tenancy middleware
+# resolves it. Routes outside are listed in tests/test_tenant_isolation.py.
+organisation_web = [
+    path("", include("microlearning.urls")),
+    path("admin/", include("organisations.urls")),
+    path("dashboard/", include("analytics.urls")),
+    path("nudges/", include("nudges.urls")),
+]
+
+organisation_api = [
+    path("", include("organisations.api_urls")),
+    path("", include("microlearning.api_urls")),
+    path("", include("analytics.api_urls")),
+    path("", include("nudges.api_urls")),
+]
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("health/", organisation_views.health, name="health"),
+    path("i18n/setlang/", organisation_views.set_language, name="set_language"),
+    path("accounts/", include("allauth.urls")),
+    path("invitations/", include("organisations.invitation_urls")),
+    path("admin/", admin.site.urls),
+    path("o/<slug:org_slug>/", include(organisation_web)),
+    path("api/v1/o/<slug:org_slug>/", include(organisation_api)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

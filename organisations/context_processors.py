@@ -1,0 +1,16 @@
+from .selectors import memberships_for_user
+
+
+def organisation(request):
+    user = getattr(request, "user", None)
+    membership = getattr(request, "membership", None)
+    return {
+        "organisation": getattr(request, "organisation", None),
+        "membership": membership,
+        # A callable, so pages that do not show the switcher cost no query.
+        "my_memberships": (
+            (lambda: memberships_for_user(user=user))
+            if user is not None and user.is_authenticated
+            else ()
+        ),
+    }

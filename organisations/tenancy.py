@@ -1,0 +1,93 @@
+"""Entering an organisation: the one way code gets to see tenant rows.
+
+The rule is enforced twice. ``django_scopes`` makes an unscoped query on a
+tenant model raise; on PostgreSQL, row-level security keyed on the transaction-
+local setting ``app.organisation_id`` makes a forgotten filter return nothing.
+The setting is made with ``set_config(..., true)`` inside the transaction the
+queries run in, so it ends with that transaction and never reaches the next
+user of a persistent or pooled connection. Leaving a scope restores the values
+that were in force before it, so scopes nest (a task handling two organisations
+in one transaction, or a test making rows for both).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django_scopes import scope, scopes_disabled
+
+logger = logging.getLogger("werkwijs.tenancy")
+
+ORGANISATION_SETTING = "app.organisation_id"
+USER_SETTING = "app.user_id"
+BYPASS_SETTING = "app.rls_bypass"
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _set_local(values: dict[str, str], *, remember: bool) -> dict[str, str]:
+    """Set transaction-local settings; return the values they replace if asked to."""
+    if not _is_postgres() or not values:
+        return {}
+    names = list(values)
+    previous: dict[str, str] = {}
+    with connection.cursor() as cursor:
+        if remember:
+            cursor.execute("SELECT " + ", ".join(["current_setting(%s, true)"] * len(names)), names)
+            previous = dict(zip(names, (v or "" for v in cursor.fetchone()), strict=True))
+        params: list[str] = []
+        for name in names:
+            params += [name, values[name]]
+        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)), params)
+    return previous
+
+
+@contextmanager
+def _local_settings(values: dict[str, str]) -> Iterator[None]:
+    """A transaction (or savepoint) holding ``values``; the values before it come back after.
+
+    At the outermost level the transaction's end discards the settings. Nested in
+    an outer transaction, a savepoint rolled back by an exception reverts them by
+    itself; only a normal exit has to put the previous values back.
+    """
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        previous = _set_local(values, remember=nested)
+        yield
+        if previous:
+            _set_local(previous, remember=False)
+
+
+@contextmanager
+def organisation_scope(organisation_id: int, *, user_id: int | None = None) -> Iterator[None]:
+    """Run the block inside one organisation: a transaction, the RLS setting and the scope."""
+    values = {ORGANISATION_SETTING: str(organisation_id), BYPASS_SETTING: "off"}
+    if user_id is not None:
+        values[USER_SETTING] = str(user_id)
+    with _local_settings(values), scope(organisation=organisation_id):
+        yield
+
+
+@contextmanager
+def user_scope(user_id: int | None) -> Iterator[None]:
+    """Outside any organisation: lets a signed-in person read their own memberships."""
+    with _local_settings({USER_SETTING: str(user_id or ""), BYPASS_SETTING: "off"}):
+        yield
+
+
+@contextmanager
+def platform_bypass(*, reason: str, actor: str) -> Iterator[None]:
+    """Support work across organisations: lifts scoping and RLS, explicitly and logged.
+
+    Only platform staff (the Django admin, management commands run by operators)
+    may use it. RLS guards against forgotten filters, not against code that sets
+    this on purpose, so every use is written to the log with who and why.
+    """
+    logger.warning("tenancy bypass by %s: %s", actor, reason)
+    with _local_settings({BYPASS_SETTING: "on"}), scopes_disabled():
+        yield

@@ -1,0 +1,78 @@
+"""Shared fixtures.
+
+Test setup writes rows for several organisations directly, acting as platform
+staff: ``rls_setup_bypass`` lifts row-level security on the test's own
+connection for that. Code under test never inherits it: requests and tasks run
+inside ``organisation_scope``, which turns the bypass off for their
+transaction, and live servers and Celery workers use connections of their own.
+Tests that prove RLS (tests/organisations/test_rls.py) turn it off themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def rls_setup_bypass(request):
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('app.rls_bypass', 'on', false)")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def organisation(db):
+    return factories.OrganisationFactory(slug="acme", name="Acme")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return factories.OrganisationFactory(slug="globex", name="Globex")
+
+
+def make_member(organisation, **kwargs):
+    return factories.MembershipFactory(organisation=organisation, **kwargs)
+
+
+@pytest.fixture
+def member(organisation):
+    return make_member(organisation)
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member.user)
+    return client

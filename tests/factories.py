@@ -1,0 +1,126 @@
+"""Test data. Rows are made directly, as platform staff would; see conftest.py."""
+
+import factory
+from django.utils import timezone
+
+from analytics.models import LearningEvent
+from microlearning.models import Assignment, Completion, Unit
+from organisations.models import (
+    Invitation,
+    Membership,
+    Organisation,
+    Skill,
+    Team,
+    User,
+    WorkProcess,
+)
+
+PASSWORD = "werkwijs-test-pass"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    language = "en"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(obj, create, extracted, **kwargs):  # noqa: N805
+        """allauth requires a verified address to sign in; test users have one."""
+        if create:
+            obj.save()
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=obj, email=obj.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Skill {n}")
+
+
+class WorkProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkProcess
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Work process {n}")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Unit {n}")
+    body = "Short text for a unit."
+    status = Unit.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    organisation = factory.SelfAttribute("unit.organisation")
+    unit = factory.SubFactory(UnitFactory)
+
+
+class CompletionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Completion
+
+    organisation = factory.SelfAttribute("unit.organisation")
+    unit = factory.SubFactory(UnitFactory)
+
+
+class LearningEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LearningEvent
+
+    organisation = factory.SelfAttribute("actor.organisation")
+    verb = LearningEvent.Verb.COMPLETED
+    object_type = "unit"
+    object_id = 1
