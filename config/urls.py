@@ -8,7 +8,7 @@ from organisations import views as organisation_views
 # resolves it. Routes outside are listed in tests/test_tenant_isolation.py.
 organisation_web = [
     path("", include("microlearning.urls")),
-    path("admin/", include("organisations.urls")),
+    path("manage/", include("organisations.urls")),
     path("dashboard/", include("analytics.urls")),
     path("nudges/", include("nudges.urls")),
 ]
