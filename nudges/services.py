@@ -7,19 +7,27 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from analytics.models import LearningEvent
 from analytics.services import learning_event_record
-from microlearning.models import Assignment, Completion, Unit
-from organisations.models import Membership, Organisation
-from organisations.selectors import team_subtree_ids
+from microlearning.models import Completion, Unit
+from organisations.models import Organisation
 
 from .models import Nudge
+from .selectors import finish_nudges_due, unit_still_assigned
 
 logger = logging.getLogger(__name__)
+
+# Failed sends stay planned and are retried by the next planner run (every 15
+# minutes); after this many a broken address stops costing work on every run.
+MAX_DELIVERY_ATTEMPTS = 12
+# What nudge_deliver returns when another worker is delivering the same nudge.
+DELIVERY_BUSY = "busy"
+DELIVERY_MISSING = "missing"
 
 
 def finish_key(unit_id: int) -> str:
@@ -32,35 +40,12 @@ def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> list[int
     A member gets one e-mail and one in-app nudge for an assigned, published unit
     they have not completed ``organisation.nudge_after_days`` after it was
     assigned. The unique (member, channel, key) constraint makes a second run
-    create nothing; nudges still planned (a lost task, a crashed worker) are
-    returned again so they are delivered after all.
+    create nothing; nudges still planned (a lost task, a crashed worker, a failed
+    send) are returned again so they are delivered after all.
     """
     cutoff = now - dt.timedelta(days=organisation.nudge_after_days)
-    assignments = list(
-        Assignment.objects.filter(
-            organisation=organisation, unit__status=Unit.Status.PUBLISHED, assigned_at__lte=cutoff
-        ).values_list("unit_id", "team_id", "member_id")
-    )
-    wanted: set[tuple[int, int]] = set()
-    team_roots: dict[int, list[int]] = {}
-    for unit_id, team_id, member_id in assignments:
-        if member_id is not None:
-            wanted.add((member_id, unit_id))
-        else:
-            team_roots.setdefault(unit_id, []).append(team_id)
-    for unit_id, roots in team_roots.items():
-        team_ids = team_subtree_ids(organisation=organisation, root_ids=roots)
-        for member_id in Membership.objects.filter(
-            organisation=organisation, team_id__in=team_ids, is_active=True
-        ).values_list("id", flat=True):
-            wanted.add((member_id, unit_id))
-    if wanted:
-        done = set(
-            Completion.objects.filter(
-                organisation=organisation, unit_id__in={u for _, u in wanted}
-            ).values_list("member_id", "unit_id")
-        )
-        due = wanted - done
+    due = finish_nudges_due(organisation=organisation, cutoff=cutoff)
+    if due:
         Nudge.objects.bulk_create(
             [
                 Nudge(
@@ -70,6 +55,7 @@ def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> list[int
                     kind=Nudge.Kind.FINISH,
                     channel=channel,
                     key=finish_key(unit_id),
+                    created_at=now,
                 )
                 for member_id, unit_id in sorted(due)
                 for channel in Nudge.Channel
@@ -87,57 +73,103 @@ def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> list[int
 def nudge_deliver(*, nudge_id: int) -> str:
     """Deliver one nudge if it is still planned and still has a purpose; return its status.
 
-    The row is locked while it is delivered, so two workers cannot both send it;
-    a missing or already delivered nudge is not an error. A worker killed before
-    the commit rolls the status back and the (late-acknowledged) task runs again.
+    Claim before acting: the row stays locked until the caller's transaction
+    commits, so two workers cannot both send it (the second skips it and returns
+    ``"busy"``); a missing or already delivered nudge is not an error. A worker
+    killed before the commit rolls the status back and the (late-acknowledged)
+    task or the next planner run delivers it again; the stable Message-ID makes
+    that rare resend recognisable. A failed send is recorded and the nudge stays
+    planned for the next run.
     """
-    nudge = (
-        Nudge.objects.select_for_update()
-        .select_related("member__user", "member__organisation", "unit")
-        .filter(pk=nudge_id)
-        .first()
-    )
-    if nudge is None or nudge.status != Nudge.Status.PLANNED:
-        return nudge.status if nudge else "missing"
-    member = nudge.member
-    fulfilled = (
-        nudge.unit is None
-        or nudge.unit.status != Unit.Status.PUBLISHED
-        or not member.is_active
-        or Completion.objects.filter(unit=nudge.unit, member=member).exists()
-    )
-    if fulfilled:
-        nudge.status = Nudge.Status.CANCELLED
-        nudge.save(update_fields=["status"])
+    with transaction.atomic():
+        nudge = (
+            Nudge.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("member__user", "member__organisation", "unit")
+            .filter(pk=nudge_id)
+            .first()
+        )
+        if nudge is None:
+            exists = Nudge.objects.filter(pk=nudge_id).exists()
+            return DELIVERY_BUSY if exists else DELIVERY_MISSING
+        if nudge.status != Nudge.Status.PLANNED:
+            return nudge.status
+        if not _still_needed(nudge):
+            nudge.status = Nudge.Status.CANCELLED
+            nudge.save(update_fields=["status"])
+            return nudge.status
+        nudge.attempts += 1
+        if nudge.channel == Nudge.Channel.EMAIL:
+            try:
+                _send_finish_email(nudge)
+            except OSError as exc:  # smtplib.SMTPException and socket errors alike
+                return _record_failed_send(nudge, exc)
+        nudge.status = Nudge.Status.SENT
+        nudge.sent_at = timezone.now()
+        nudge.last_error = ""
+        nudge.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        learning_event_record(
+            actor=nudge.member,
+            verb=LearningEvent.Verb.NUDGE_SENT,
+            object_type="nudge",
+            object_id=nudge.pk,
+            context={"channel": nudge.channel, "kind": nudge.kind, "unit": nudge.unit_id},
+        )
         return nudge.status
-    if nudge.channel == Nudge.Channel.EMAIL:
-        _send_finish_email(nudge)
-    nudge.status = Nudge.Status.SENT
-    nudge.sent_at = timezone.now()
-    nudge.attempts += 1
-    nudge.save(update_fields=["status", "sent_at", "attempts"])
-    learning_event_record(
-        actor=member,
-        verb=LearningEvent.Verb.NUDGE_SENT,
-        object_type="nudge",
-        object_id=nudge.pk,
-        context={"channel": nudge.channel, "kind": nudge.kind, "unit": nudge.unit_id},
+
+
+def _still_needed(nudge: Nudge) -> bool:
+    """A finish nudge has no purpose once the unit is done, withdrawn or unassigned."""
+    member, unit = nudge.member, nudge.unit
+    return (
+        unit is not None
+        and unit.status == Unit.Status.PUBLISHED
+        and member.is_active
+        and not Completion.objects.filter(
+            organisation_id=nudge.organisation_id, unit=unit, member=member
+        ).exists()
+        and unit_still_assigned(member=member, unit_id=unit.pk)
+    )
+
+
+def _record_failed_send(nudge: Nudge, exc: Exception) -> str:
+    nudge.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if nudge.attempts >= MAX_DELIVERY_ATTEMPTS:
+        nudge.status = Nudge.Status.FAILED
+    nudge.save(update_fields=["status", "attempts", "last_error"])
+    logger.warning(
+        "nudge %s: sending failed (attempt %s, now %s): %s",
+        nudge.pk,
+        nudge.attempts,
+        nudge.status,
+        nudge.last_error,
     )
     return nudge.status
 
 
-def _send_finish_email(nudge: Nudge) -> None:
+def _finish_email_context(nudge: Nudge) -> dict:
     member = nudge.member
     organisation = member.organisation
-    with translation.override(member.language):
-        context = {
-            "member": member,
-            "organisation": organisation,
-            "unit": nudge.unit,
-            "unit_url": settings.SITE_URL
-            + reverse("microlearning:unit_detail", args=[organisation.slug, nudge.unit_id]),
-        }
-        subject = render_to_string("nudges/email/finish_subject.txt", context).strip()
+    return {
+        "member": member,
+        "first_name": member.user.first_name,
+        "organisation": organisation,
+        "unit": nudge.unit,
+        "nudge_after_days": organisation.nudge_after_days,
+        "unit_url": settings.SITE_URL
+        + reverse(
+            "microlearning:unit_detail",
+            kwargs={"org_slug": organisation.slug, "unit_id": nudge.unit_id},
+        ),
+    }
+
+
+def _send_finish_email(nudge: Nudge) -> None:
+    member = nudge.member
+    language = member.language
+    with translation.override(language):
+        context = {**_finish_email_context(nudge), "language": language}
+        # A header line must be one line, whatever a translator or a unit title holds.
+        subject = " ".join(render_to_string("nudges/email/finish_subject.txt", context).split())
         text = render_to_string("nudges/email/finish.txt", context)
         html = render_to_string("nudges/email/finish.html", context)
     message = EmailMultiAlternatives(
@@ -147,7 +179,10 @@ def _send_finish_email(nudge: Nudge) -> None:
         headers={
             # Stable per nudge, so a resend after a crash is recognisable as the same mail.
             "Message-ID": f"<nudge-{nudge.pk}-{nudge.key.replace(':', '-')}@werkwijs>",
-            "X-Werkwijs-Organisation": organisation.slug,
+            "Content-Language": language,
+            # RFC 3834: a machine wrote this; auto-responders should not answer it.
+            "Auto-Submitted": "auto-generated",
+            "X-Werkwijs-Organisation": member.organisation.slug,
         },
     )
     message.attach_alternative(html, "text/html")
@@ -155,14 +190,24 @@ def _send_finish_email(nudge: Nudge) -> None:
 
 
 def nudge_mark_read(*, nudge: Nudge) -> Nudge:
-    if nudge.read_at is None:
-        nudge.read_at = timezone.now()
-        nudge.save(update_fields=["read_at"])
+    """Mark an in-app nudge read and record that it was opened; again is a no-op.
+
+    The conditional update is the claim: of two simultaneous clicks only one
+    records the "opened" event.
+    """
+    now = timezone.now()
+    claimed = Nudge.objects.filter(
+        organisation_id=nudge.organisation_id, pk=nudge.pk, read_at__isnull=True
+    ).update(read_at=now)
+    if claimed:
+        nudge.read_at = now
         learning_event_record(
             actor=nudge.member,
             verb=LearningEvent.Verb.NUDGE_OPENED,
             object_type="nudge",
             object_id=nudge.pk,
-            context={"channel": nudge.channel, "unit": nudge.unit_id},
+            context={"channel": nudge.channel, "kind": nudge.kind, "unit": nudge.unit_id},
         )
+    elif nudge.read_at is None:
+        nudge.refresh_from_db(fields=["read_at"])
     return nudge

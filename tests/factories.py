@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from analytics.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
+from nudges.models import Nudge
 from organisations.models import (
     Invitation,
     Membership,
@@ -124,3 +125,19 @@ class LearningEventFactory(factory.django.DjangoModelFactory):
     verb = LearningEvent.Verb.COMPLETED
     object_type = "unit"
     object_id = 1
+
+
+class NudgeFactory(factory.django.DjangoModelFactory):
+    """A delivered in-app "finish it" nudge unless told otherwise."""
+
+    class Meta:
+        model = Nudge
+
+    member = factory.SubFactory(MembershipFactory)
+    organisation = factory.SelfAttribute("member.organisation")
+    unit = factory.SubFactory(UnitFactory, organisation=factory.SelfAttribute("..organisation"))
+    kind = Nudge.Kind.FINISH
+    channel = Nudge.Channel.IN_APP
+    key = factory.LazyAttribute(lambda o: f"finish:unit:{o.unit.pk}")
+    status = Nudge.Status.SENT
+    sent_at = factory.LazyFunction(timezone.now)

@@ -1,0 +1,36 @@
+"""Nudges in the Django admin, for platform staff doing support work.
+
+Read-only: nudges are planned and delivered by the services, never edited by
+hand (a changed status would break the once-per-channel promise). The admin
+middleware runs staff requests inside an explicit, logged tenancy bypass.
+"""
+
+from django.contrib import admin
+
+from .models import Nudge
+
+
+@admin.register(Nudge)
+class NudgeAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "organisation",
+        "member",
+        "kind",
+        "channel",
+        "status",
+        "sent_at",
+        "read_at",
+    ]
+    list_filter = ["status", "channel", "kind"]
+    list_select_related = ["organisation", "member__user"]
+    search_fields = ["key", "member__user__email"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    readonly_fields = [field.name for field in Nudge._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,309 @@
+import datetime as dt
+import smtplib
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from analytics.models import LearningEvent
+from microlearning.models import Unit
+from nudges import services
+from nudges.models import Nudge
+from organisations.tenancy import organisation_scope
+from tests import factories
+
+from .conftest import NUDGE_AFTER_DAYS
+
+pytestmark = pytest.mark.django_db
+
+
+def plan(assigned, *, now=None):
+    with organisation_scope(assigned.organisation.pk):
+        return services.nudges_plan_due(organisation=assigned.organisation, now=now or assigned.now)
+
+
+def deliver(organisation, nudge_id):
+    with organisation_scope(organisation.pk):
+        return services.nudge_deliver(nudge_id=nudge_id)
+
+
+def nudges_of(organisation):
+    with organisation_scope(organisation.pk):
+        return list(Nudge.objects.order_by("member_id", "channel"))
+
+
+def email_nudge(assigned, member):
+    with organisation_scope(assigned.organisation.pk):
+        return Nudge.objects.get(member=member, channel=Nudge.Channel.EMAIL)
+
+
+def unit_url(assigned):
+    return settings.SITE_URL + reverse(
+        "microlearning:unit_detail",
+        kwargs={"org_slug": assigned.organisation.slug, "unit_id": assigned.unit.pk},
+    )
+
+
+# --- planning ---------------------------------------------------------------------
+
+
+def test_planner_creates_one_email_and_one_inapp_nudge_per_member_of_the_team_tree(assigned):
+    # given a unit assigned to a team with a sub-team, due since an hour
+    # when the planner runs
+    ids = plan(assigned)
+
+    # then each member, in the team and in the sub-team, gets one nudge per channel
+    nudges = nudges_of(assigned.organisation)
+    assert {(n.member_id, n.channel) for n in nudges} == {
+        (assigned.member.pk, Nudge.Channel.EMAIL),
+        (assigned.member.pk, Nudge.Channel.IN_APP),
+        (assigned.sub_member.pk, Nudge.Channel.EMAIL),
+        (assigned.sub_member.pk, Nudge.Channel.IN_APP),
+    }
+    assert all(n.status == Nudge.Status.PLANNED and n.unit_id == assigned.unit.pk for n in nudges)
+    assert sorted(ids) == sorted(n.pk for n in nudges)
+
+
+def test_planner_creates_nothing_before_the_organisations_nudge_after_days(assigned):
+    # given the assignment is not yet old enough
+    too_early = assigned.now - dt.timedelta(hours=2)
+
+    # when the planner runs then
+    assert plan(assigned, now=too_early) == []
+    assert nudges_of(assigned.organisation) == []
+
+
+def test_planner_leaves_out_members_who_completed_the_unit(assigned):
+    factories.CompletionFactory(unit=assigned.unit, member=assigned.member)
+
+    plan(assigned)
+
+    assert {n.member_id for n in nudges_of(assigned.organisation)} == {assigned.sub_member.pk}
+
+
+def test_planner_leaves_out_inactive_members_and_members_outside_the_team(assigned):
+    factories.MembershipFactory(organisation=assigned.organisation, team=None)
+    assigned.sub_member.is_active = False
+    assigned.sub_member.save(update_fields=["is_active"])
+
+    plan(assigned)
+
+    assert {n.member_id for n in nudges_of(assigned.organisation)} == {assigned.member.pk}
+
+
+def test_planner_ignores_units_that_are_no_longer_published(assigned):
+    assigned.unit.status = Unit.Status.ARCHIVED
+    assigned.unit.save(update_fields=["status"])
+
+    assert plan(assigned) == []
+
+
+def test_planner_nudges_a_member_the_unit_was_assigned_to_directly(assigned):
+    loner = factories.MembershipFactory(organisation=assigned.organisation)
+    unit = factories.UnitFactory(organisation=assigned.organisation)
+    factories.AssignmentFactory(
+        unit=unit, member=loner, assigned_at=assigned.now - dt.timedelta(days=NUDGE_AFTER_DAYS)
+    )
+
+    plan(assigned)
+
+    with organisation_scope(assigned.organisation.pk):
+        assert Nudge.objects.filter(member=loner, unit=unit).count() == 2
+
+
+def test_second_planner_run_creates_nothing_new(assigned):
+    first = plan(assigned)
+
+    second = plan(assigned, now=assigned.now + dt.timedelta(hours=1))
+
+    assert len(nudges_of(assigned.organisation)) == 4
+    assert second == first  # still planned: handed out again for delivery, not duplicated
+
+
+def test_planner_does_not_recreate_nudges_that_were_sent(assigned):
+    for nudge_id in plan(assigned):
+        deliver(assigned.organisation, nudge_id)
+
+    assert plan(assigned, now=assigned.now + dt.timedelta(days=1)) == []
+    assert len(nudges_of(assigned.organisation)) == 4
+
+
+# --- delivery ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_delivery_sends_one_email_in_the_members_language_with_text_html_and_link(
+    assigned, language
+):
+    assigned.member.user.language = language
+    assigned.member.user.save(update_fields=["language"])
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+
+    status = deliver(assigned.organisation, nudge.pk)
+
+    assert status == Nudge.Status.SENT
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [assigned.member.user.email]
+    assert message.extra_headers["Content-Language"] == language
+    assert "Handling a complaint" in message.subject
+    assert "\n" not in message.subject
+    assert "Anna" in message.body
+    assert unit_url(assigned) in message.body
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    assert f'<html lang="{language}">' in html
+    assert f'href="{unit_url(assigned)}"' in html
+    assert "Anna" in html
+
+
+def test_delivery_uses_the_organisation_language_when_the_member_has_none(assigned):
+    assigned.organisation.language = "nl"
+    assigned.organisation.save(update_fields=["language"])
+    assigned.sub_member.user.language = ""
+    assigned.sub_member.user.save(update_fields=["language"])
+    plan(assigned)
+
+    deliver(assigned.organisation, email_nudge(assigned, assigned.sub_member).pk)
+
+    assert mail.outbox[0].extra_headers["Content-Language"] == "nl"
+
+
+def test_email_keeps_the_title_plain_in_text_and_escaped_in_html(assigned):
+    assigned.unit.title = "Q&A <basics>"
+    assigned.unit.save(update_fields=["title"])
+    plan(assigned)
+
+    deliver(assigned.organisation, email_nudge(assigned, assigned.member).pk)
+
+    message = mail.outbox[0]
+    assert "Q&A <basics>" in message.subject
+    assert "Q&A <basics>" in message.body
+    assert "Q&amp;A &lt;basics&gt;" in message.alternatives[0][0]
+    assert "<basics>" not in message.alternatives[0][0]
+
+
+def test_delivery_marks_the_nudge_sent_and_records_the_event(assigned):
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+
+    deliver(assigned.organisation, nudge.pk)
+
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+        events = list(LearningEvent.objects.filter(verb=LearningEvent.Verb.NUDGE_SENT))
+    assert nudge.status == Nudge.Status.SENT
+    assert nudge.sent_at is not None
+    assert nudge.attempts == 1
+    assert [(e.actor_id, e.object_id) for e in events] == [(assigned.member.pk, nudge.pk)]
+
+
+def test_inapp_delivery_sends_no_email(assigned):
+    plan(assigned)
+    with organisation_scope(assigned.organisation.pk):
+        nudge = Nudge.objects.get(member=assigned.member, channel=Nudge.Channel.IN_APP)
+
+    assert deliver(assigned.organisation, nudge.pk) == Nudge.Status.SENT
+    assert mail.outbox == []
+
+
+def test_nudge_whose_unit_was_completed_meanwhile_is_cancelled_not_sent(assigned):
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+    factories.CompletionFactory(unit=assigned.unit, member=assigned.member)
+
+    status = deliver(assigned.organisation, nudge.pk)
+
+    assert status == Nudge.Status.CANCELLED
+    assert mail.outbox == []
+
+
+def test_nudge_whose_assignment_was_withdrawn_is_cancelled(assigned):
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.sub_member)
+    with scopes_disabled():
+        assigned.unit.assignments.all().delete()
+
+    assert deliver(assigned.organisation, nudge.pk) == Nudge.Status.CANCELLED
+    assert mail.outbox == []
+
+
+def test_delivering_twice_sends_once(assigned):
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+
+    first = deliver(assigned.organisation, nudge.pk)
+    second = deliver(assigned.organisation, nudge.pk)
+
+    assert first == second == Nudge.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_delivering_a_missing_nudge_is_not_an_error(organisation):
+    assert deliver(organisation, 987654) == services.DELIVERY_MISSING
+
+
+def test_failing_smtp_leaves_the_nudge_planned_and_the_next_run_delivers_it(assigned, monkeypatch):
+    # given an SMTP server that refuses the connection
+    def refuse(self, messages):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailBackend, "send_messages", refuse)
+
+        # when the nudge is delivered
+        status = deliver(assigned.organisation, nudge.pk)
+
+    # then it is still planned, with the failure on record
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+    assert status == Nudge.Status.PLANNED
+    assert (nudge.status, nudge.attempts) == (Nudge.Status.PLANNED, 1)
+    assert "SMTPServerDisconnected" in nudge.last_error
+    assert mail.outbox == []
+
+    # and the next planner run hands it out again and delivers it
+    assert nudge.pk in plan(assigned, now=assigned.now + dt.timedelta(minutes=15))
+    assert deliver(assigned.organisation, nudge.pk) == Nudge.Status.SENT
+    assert len(mail.outbox) == 1
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+    assert (nudge.attempts, nudge.last_error) == (2, "")
+
+
+def test_nudge_that_keeps_failing_is_given_up_after_the_maximum_attempts(assigned, monkeypatch):
+    def refuse(self, messages):
+        raise ConnectionRefusedError("no SMTP server")
+
+    monkeypatch.setattr(EmailBackend, "send_messages", refuse)
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+
+    statuses = [
+        deliver(assigned.organisation, nudge.pk) for _ in range(services.MAX_DELIVERY_ATTEMPTS)
+    ]
+
+    assert statuses[-2:] == [Nudge.Status.PLANNED, Nudge.Status.FAILED]
+    assert nudge.pk not in plan(assigned)
+
+
+# --- reading in the app -------------------------------------------------------------
+
+
+def test_marking_read_records_the_opened_event_once(organisation, member):
+    nudge = factories.NudgeFactory(member=member)
+
+    with organisation_scope(organisation.pk):
+        services.nudge_mark_read(nudge=nudge)
+        services.nudge_mark_read(nudge=nudge)
+        opened = LearningEvent.objects.filter(verb=LearningEvent.Verb.NUDGE_OPENED).count()
+        nudge.refresh_from_db()
+
+    assert nudge.read_at is not None
+    assert opened == 1
