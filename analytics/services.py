@@ -11,8 +11,8 @@ from django.utils import timezone
 from organisations.models import Membership, Organisation
 
 from .models import LearningEvent, RollupCheckpoint, TeamDailyCount
+from .selectors import TEAM_DAILY_ROLLUP, organisation_zone
 
-TEAM_DAILY_ROLLUP = "team_daily"
 # Bounded so one run holds its transaction briefly; the next run goes on from the checkpoint.
 ROLLUP_BATCH_SIZE = 50_000
 
@@ -59,7 +59,7 @@ def team_daily_rollup(*, organisation: Organisation, batch_size: int = ROLLUP_BA
         )
         if not rows:
             return 0
-        tz = _zone(organisation.time_zone)
+        tz = organisation_zone(organisation=organisation)
         counts: Counter[tuple[int, int | None, dt.date, str]] = Counter()
         for _event_id, actor_id, team_id, verb, timestamp in rows:
             counts[(actor_id, team_id, timestamp.astimezone(tz).date(), verb)] += 1
@@ -68,15 +68,6 @@ def team_daily_rollup(*, organisation: Organisation, batch_size: int = ROLLUP_BA
         checkpoint.updated_at = timezone.now()
         checkpoint.save(update_fields=["last_event_id", "updated_at"])
         return len(rows)
-
-
-def _zone(name: str) -> dt.tzinfo:
-    from zoneinfo import ZoneInfo
-
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return dt.UTC
 
 
 def _upsert_counts(*, organisation: Organisation, counts: Counter) -> None:

@@ -17,6 +17,7 @@ from .models import Assignment, Completion, Unit
 ERROR_INVALID_TRANSITION = _("A unit cannot go from “%(old)s” to “%(new)s”.")
 ERROR_NOT_PUBLISHED = _("Only published units can be assigned or completed.")
 ERROR_TEAM_AND_MEMBER = _("Assign to a team or to a member, not both.")
+ERROR_OTHER_ORGANISATION = _("That team or member belongs to another organisation.")
 
 
 def unit_create(*, by: Membership, title: str, body: str) -> Unit:
@@ -58,6 +59,10 @@ def unit_publish(*, unit: Unit, by: Membership) -> Unit:
     return unit_set_status(unit=unit, by=by, status=Unit.Status.PUBLISHED)
 
 
+def unit_archive(*, unit: Unit, by: Membership) -> Unit:
+    return unit_set_status(unit=unit, by=by, status=Unit.Status.ARCHIVED)
+
+
 def unit_assign(
     *, unit: Unit, by: Membership, team: Team | None = None, member: Membership | None = None
 ) -> Assignment:
@@ -66,6 +71,8 @@ def unit_assign(
         raise ValidationError(ERROR_TEAM_AND_MEMBER)
     if unit.status != Unit.Status.PUBLISHED:
         raise ValidationError(ERROR_NOT_PUBLISHED)
+    if (team or member).organisation_id != unit.organisation_id:
+        raise ValidationError(ERROR_OTHER_ORGANISATION)
     lookup = {"team": team} if team is not None else {"member": member}
     with transaction.atomic():
         assignment, created = Assignment.objects.get_or_create(
@@ -82,6 +89,18 @@ def unit_assign(
                 data={"team": team.pk if team else None, "member": member.pk if member else None},
             )
     return assignment
+
+
+def unit_open(*, unit: Unit, member: Membership) -> None:
+    """A learner opened a published unit: a ``viewed`` event feeds reach and usage figures."""
+    if unit.status != Unit.Status.PUBLISHED:
+        raise ValidationError(ERROR_NOT_PUBLISHED)
+    learning_event_record(
+        actor=member,
+        verb=LearningEvent.Verb.VIEWED,
+        object_type="unit",
+        object_id=unit.pk,
+    )
 
 
 def unit_complete(*, unit: Unit, member: Membership) -> Completion:

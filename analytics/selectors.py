@@ -1,0 +1,233 @@
+"""Reads for analytics: the manager's team dashboard and the organisation's reports.
+
+Figures about completions come from the rollup (``TeamDailyCount``), never from
+scanning the event log, so a page costs the same with ten events or ten million.
+Each selector runs a fixed number of queries, whatever the number of members.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import Max, Q, Sum
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from microlearning.models import Assignment, Completion, Unit
+from organisations.models import Membership, Organisation, Team
+from organisations.selectors import members_of_teams, teams_managed_by
+
+from .models import LearningEvent, RollupCheckpoint, TeamDailyCount
+
+TEAM_DAILY_ROLLUP = "team_daily"
+DASHBOARD_PERIODS = (7, 30, 90)
+DEFAULT_DASHBOARD_PERIOD = 30
+REPORT_PERIODS = (4, 12, 26, 52)
+DEFAULT_REPORT_WEEKS = 12
+
+
+def organisation_zone(*, organisation: Organisation) -> dt.tzinfo:
+    """The organisation's time zone: days in the rollup are its days, not UTC's."""
+    try:
+        return ZoneInfo(organisation.time_zone)
+    except (KeyError, ValueError):
+        return dt.UTC
+
+
+def organisation_today(*, organisation: Organisation) -> dt.date:
+    return timezone.now().astimezone(organisation_zone(organisation=organisation)).date()
+
+
+def rollup_last_run(*, organisation: Organisation) -> dt.datetime | None:
+    return (
+        RollupCheckpoint.objects.filter(organisation=organisation, name=TEAM_DAILY_ROLLUP)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    member: Membership
+    completions: int  # in the chosen period, from the rollup
+    units_assigned: int
+    units_completed: int  # of the units assigned to them
+    last_active: dt.date | None
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: dt.date
+    count: int
+
+
+@dataclass(frozen=True)
+class TeamDashboard:
+    teams: list[Team]
+    members: list[MemberProgress]
+    per_day: list[DayCount]  # every day of the period, zero days included
+    start: dt.date
+    end: dt.date
+    rollup_last_run: dt.datetime | None
+
+    @property
+    def total_completions(self) -> int:
+        return sum(day.count for day in self.per_day)
+
+
+def _assigned_units_per_member(
+    *, organisation: Organisation, members: list[Membership]
+) -> dict[int, set[int]]:
+    """Published units reaching each member: assigned to them, their team or a team above."""
+    parents = dict(Team.objects.filter(organisation=organisation).values_list("id", "parent_id"))
+    lines: dict[int, list[int]] = {}  # member -> their team and the teams above it
+    for member in members:
+        line, team_id = [], member.team_id
+        while team_id is not None and team_id not in line:
+            line.append(team_id)
+            team_id = parents.get(team_id)
+        lines[member.pk] = line
+    reachable = {team_id for line in lines.values() for team_id in line}
+
+    units_by_team: dict[int, set[int]] = defaultdict(set)
+    result: dict[int, set[int]] = defaultdict(set)
+    for unit_id, team_id, member_id in Assignment.objects.filter(
+        Q(team_id__in=reachable) | Q(member_id__in=list(lines)),
+        organisation=organisation,
+        unit__status=Unit.Status.PUBLISHED,
+    ).values_list("unit_id", "team_id", "member_id"):
+        if team_id is not None:
+            units_by_team[team_id].add(unit_id)
+        else:
+            result[member_id].add(unit_id)
+    for member_id, line in lines.items():
+        for team_id in line:
+            result[member_id] |= units_by_team.get(team_id, set())
+    return result
+
+
+def team_dashboard(*, membership: Membership, days: int, today: dt.date) -> TeamDashboard:
+    """The teams a manager leads (and every team below), member by member.
+
+    Only members of those teams appear, and only completions made while in one of
+    those teams count: a manager never sees what happened outside their teams.
+    """
+    organisation = membership.organisation
+    teams = list(teams_managed_by(membership=membership))
+    team_ids = [team.pk for team in teams]
+    members = list(members_of_teams(team_ids=team_ids))
+    member_ids = [member.pk for member in members]
+    start = today - dt.timedelta(days=days - 1)
+
+    counts = TeamDailyCount.objects.filter(organisation=organisation, member_id__in=member_ids)
+    in_period = Q(verb=LearningEvent.Verb.COMPLETED, team_id__in=team_ids, day__gte=start)
+    per_member = {
+        row["member_id"]: row
+        for row in counts.values("member_id").annotate(
+            completions=Sum("count", filter=in_period), last_active=Max("day")
+        )
+    }
+    per_day = dict(
+        counts.filter(in_period, day__lte=today)
+        .values("day")
+        .annotate(total=Sum("count"))
+        .values_list("day", "total")
+    )
+
+    assigned = _assigned_units_per_member(organisation=organisation, members=members)
+    all_assigned = set().union(*assigned.values()) if assigned else set()
+    completed: dict[int, set[int]] = defaultdict(set)
+    for member_id, unit_id in Completion.objects.filter(
+        organisation=organisation, member_id__in=member_ids, unit_id__in=all_assigned
+    ).values_list("member_id", "unit_id"):
+        completed[member_id].add(unit_id)
+
+    rows = []
+    for member in members:
+        stats = per_member.get(member.pk, {})
+        units = assigned.get(member.pk, set())
+        rows.append(
+            MemberProgress(
+                member=member,
+                completions=stats.get("completions") or 0,
+                units_assigned=len(units),
+                units_completed=len(units & completed.get(member.pk, set())),
+                last_active=stats.get("last_active"),
+            )
+        )
+    return TeamDashboard(
+        teams=teams,
+        members=rows,
+        per_day=[
+            DayCount(day=day, count=per_day.get(day, 0))
+            for day in (start + dt.timedelta(days=n) for n in range(days))
+        ],
+        start=start,
+        end=today,
+        rollup_last_run=rollup_last_run(organisation=organisation),
+    )
+
+
+@dataclass(frozen=True)
+class TeamWeeks:
+    team: Team | None  # None: members without a team
+    counts: list[int]  # one per week, in the order of OrganisationReport.weeks
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class OrganisationReport:
+    weeks: list[dt.date]  # the Monday of each week
+    rows: list[TeamWeeks]
+    rollup_last_run: dt.datetime | None
+
+    @property
+    def week_totals(self) -> list[int]:
+        return [sum(row.counts[i] for row in self.rows) for i in range(len(self.weeks))]
+
+    @property
+    def total(self) -> int:
+        return sum(row.total for row in self.rows)
+
+
+def completions_per_team_per_week(
+    *, organisation: Organisation, weeks: int, today: dt.date
+) -> OrganisationReport:
+    """Completions per team and week (Monday to Sunday) over the last ``weeks`` weeks.
+
+    Every team is a row, also those without completions; the team is the member's
+    team when the completion was rolled up.
+    """
+    this_monday = today - dt.timedelta(days=today.weekday())
+    mondays = [this_monday - dt.timedelta(weeks=n) for n in reversed(range(weeks))]
+    index = {monday: i for i, monday in enumerate(mondays)}
+    by_team: dict[int | None, list[int]] = {}
+    for team_id, week, total in (
+        TeamDailyCount.objects.filter(
+            organisation=organisation,
+            verb=LearningEvent.Verb.COMPLETED,
+            day__gte=mondays[0],
+            day__lte=today,
+        )
+        .annotate(week=TruncWeek("day"))
+        .values("team_id", "week")
+        .annotate(total=Sum("count"))
+        .values_list("team_id", "week", "total")
+    ):
+        if isinstance(week, dt.datetime):  # SQLite truncates dates to datetimes
+            week = week.date()
+        by_team.setdefault(team_id, [0] * weeks)[index[week]] += total
+
+    teams = list(Team.objects.filter(organisation=organisation).order_by("name"))
+    rows = [TeamWeeks(team=team, counts=by_team.get(team.pk, [0] * weeks)) for team in teams]
+    if None in by_team:
+        rows.append(TeamWeeks(team=None, counts=by_team[None]))
+    return OrganisationReport(
+        weeks=mondays, rows=rows, rollup_last_run=rollup_last_run(organisation=organisation)
+    )

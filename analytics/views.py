@@ -1,0 +1,121 @@
+"""Web views for analytics: the manager's team dashboard and the HR report."""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from organisations.access import member_required
+from organisations.permissions import Action
+
+from . import selectors
+
+CHART_HEIGHT = 120
+CHART_BAR_WIDTH = 12
+CHART_GAP = 2
+CHART_LABEL_SPACE = 16
+
+
+def _choice(request, name: str, allowed: tuple[int, ...], default: int) -> int:
+    """A period from the query string; anything else falls back to the default."""
+    try:
+        value = int(request.GET.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    return value if value in allowed else default
+
+
+def _bar_chart(per_day: list[selectors.DayCount]) -> dict:
+    """Geometry for a small inline SVG: one bar per day, labels on the first and last day."""
+    peak = max((day.count for day in per_day), default=0) or 1
+    step = CHART_BAR_WIDTH + CHART_GAP
+    bars = []
+    for i, day in enumerate(per_day):
+        height = round(day.count / peak * CHART_HEIGHT)
+        bars.append(
+            {
+                "x": i * step,
+                "y": CHART_HEIGHT - height,
+                "height": height,
+                "day": day.day,
+                "count": day.count,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": max(len(per_day) * step, step),
+        "height": CHART_HEIGHT + CHART_LABEL_SPACE,
+        "baseline": CHART_HEIGHT,
+        "label_y": CHART_HEIGHT + CHART_LABEL_SPACE - 3,
+        "bar_width": CHART_BAR_WIDTH,
+        "peak": peak,
+    }
+
+
+@member_required(Action.VIEW_TEAM_DASHBOARD)
+def team_dashboard(request):
+    days = _choice(request, "days", selectors.DASHBOARD_PERIODS, selectors.DEFAULT_DASHBOARD_PERIOD)
+    dashboard = selectors.team_dashboard(
+        membership=request.membership,
+        days=days,
+        today=selectors.organisation_today(organisation=request.organisation),
+    )
+    return render(
+        request,
+        "analytics/team_dashboard.html",
+        {
+            "dashboard": dashboard,
+            "days": days,
+            "periods": selectors.DASHBOARD_PERIODS,
+            "chart": _bar_chart(dashboard.per_day),
+        },
+    )
+
+
+def _report(request) -> tuple[selectors.OrganisationReport, int]:
+    weeks = _choice(request, "weeks", selectors.REPORT_PERIODS, selectors.DEFAULT_REPORT_WEEKS)
+    report = selectors.completions_per_team_per_week(
+        organisation=request.organisation,
+        weeks=weeks,
+        today=selectors.organisation_today(organisation=request.organisation),
+    )
+    return report, weeks
+
+
+@member_required(Action.VIEW_ORGANISATION_REPORTS)
+def organisation_report(request):
+    report, weeks = _report(request)
+    return render(
+        request,
+        "analytics/organisation_report.html",
+        {"report": report, "weeks": weeks, "periods": selectors.REPORT_PERIODS},
+    )
+
+
+def _cell(value) -> str:
+    """Spreadsheets run cells starting with these characters as formulas; defuse them."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@member_required(Action.VIEW_ORGANISATION_REPORTS)
+def organisation_report_csv(request):
+    report, weeks = _report(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"werkwijs-{request.organisation.slug}-completions-{weeks}-weeks.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("Team")]
+        + [_("Week of %(monday)s") % {"monday": monday.isoformat()} for monday in report.weeks]
+        + [_("Total")]
+    )
+    for row in report.rows:
+        name = row.team.name if row.team is not None else _("No team")
+        writer.writerow([_cell(name)] + row.counts + [row.total])
+    writer.writerow([_("Total")] + report.week_totals + [report.total])
+    return response
