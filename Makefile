@@ -22,11 +22,20 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 messages: setup
-	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian's gettext to compile the translations"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null; \
+	else echo "No translation catalogues under locale/ yet: nothing to compile"; fi
 
+# Everything local lives under var/: the SQLite database, the embedded Celery
+# broker's folders, e-mail as files (var/mail/). PORT picks another port.
 run: setup messages
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
+	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then \
+	  $(BIN)/python manage.py seed_demo; \
+	else echo "seed_demo is not there yet: starting without demo data"; fi
 	$(BIN)/python manage.py runall
 
 db-role:

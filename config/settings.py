@@ -2,20 +2,30 @@
 
 Local runs need no variables at all: SQLite, an embedded Celery broker and
 e-mail to files, all under ``var/``. Production sets ``DEBUG=off`` and must then
-provide every secret; a missing or malformed one stops start-up with a message
-that names the variable.
+provide every secret and every server; a missing or malformed variable stops
+start-up with a message that names it. README.md lists every variable.
 """
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu.transport import TRANSPORT_ALIASES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str:
+    return env.ENVIRON.get(name, "").strip()
 
 
 def _env(name: str, cast=str, **kwargs):
@@ -28,34 +38,104 @@ def _env(name: str, cast=str, **kwargs):
         raise ImproperlyConfigured(f"Environment variable {name} is malformed: {exc}") from exc
 
 
+def _bool(name: str, default: bool) -> bool:
+    # environ reads any unknown word as False: DEBUG=maybe would silently mean production.
+    raw = _raw(name)
+    if not raw:
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Environment variable {name} must be on or off (true/false, yes/no, 1/0), not {raw!r}."
+    )
+
+
+def _int(name: str, default: int, minimum: int = 0) -> int:
+    raw = _raw(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a whole number, not {raw!r}."
+        ) from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"Environment variable {name} must be at least {minimum}.")
+    return value
+
+
+def _choice(name: str, default: str, choices: set[str]) -> str:
+    raw = _raw(name) or default
+    if raw not in choices:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be one of {', '.join(sorted(choices))}."
+        )
+    return raw
+
+
+def _production(name: str, local_default: str) -> str:
+    """A variable that has a default for local runs only: production must set it."""
+    raw = _raw(name)
+    if raw:
+        return raw
+    if not DEBUG:
+        raise ImproperlyConfigured(f"Environment variable {name} is required when DEBUG is off.")
+    return local_default
+
+
+def _url(name: str, value: str, schemes: set[str]) -> str:
+    # The value may hold a password, so the message names only the variable and the scheme.
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError:
+        raise ImproperlyConfigured(f"Environment variable {name} is not a valid URL.") from None
+    if scheme not in schemes:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} has scheme {scheme!r}; "
+            f"expected one of {', '.join(sorted(schemes))}."
+        )
+    return value
+
+
 # --- Core -------------------------------------------------------------------
-DEBUG = _env("DEBUG", cast=bool, default=True)
+DEBUG = _bool("DEBUG", default=True)
 VAR_DIR = Path(_env("WERKWIJS_VAR_DIR", default=str(BASE_DIR / "var")))
 
 if DEBUG:
     # Generated once so sessions survive restarts of a local run.
     _key_file = VAR_DIR / "secret_key"
-    if "SECRET_KEY" in env:
-        SECRET_KEY = _env("SECRET_KEY")
+    if _raw("SECRET_KEY"):
+        SECRET_KEY = _raw("SECRET_KEY")
     else:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         if not _key_file.exists():
             _key_file.write_text(secrets.token_urlsafe(50))
         SECRET_KEY = _key_file.read_text().strip()
 else:
-    if not env.str("SECRET_KEY", default=""):
-        raise ImproperlyConfigured("Environment variable SECRET_KEY is required when DEBUG is off.")
-    SECRET_KEY = _env("SECRET_KEY")
-    if len(SECRET_KEY) < 50:
+    SECRET_KEY = _production("SECRET_KEY", "")
+    # The same rule as Django's deploy check (security.W009), made fatal.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
         raise ImproperlyConfigured(
-            "Environment variable SECRET_KEY must be at least 50 characters."
+            "Environment variable SECRET_KEY must be a random string of at least 50 characters."
         )
 
-ALLOWED_HOSTS = _env(
-    "ALLOWED_HOSTS", cast=list, default=["localhost", "127.0.0.1", "[::1]", "testserver"]
-)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in _production("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+    if host.strip()
+]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Environment variable ALLOWED_HOSTS names no host.")
 CSRF_TRUSTED_ORIGINS = _env("CSRF_TRUSTED_ORIGINS", cast=list, default=[])
-SITE_URL = _env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails point here, so production must say where it lives.
+SITE_URL = _url(
+    "SITE_URL", _production("SITE_URL", "http://127.0.0.1:8000"), {"http", "https"}
+).rstrip("/")
+if not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured("Environment variable SITE_URL names no host.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,33 +198,49 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL (with row-level security) in production.
-DATABASE_URL = _env("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'werkwijs.sqlite3'}")
+DATABASE_URL = _production("DATABASE_URL", f"sqlite:///{VAR_DIR / 'werkwijs.sqlite3'}")
+_url("DATABASE_URL", DATABASE_URL, {"postgres", "postgresql", "pgsql", "sqlite"})
 try:
     DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 except Exception as exc:
     raise ImproperlyConfigured(f"Environment variable DATABASE_URL is malformed: {exc}") from exc
-if not DATABASES["default"].get("ENGINE"):
+_ENGINE = DATABASES["default"]["ENGINE"]
+if not DATABASES["default"].get("NAME"):
+    raise ImproperlyConfigured("Environment variable DATABASE_URL names no database.")
+if not DEBUG and _ENGINE != "django.db.backends.postgresql":
     raise ImproperlyConfigured(
-        "Environment variable DATABASE_URL names an unknown database scheme."
+        "Environment variable DATABASE_URL must point to PostgreSQL when DEBUG is off: "
+        "row-level security, the second tenancy guard, exists only there."
     )
-DATABASES["default"]["CONN_MAX_AGE"] = _env("CONN_MAX_AGE", cast=int, default=60)
+DATABASES["default"]["CONN_MAX_AGE"] = _int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if _ENGINE == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # Web, worker and beat share the file: WAL lets readers run beside the writer,
+            # and IMMEDIATE takes the write lock at BEGIN, so a transaction that reads
+            # then writes waits (timeout) instead of failing at once with "locked".
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 # Parallel test runs on one server each need their own test database.
-if _env("TEST_DATABASE_NAME", default=""):
-    DATABASES["default"]["TEST"] = {"NAME": _env("TEST_DATABASE_NAME")}
+if _raw("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": _raw("TEST_DATABASE_NAME")}
 # Views run in a savepoint inside the tenant transaction the middleware opens.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 # --- Cache (keys carry the organisation, see organisations.cache) -------------------
-REDIS_URL = _env("REDIS_URL", default="")
+# Production needs one cache shared by all web processes: allauth's login rate
+# limits count there.
+REDIS_URL = _production("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": _url("REDIS_URL", REDIS_URL, {"redis", "rediss", "unix"}),
             "KEY_PREFIX": "werkwijs",
         }
     }
@@ -152,28 +248,35 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ---------------------------------------------------------------------
-# Without a broker URL, kombu's filesystem transport under var/ needs no server.
-CELERY_BROKER_URL = _env("CELERY_BROKER_URL", default="")
+# Without a broker URL, kombu's filesystem transport under var/ needs no server;
+# `manage.py runall` creates its folders before the worker starts.
+CELERY_BROKER_URL = _production("CELERY_BROKER_URL", "")
 CELERY_BROKER_DIR = VAR_DIR / "celery"
-if not CELERY_BROKER_URL:
+if CELERY_BROKER_URL:
+    for _broker in CELERY_BROKER_URL.split(";"):  # Celery takes a ;-separated failover list
+        _url("CELERY_BROKER_URL", _broker.strip(), set(TRANSPORT_ALIASES))
+else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        # Broadcasts (worker remote control) go here; kombu's default is ./control.
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
-CELERY_TASK_ALWAYS_EAGER = _env("CELERY_TASK_ALWAYS_EAGER", cast=bool, default=False)
+CELERY_TASK_ALWAYS_EAGER = _bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for another
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- E-mail -----------------------------------------------------------------------
-EMAIL_URL = _env("EMAIL_URL", default="")
+EMAIL_URL = _production("EMAIL_URL", "")
 if EMAIL_URL:
     try:
         vars().update(env.email_url_config(EMAIL_URL))
@@ -182,7 +285,9 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
-DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", default="Werkwijs <noreply@werkwijs.localhost>")
+DEFAULT_FROM_EMAIL = _production("DEFAULT_FROM_EMAIL", "Werkwijs <noreply@werkwijs.localhost>")
+if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured("Environment variable DEFAULT_FROM_EMAIL is not an e-mail address.")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Accounts (django-allauth: e-mail is the login) ------------------------------
@@ -194,11 +299,13 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = _env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_EMAIL_VERIFICATION = _choice(
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory", {"mandatory", "optional", "none"}
+)
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "organisations.adapters.AccountAdapter"
 # Accounts come from invitations; open sign-up would create people in no organisation.
-ACCOUNT_SIGNUP_OPEN = _env("ACCOUNT_SIGNUP_OPEN", cast=bool, default=False)
+ACCOUNT_SIGNUP_OPEN = _bool("ACCOUNT_SIGNUP_OPEN", default=False)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
@@ -207,7 +314,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-INVITATION_MAX_AGE_DAYS = _env("INVITATION_MAX_AGE_DAYS", cast=int, default=14)
+INVITATION_MAX_AGE_DAYS = _int("INVITATION_MAX_AGE_DAYS", default=14, minimum=1)
 
 # --- API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -258,25 +365,28 @@ STORAGES = {
 
 # --- Security (production) ---------------------------------------------------------------
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", cast=bool, default=not DEBUG)
+# Off only behind a proxy that redirects to HTTPS itself (check --deploy will say so).
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Container and load-balancer health checks speak plain HTTP to the process.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# Trusted because production runs behind a TLS-terminating proxy that sets it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = _env("SECURE_HSTS_SECONDS", cast=int, default=0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = [
-    # Django cannot see that DEBUG=off without SECURE_SSL_REDIRECT is set on purpose
-    # behind a TLS-terminating proxy; keep the check when the default is in force.
-]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", default="INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": _choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
