@@ -13,10 +13,9 @@ from organisations.permissions import Action
 
 from . import selectors
 
+# The chart's own coordinates; the SVG scales to the page, so any period fills the same width.
+CHART_WIDTH = 600
 CHART_HEIGHT = 120
-CHART_BAR_WIDTH = 12
-CHART_GAP = 2
-CHART_LABEL_SPACE = 16
 
 
 def _choice(request, name: str, allowed: tuple[int, ...], default: int) -> int:
@@ -29,16 +28,16 @@ def _choice(request, name: str, allowed: tuple[int, ...], default: int) -> int:
 
 
 def _bar_chart(per_day: list[selectors.DayCount]) -> dict:
-    """Geometry for a small inline SVG: one bar per day, labels on the first and last day."""
-    peak = max((day.count for day in per_day), default=0) or 1
-    step = CHART_BAR_WIDTH + CHART_GAP
+    """Geometry for a small inline SVG: one bar per day, scaled to the busiest day."""
+    peak = max((day.count for day in per_day), default=0)
+    step = CHART_WIDTH / max(len(per_day), 1)
     bars = []
     for i, day in enumerate(per_day):
-        height = round(day.count / peak * CHART_HEIGHT)
+        height = round(day.count / (peak or 1) * CHART_HEIGHT, 1)
         bars.append(
             {
-                "x": i * step,
-                "y": CHART_HEIGHT - height,
+                "x": round(i * step + step * 0.1, 2),
+                "y": round(CHART_HEIGHT - height, 1),
                 "height": height,
                 "day": day.day,
                 "count": day.count,
@@ -46,11 +45,9 @@ def _bar_chart(per_day: list[selectors.DayCount]) -> dict:
         )
     return {
         "bars": bars,
-        "width": max(len(per_day) * step, step),
-        "height": CHART_HEIGHT + CHART_LABEL_SPACE,
-        "baseline": CHART_HEIGHT,
-        "label_y": CHART_HEIGHT + CHART_LABEL_SPACE - 3,
-        "bar_width": CHART_BAR_WIDTH,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "bar_width": round(step * 0.8, 2),
         "peak": peak,
     }
 

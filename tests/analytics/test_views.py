@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -118,6 +119,21 @@ def test_dashboard_says_when_the_rollup_has_not_run_yet(client, organisation, pe
 
     assert "have not been brought up to date yet" in page
     assert "<svg" in page
+
+
+def test_chart_coordinates_stay_numbers_in_dutch(client, organisation, people):
+    people.manager.user.language = "nl"
+    people.manager.user.save()
+    complete(people.alice)
+    rollup(organisation)
+    client.force_login(people.manager.user)
+
+    page = client.get(url(organisation, "team_dashboard"), {"days": 7}).content.decode()
+
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    assert 'lang="nl"' in page
+    assert re.findall(r'(?:x|y|width|height)="[^"]*,', svg) == []
+    assert 'width="68.57"' in svg  # 600 / 7 * 0.8
 
 
 # --- Organisation report ----------------------------------------------------------------
