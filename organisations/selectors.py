@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet
 from django_scopes import scopes_disabled
 
-from .models import Membership, Organisation, Team, User
+from .models import ApiToken, Invitation, Membership, Organisation, Skill, Team, User, WorkProcess
 
 
 def memberships_for_user(*, user: User) -> list[Membership]:
@@ -62,4 +64,82 @@ def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
         Membership.objects.filter(organisation=organisation)
         .select_related("user", "team")
         .order_by("-is_active", "user__first_name", "user__email")
+    )
+
+
+def member_search(*, organisation: Organisation, query: str = "") -> QuerySet[Membership]:
+    """Members for the admin list: active first, narrowed by words found in name or e-mail."""
+    members = organisation_members(organisation=organisation)
+    for word in query.split():
+        members = members.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__email__icontains=word)
+        )
+    return members
+
+
+def active_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__email")
+    )
+
+
+def pending_invitations(*, organisation: Organisation) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(organisation=organisation, accepted_at__isnull=True)
+        .select_related("team", "invited_by__user")
+        .order_by("-created_at")
+    )
+
+
+def invitation_for_link(*, organisation_id: int, invitation_id: int) -> Invitation | None:
+    """The invitation a verified link names; call inside ``organisation_scope``."""
+    return (
+        Invitation.objects.filter(organisation_id=organisation_id, pk=invitation_id)
+        .select_related("organisation", "team")
+        .first()
+    )
+
+
+@dataclass
+class TeamNode:
+    team: Team
+    member_count: int
+    children: list[TeamNode] = field(default_factory=list)
+
+
+def team_tree(*, organisation: Organisation) -> list[TeamNode]:
+    """Root teams with their sub-teams below them, alphabetical at every level; one query."""
+    teams = (
+        Team.objects.filter(organisation=organisation)
+        .select_related("manager__user")
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("name")
+    )
+    nodes = {team.pk: TeamNode(team=team, member_count=team.member_count) for team in teams}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.team.parent_id)
+        (parent.children if parent is not None else roots).append(node)
+    return roots
+
+
+def organisation_teams(*, organisation: Organisation) -> QuerySet[Team]:
+    return Team.objects.filter(organisation=organisation).order_by("name")
+
+
+def organisation_skills(*, organisation: Organisation) -> QuerySet[Skill]:
+    return Skill.objects.filter(organisation=organisation).order_by("name")
+
+
+def organisation_work_processes(*, organisation: Organisation) -> QuerySet[WorkProcess]:
+    return WorkProcess.objects.filter(organisation=organisation).order_by("name")
+
+
+def own_api_tokens(*, membership: Membership) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(membership=membership).order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at"
     )

@@ -2,13 +2,40 @@
 
 from __future__ import annotations
 
+import re
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import models
-from django.utils import timezone
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
+from django.db import models, transaction
+from django.db.models.deletion import ProtectedError
+from django.db.models.functions import Lower
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from .api_auth import TOKEN_PREFIX, hash_token
-from .models import ApiToken, AuditLog, Membership
+from .models import (
+    ApiToken,
+    AuditLog,
+    Invitation,
+    Membership,
+    Organisation,
+    Skill,
+    Team,
+    User,
+    WorkProcess,
+)
+from .selectors import team_subtree_ids
 
 
 def audit_log_record(
@@ -53,3 +80,605 @@ def api_token_revoke(*, token: ApiToken, by: Membership) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_log_record(actor=by, action="api_token.revoked", obj=token)
     return token
+
+
+# --- Errors (module constants, so tests and pages share one wording) -------------
+ERROR_LAST_ADMIN_DEMOTE = _(
+    "You are the last organisation admin. Make someone else an admin first, "
+    "then you can give up the role."
+)
+ERROR_LAST_ADMIN_DEACTIVATE = _(
+    "This is the last organisation admin. Make someone else an admin first, "
+    "then this member can be deactivated."
+)
+ERROR_ALREADY_MEMBER = _("%(email)s is already a member of this organisation.")
+ERROR_ALREADY_INVITED = _(
+    "%(email)s has already been invited. Resend that invitation from the list of pending ones."
+)
+ERROR_TEAM_CYCLE = _("A team cannot be placed under itself or under one of its own sub-teams.")
+ERROR_MANAGER_NOT_ACTIVE = _("The manager must be an active member of this organisation.")
+ERROR_TEAM_NOT_EMPTY = _(
+    "Only an empty team can be deleted. Move its members and sub-teams elsewhere first."
+)
+ERROR_OTHER_ORGANISATION = _("That belongs to another organisation.")
+ERROR_ACCOUNT_EXISTS = _("An account with this e-mail address exists already. Sign in instead.")
+ERROR_INVITATION_ACCEPTED = _("This invitation has been accepted already.")
+ERROR_NAME_TAKEN = _("This name is in use already; choose another.")
+ERROR_IN_USE = _("This is still in use, so it cannot be deleted.")
+ERROR_TIME_ZONE = _("“%(value)s” is not a known time zone, such as Europe/Amsterdam.")
+ERROR_TOO_MANY_ADDRESSES = _("Paste at most %(limit)d addresses at a time.")
+ERROR_NO_ADDRESSES = _("Paste at least one e-mail address.")
+
+
+# --- Members ---------------------------------------------------------------------
+def _other_active_admins_exist(member: Membership) -> bool:
+    # Locking the admins' rows makes two admins demoting each other at the same
+    # moment queue up, so one of them is always refused.
+    admins = Membership.objects.select_for_update().filter(
+        organisation_id=member.organisation_id, is_admin=True, is_active=True
+    )
+    return any(pk != member.pk for pk in admins.values_list("pk", flat=True))
+
+
+def member_update(
+    *,
+    member: Membership,
+    by: Membership,
+    is_author: bool,
+    is_hr: bool,
+    is_admin: bool,
+    team: Team | None,
+) -> Membership:
+    """Change a member's roles and team; the last active admin keeps the admin role."""
+    if team is not None and team.organisation_id != member.organisation_id:
+        raise ValidationError({"team": ERROR_OTHER_ORGANISATION})
+    with transaction.atomic():
+        if (
+            member.is_admin
+            and member.is_active
+            and not is_admin
+            and not _other_active_admins_exist(member)
+        ):
+            raise ValidationError({"is_admin": ERROR_LAST_ADMIN_DEMOTE})
+        before = _member_snapshot(member)
+        member.is_author, member.is_hr, member.is_admin = is_author, is_hr, is_admin
+        member.team = team
+        member.full_clean()
+        member.save(update_fields=["is_author", "is_hr", "is_admin", "team"])
+        after = _member_snapshot(member)
+        if after != before:
+            audit_log_record(
+                actor=by,
+                action="member.updated",
+                obj=member,
+                data={"before": before, "after": after},
+            )
+    return member
+
+
+def _member_snapshot(member: Membership) -> dict:
+    return {
+        "is_author": member.is_author,
+        "is_hr": member.is_hr,
+        "is_admin": member.is_admin,
+        "team_id": member.team_id,
+    }
+
+
+def member_deactivate(*, member: Membership, by: Membership) -> Membership:
+    """Stop a member from using the organisation; everything they did stays. Idempotent."""
+    if not member.is_active:
+        return member
+    with transaction.atomic():
+        if member.is_admin and not _other_active_admins_exist(member):
+            raise ValidationError(ERROR_LAST_ADMIN_DEACTIVATE)
+        member.is_active = False
+        member.save(update_fields=["is_active"])
+        audit_log_record(actor=by, action="member.deactivated", obj=member)
+    return member
+
+
+def member_reactivate(*, member: Membership, by: Membership) -> Membership:
+    if member.is_active:
+        return member
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    audit_log_record(actor=by, action="member.reactivated", obj=member)
+    return member
+
+
+# --- Invitations ------------------------------------------------------------------
+INVITATION_SALT = "organisations.invitation"
+# Any mix of commas, semicolons and white space separates pasted addresses.
+ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
+# Bounds one bulk invitation's transaction and the mails sent after it.
+BULK_INVITE_LIMIT = 500
+
+
+class InvitationProblem(Exception):
+    """Why an invitation link cannot be used; the accept page explains each in words."""
+
+    TAMPERED = "tampered"
+    EXPIRED = "expired"
+    USED = "used"
+    REVOKED = "revoked"
+    WRONG_ACCOUNT = "wrong_account"
+    DEACTIVATED = "deactivated"
+
+    STATUS = {
+        TAMPERED: 400,
+        EXPIRED: 410,
+        USED: 410,
+        REVOKED: 410,
+        WRONG_ACCOUNT: 400,
+        DEACTIVATED: 400,
+    }
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+        self.status = self.STATUS[code]
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """The link's token: organisation and invitation ids, signed and timestamped."""
+    return signing.dumps(
+        {"o": invitation.organisation_id, "i": invitation.pk}, salt=INVITATION_SALT
+    )
+
+
+def invitation_token_read(token: str) -> tuple[int, int]:
+    """``(organisation_id, invitation_id)`` from a token; raises ``InvitationProblem``."""
+    max_age = timedelta(days=settings.INVITATION_MAX_AGE_DAYS)
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise InvitationProblem(InvitationProblem.EXPIRED) from None
+    except signing.BadSignature:
+        raise InvitationProblem(InvitationProblem.TAMPERED) from None
+    try:
+        return int(data["o"]), int(data["i"])
+    except (TypeError, KeyError, ValueError):
+        raise InvitationProblem(InvitationProblem.TAMPERED) from None
+
+
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("invitations:accept", kwargs={"token": invitation_token(invitation)})
+    return settings.SITE_URL + path
+
+
+def _invitation_message(invitation: Invitation, *, organisation: Organisation):
+    context = {
+        "organisation": organisation,
+        "invitation": invitation,
+        "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+        "url": invitation_url(invitation),
+        "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
+    }
+    # The invitee has no preference yet: the organisation's language is the best guess.
+    with translation.override(organisation.language):
+        subject = render_to_string("organisations/email/invitation_subject.txt", context)
+        text = render_to_string("organisations/email/invitation.txt", context)
+        html = render_to_string("organisations/email/invitation.html", context)
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _send_after_commit(messages: list[EmailMultiAlternatives]) -> None:
+    """Mail only once the invitations exist: a rolled-back request sends nothing."""
+    if not messages:
+        return
+
+    def send() -> None:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+
+    transaction.on_commit(send, robust=True)
+
+
+def _normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def _member_emails(*, organisation_id: int, emails: list[str]) -> set[str]:
+    return set(
+        Membership.objects.filter(organisation_id=organisation_id)
+        .annotate(email_lower=Lower("user__email"))
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", flat=True)
+    )
+
+
+def _open_invitation_emails(*, organisation_id: int, emails: list[str]) -> set[str]:
+    return set(
+        Invitation.objects.filter(organisation_id=organisation_id, accepted_at__isnull=True)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails)
+        .values_list("email_lower", flat=True)
+    )
+
+
+def _invitations_create(
+    *,
+    by: Membership,
+    emails: list[str],
+    is_author: bool,
+    is_hr: bool,
+    is_admin: bool,
+    team: Team | None,
+) -> list[Invitation]:
+    organisation = by.organisation
+    if team is not None and team.organisation_id != organisation.pk:
+        raise ValidationError({"team": ERROR_OTHER_ORGANISATION})
+    with transaction.atomic():
+        invitations = Invitation.objects.bulk_create(
+            Invitation(
+                organisation_id=organisation.pk,
+                email=email,
+                team=team,
+                is_author=is_author,
+                is_hr=is_hr,
+                is_admin=is_admin,
+                invited_by=by,
+            )
+            for email in emails
+        )
+        AuditLog.objects.bulk_create(
+            AuditLog(
+                organisation_id=organisation.pk,
+                actor=by,
+                action="invitation.created",
+                object_type=Invitation._meta.label_lower,
+                object_id=invitation.pk,
+                data={"email": invitation.email},
+            )
+            for invitation in invitations
+        )
+        _send_after_commit([_invitation_message(i, organisation=organisation) for i in invitations])
+    return invitations
+
+
+def invitation_create(
+    *,
+    by: Membership,
+    email: str,
+    is_author: bool = False,
+    is_hr: bool = False,
+    is_admin: bool = False,
+    team: Team | None = None,
+) -> Invitation:
+    """Invite one person; the e-mail goes out once the transaction commits."""
+    email = _normalise_email(email)
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from None
+    organisation_id = by.organisation_id
+    if _member_emails(organisation_id=organisation_id, emails=[email]):
+        raise ValidationError({"email": ERROR_ALREADY_MEMBER % {"email": email}})
+    if _open_invitation_emails(organisation_id=organisation_id, emails=[email]):
+        raise ValidationError({"email": ERROR_ALREADY_INVITED % {"email": email}})
+    (invitation,) = _invitations_create(
+        by=by, emails=[email], is_author=is_author, is_hr=is_hr, is_admin=is_admin, team=team
+    )
+    return invitation
+
+
+class BulkInviteOutcome(StrEnum):
+    INVITED = "invited"
+    ALREADY_MEMBER = "already_member"
+    ALREADY_INVITED = "already_invited"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class BulkInviteResult:
+    address: str
+    outcome: BulkInviteOutcome
+
+
+def invitation_addresses_parse(text: str) -> list[str]:
+    """Addresses in the order pasted, each once; "<a@b.nl>" and quotes are unwrapped."""
+    seen: set[str] = set()
+    addresses = []
+    for piece in ADDRESS_SEPARATORS.split(text):
+        address = piece.strip("<>\"'()[]")
+        if address and address.lower() not in seen:
+            seen.add(address.lower())
+            addresses.append(address)
+    return addresses
+
+
+def invitations_bulk_create(
+    *,
+    by: Membership,
+    text: str,
+    is_author: bool = False,
+    is_hr: bool = False,
+    is_admin: bool = False,
+    team: Team | None = None,
+) -> list[BulkInviteResult]:
+    """Invite every valid, new address in a pasted list, all in one transaction.
+
+    Returns one result per distinct address, in the order pasted, so the admin
+    sees who was invited and why the others were not.
+    """
+    addresses = invitation_addresses_parse(text)
+    if not addresses:
+        raise ValidationError({"addresses": ERROR_NO_ADDRESSES})
+    if len(addresses) > BULK_INVITE_LIMIT:
+        raise ValidationError(
+            {"addresses": ERROR_TOO_MANY_ADDRESSES % {"limit": BULK_INVITE_LIMIT}}
+        )
+    valid: list[str] = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            continue
+        valid.append(_normalise_email(address))
+    members = _member_emails(organisation_id=by.organisation_id, emails=valid)
+    invited = _open_invitation_emails(organisation_id=by.organisation_id, emails=valid)
+    results = []
+    to_invite = []
+    for address in addresses:
+        email = _normalise_email(address)
+        if email not in valid:
+            outcome = BulkInviteOutcome.INVALID
+        elif email in members:
+            outcome = BulkInviteOutcome.ALREADY_MEMBER
+        elif email in invited:
+            outcome = BulkInviteOutcome.ALREADY_INVITED
+        else:
+            outcome = BulkInviteOutcome.INVITED
+            to_invite.append(email)
+        results.append(BulkInviteResult(address=address, outcome=outcome))
+    if to_invite:
+        _invitations_create(
+            by=by,
+            emails=to_invite,
+            is_author=is_author,
+            is_hr=is_hr,
+            is_admin=is_admin,
+            team=team,
+        )
+    return results
+
+
+def invitation_resend(*, invitation: Invitation, by: Membership) -> Invitation:
+    """Mail a fresh link (a new timestamp, so a new expiry) for a pending invitation."""
+    if invitation.accepted_at is not None:
+        raise ValidationError(ERROR_INVITATION_ACCEPTED)
+    audit_log_record(
+        actor=by, action="invitation.resent", obj=invitation, data={"email": invitation.email}
+    )
+    _send_after_commit([_invitation_message(invitation, organisation=by.organisation)])
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, by: Membership) -> None:
+    """Withdraw a pending invitation: its link stops working. Accepted ones are history."""
+    if invitation.accepted_at is not None:
+        return
+    audit_log_record(
+        actor=by, action="invitation.revoked", obj=invitation, data={"email": invitation.email}
+    )
+    invitation.delete()
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the organisation as invited; the link's owner must be the signed-in person."""
+    if _normalise_email(user.email) != _normalise_email(invitation.email):
+        raise InvitationProblem(InvitationProblem.WRONG_ACCOUNT)
+    with transaction.atomic():
+        # Locked and read again: a double click or two tabs accept only once.
+        invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+        if invitation is None:
+            raise InvitationProblem(InvitationProblem.REVOKED)
+        if invitation.accepted_at is not None:
+            raise InvitationProblem(InvitationProblem.USED)
+        membership = Membership.objects.filter(
+            organisation_id=invitation.organisation_id, user=user
+        ).first()
+        if membership is not None and not membership.is_active:
+            raise InvitationProblem(InvitationProblem.DEACTIVATED)
+        if membership is None:
+            membership = Membership(
+                organisation_id=invitation.organisation_id,
+                user=user,
+                team_id=invitation.team_id,
+                is_author=invitation.is_author,
+                is_hr=invitation.is_hr,
+                is_admin=invitation.is_admin,
+            )
+            membership.full_clean()
+            membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit_log_record(actor=membership, action="invitation.accepted", obj=invitation)
+    return membership
+
+
+def invitation_accept_with_new_account(
+    *, invitation: Invitation, first_name: str, last_name: str, password: str
+) -> Membership:
+    """Create the account the invitation is for, then join.
+
+    Opening the link proved the address, so it is stored as verified and the
+    person is not asked to confirm it again.
+    """
+    email = _normalise_email(invitation.email)
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(ERROR_ACCOUNT_EXISTS)
+        user = User.objects.create_user(
+            email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return invitation_accept(invitation=invitation, user=user)
+
+
+# --- Teams -------------------------------------------------------------------------
+def _name_free_check(
+    model: type[Team | Skill | WorkProcess],
+    *,
+    obj: models.Model | None,
+    by: Membership,
+    name: str,
+) -> None:
+    # Case-insensitive, stricter than the database constraint: "Sales" and "sales"
+    # side by side would only confuse people picking from a list.
+    taken = model.objects.filter(organisation_id=by.organisation_id, name__iexact=name.strip())
+    if obj is not None and obj.pk is not None:
+        taken = taken.exclude(pk=obj.pk)
+    if taken.exists():
+        raise ValidationError({"name": ERROR_NAME_TAKEN})
+
+
+def _team_placement_check(
+    *, team: Team | None, by: Membership, parent: Team | None, manager: Membership | None
+) -> None:
+    organisation_id = by.organisation_id
+    if parent is not None:
+        if parent.organisation_id != organisation_id:
+            raise ValidationError({"parent": ERROR_OTHER_ORGANISATION})
+        if team is not None and team.pk is not None:
+            below = team_subtree_ids(organisation=by.organisation, root_ids=[team.pk])
+            if parent.pk in below:
+                raise ValidationError({"parent": ERROR_TEAM_CYCLE})
+    if manager is not None and (
+        manager.organisation_id != organisation_id or not manager.is_active
+    ):
+        raise ValidationError({"manager": ERROR_MANAGER_NOT_ACTIVE})
+
+
+def team_create(
+    *, by: Membership, name: str, parent: Team | None = None, manager: Membership | None = None
+) -> Team:
+    _team_placement_check(team=None, by=by, parent=parent, manager=manager)
+    _name_free_check(Team, obj=None, by=by, name=name)
+    team = Team(organisation_id=by.organisation_id, name=name, parent=parent, manager=manager)
+    team.full_clean()
+    team.save()
+    audit_log_record(actor=by, action="team.created", obj=team, data={"name": name})
+    return team
+
+
+def team_update(
+    *,
+    team: Team,
+    by: Membership,
+    name: str,
+    parent: Team | None,
+    manager: Membership | None,
+) -> Team:
+    """Rename, move or change the manager; a team never ends up below itself."""
+    _team_placement_check(team=team, by=by, parent=parent, manager=manager)
+    _name_free_check(Team, obj=team, by=by, name=name)
+    team.name, team.parent, team.manager = name, parent, manager
+    team.full_clean()
+    team.save(update_fields=["name", "parent", "manager"])
+    audit_log_record(
+        actor=by,
+        action="team.updated",
+        obj=team,
+        data={"name": name, "parent_id": team.parent_id, "manager_id": team.manager_id},
+    )
+    return team
+
+
+def team_delete(*, team: Team, by: Membership) -> None:
+    """Delete a team without members (active or not) and without sub-teams."""
+    if team.members.exists() or team.children.exists():
+        raise ValidationError(ERROR_TEAM_NOT_EMPTY)
+    audit_log_record(actor=by, action="team.deleted", obj=team, data={"name": team.name})
+    team.delete()
+
+
+# --- Skills and work processes -----------------------------------------------------
+def _named_save(obj: Skill | WorkProcess, *, by: Membership, action: str) -> None:
+    _name_free_check(type(obj), obj=obj, by=by, name=obj.name)
+    obj.full_clean()
+    obj.save()
+    audit_log_record(actor=by, action=action, obj=obj, data={"name": obj.name})
+
+
+def _named_delete(obj: Skill | WorkProcess, *, by: Membership, action: str) -> None:
+    try:
+        with transaction.atomic():
+            audit_log_record(actor=by, action=action, obj=obj, data={"name": obj.name})
+            obj.delete()
+    except ProtectedError:
+        raise ValidationError(ERROR_IN_USE) from None
+
+
+def skill_create(*, by: Membership, name: str, description: str = "") -> Skill:
+    skill = Skill(organisation_id=by.organisation_id, name=name, description=description)
+    _named_save(skill, by=by, action="skill.created")
+    return skill
+
+
+def skill_update(*, skill: Skill, by: Membership, name: str, description: str) -> Skill:
+    skill.name, skill.description = name, description
+    _named_save(skill, by=by, action="skill.updated")
+    return skill
+
+
+def skill_delete(*, skill: Skill, by: Membership) -> None:
+    _named_delete(skill, by=by, action="skill.deleted")
+
+
+def work_process_create(*, by: Membership, name: str, description: str = "") -> WorkProcess:
+    process = WorkProcess(organisation_id=by.organisation_id, name=name, description=description)
+    _named_save(process, by=by, action="work_process.created")
+    return process
+
+
+def work_process_update(
+    *, work_process: WorkProcess, by: Membership, name: str, description: str
+) -> WorkProcess:
+    work_process.name, work_process.description = name, description
+    _named_save(work_process, by=by, action="work_process.updated")
+    return work_process
+
+
+def work_process_delete(*, work_process: WorkProcess, by: Membership) -> None:
+    _named_delete(work_process, by=by, action="work_process.deleted")
+
+
+# --- Organisation settings -----------------------------------------------------------
+def organisation_update(
+    *,
+    organisation: Organisation,
+    by: Membership,
+    name: str,
+    language: str,
+    time_zone: str,
+    nudge_after_days: int,
+) -> Organisation:
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            {"time_zone": ValidationError(ERROR_TIME_ZONE, params={"value": time_zone})}
+        ) from None
+    before = {
+        "name": organisation.name,
+        "language": organisation.language,
+        "time_zone": organisation.time_zone,
+        "nudge_after_days": organisation.nudge_after_days,
+    }
+    organisation.name, organisation.language = name, language
+    organisation.time_zone, organisation.nudge_after_days = time_zone, nudge_after_days
+    organisation.full_clean()
+    organisation.save(update_fields=["name", "language", "time_zone", "nudge_after_days"])
+    after = {k: getattr(organisation, k) for k in before}
+    audit_log_record(
+        actor=by,
+        action="organisation.updated",
+        obj=organisation,
+        data={"before": before, "after": after},
+    )
+    return organisation

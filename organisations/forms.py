@@ -1,0 +1,209 @@
+"""Forms for organisation administration, invitations and API tokens.
+
+Forms check the shape of the input; the business rules (last admin, team cycles,
+who is already invited) live in services, whose errors the views put back on
+the form's fields.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import LANGUAGE_CHOICES, Membership, Organisation, User
+from .selectors import active_members, organisation_teams
+
+ERROR_PASSWORDS_DIFFER = _("The two passwords differ. Type the same password twice.")
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ``ValidationError`` on the form: on its field where the form has one."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@lru_cache(maxsize=1)
+def time_zone_choices() -> list[tuple[str, str]]:
+    # Read once per process: the list comes from the system's (or tzdata's) files.
+    return [(name, name) for name in sorted(available_timezones())]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        name = obj.user.get_full_name()
+        return f"{name} ({obj.user.email})" if name else obj.user.email
+
+
+class RolesAndTeamForm(forms.Form):
+    is_author = forms.BooleanField(
+        label=_("L&D author"),
+        required=False,
+        help_text=_("Writes microlearning units and trajectories and assigns them."),
+    )
+    is_hr = forms.BooleanField(
+        label=_("HR analyst"),
+        required=False,
+        help_text=_("Sees organisation-wide reports and exports them."),
+    )
+    is_admin = forms.BooleanField(
+        label=_("Organisation admin"),
+        required=False,
+        help_text=_("Manages members, teams, invitations and settings."),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, required=False, empty_label=_("No team")
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = organisation_teams(organisation=organisation)
+
+
+class MemberForm(RolesAndTeamForm):
+    """Roles and team of one member; being a manager follows from leading a team."""
+
+
+class InvitationForm(RolesAndTeamForm):
+    field_order = ["email", "is_author", "is_hr", "is_admin", "team"]
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class BulkInvitationForm(RolesAndTeamForm):
+    field_order = ["addresses", "is_author", "is_hr", "is_admin", "team"]
+
+    addresses = forms.CharField(
+        label=_("E-mail addresses"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        help_text=_(
+            "Paste the addresses, separated by commas, semicolons, spaces or new lines. "
+            "Everyone gets the roles and team chosen below."
+        ),
+    )
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or e-mail"), required=False, max_length=200)
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    parent = forms.ModelChoiceField(
+        label=_("Part of team"),
+        queryset=None,
+        required=False,
+        empty_label=_("None (a top-level team)"),
+    )
+    manager = MemberChoiceField(
+        label=_("Manager"),
+        queryset=None,
+        required=False,
+        empty_label=_("No manager yet"),
+        help_text=_("The manager sees this team and every team below it."),
+    )
+
+    def __init__(self, *args, organisation: Organisation, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = organisation_teams(organisation=organisation)
+        if team is not None:
+            teams = teams.exclude(pk=team.pk)
+        self.fields["parent"].queryset = teams
+        self.fields["manager"].queryset = active_members(organisation=organisation)
+
+
+class NamedItemForm(forms.Form):
+    """A skill or a work process: a name people recognise and an optional description."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class OrganisationSettingsForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("Default language"),
+        choices=LANGUAGE_CHOICES,
+        help_text=_("For members who have not chosen a language, and for invitations."),
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
+    nudge_after_days = forms.IntegerField(
+        label=_("Remind after (days)"),
+        min_value=1,
+        max_value=365,
+        help_text=_(
+            "Remind members of an assigned unit they have not completed after this many days."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("Say where you use it, e.g. “HR dashboard script”."),
+    )
+
+
+class InvitationAccountForm(forms.Form):
+    """A new account from an invitation: the e-mail address comes from the invitation."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2:
+            if password1 != password2:
+                self.add_error("password2", ERROR_PASSWORDS_DIFFER)
+            else:
+                candidate = User(
+                    email=self.email,
+                    first_name=cleaned.get("first_name", ""),
+                    last_name=cleaned.get("last_name", ""),
+                )
+                try:
+                    password_validation.validate_password(password1, user=candidate)
+                except ValidationError as exc:
+                    self.add_error("password1", exc)
+        return cleaned
