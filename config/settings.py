@@ -256,7 +256,8 @@ if CELERY_BROKER_URL:
     for _broker in CELERY_BROKER_URL.split(";"):  # Celery takes a ;-separated failover list
         _url("CELERY_BROKER_URL", _broker.strip(), set(TRANSPORT_ALIASES))
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The host is meaningless to this transport; naming one keeps kombu from warning.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
         "data_folder_out": str(CELERY_BROKER_DIR / "queue"),

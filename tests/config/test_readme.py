@@ -1,0 +1,36 @@
+"""The README is the newcomer's map: it must not fall behind the code."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+READERS = r"_(?:env|bool|int|choice|production|raw)"
+
+
+def test_readme_lists_every_environment_variable_the_settings_read():
+    settings = (ROOT / "config/settings.py").read_text()
+    variables = set(re.findall(READERS + r'\(\s*"([A-Z][A-Z0-9_]+)"', settings))
+    gunicorn = (ROOT / "platform/gunicorn.conf.py").read_text()
+    variables |= set(re.findall(r'_int\(\s*"([A-Z][A-Z0-9_]+)"', gunicorn))
+    readme = (ROOT / "README.md").read_text()
+
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL"} <= variables  # the pattern still matches
+    missing = sorted(name for name in variables if f"`{name}`" not in readme)
+    assert not missing, f"README.md does not list {missing}"
+
+
+def test_readme_names_the_two_commands_and_the_demo_logins():
+    readme = (ROOT / "README.md").read_text()
+
+    assert "make run" in readme and "make test" in readme
+    for login in (
+        "medewerker@horizon.demo",
+        "manager@horizon.demo",
+        "auteur@horizon.demo",
+        "hr@horizon.demo",
+        "admin@horizon.demo",
+        "employee@northwind.demo",
+    ):
+        assert login in readme
