@@ -1,10 +1,12 @@
 import datetime as dt
 import smtplib
+import threading
 
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection, connections
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -307,3 +309,37 @@ def test_marking_read_records_the_opened_event_once(organisation, member):
 
     assert nudge.read_at is not None
     assert opened == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_nudge_another_worker_is_delivering_is_skipped_not_sent_twice(assigned):
+    # given another worker holds the nudge (its delivery transaction is still open)
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter")
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+    locked, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with organisation_scope(assigned.organisation.pk):
+                Nudge.objects.select_for_update().get(pk=nudge.pk)
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+
+        # when this worker tries to deliver it
+        status = deliver(assigned.organisation, nudge.pk)
+    finally:
+        release.set()
+        thread.join(timeout=10)
+
+    # then it leaves it alone instead of waiting or sending
+    assert status == services.DELIVERY_BUSY
+    assert mail.outbox == []
