@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from .api_errors import is_api_path, not_found_response
 from .models import Membership, Organisation
 from .tenancy import organisation_scope, platform_bypass, user_scope
 
@@ -49,6 +50,8 @@ class OrganisationMiddleware:
 
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
+            if is_api_path(request.path_info):
+                return not_found_response()
             return render(
                 request, "organisations/unknown_organisation.html", {"slug": slug}, status=404
             )

@@ -1,0 +1,41 @@
+"""API representations of in-app nudges. Shapes only: rules live in services and selectors."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from microlearning.models import Unit
+
+from .models import Nudge
+
+
+class NudgeUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "title"]
+        read_only_fields = fields
+
+
+class NudgeSerializer(serializers.ModelSerializer):
+    message = serializers.SerializerMethodField(help_text="The reminder, in the member's language.")
+    unit = NudgeUnitSerializer(read_only=True, allow_null=True)
+    unit_completed = serializers.BooleanField(
+        read_only=True, help_text="The unit was completed since: the reminder has done its job."
+    )
+
+    class Meta:
+        model = Nudge
+        fields = ["id", "kind", "message", "unit", "unit_completed", "sent_at", "read_at"]
+        read_only_fields = fields
+
+    def get_message(self, nudge: Nudge) -> str:
+        if nudge.unit is None:
+            return str(Nudge.Kind(nudge.kind).label)
+        return _("Finish “%(title)s”") % {"title": nudge.unit.title}
+
+
+class NudgeListQuerySerializer(serializers.Serializer):
+    unread = serializers.BooleanField(
+        required=False, default=None, allow_null=True, help_text="true: only unread nudges."
+    )

@@ -1,0 +1,154 @@
+"""One error format: every failure of the API is JSON in the same shape, never an HTML page."""
+
+import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.test import RequestFactory
+
+from organisations import api_errors
+from tests.api.support import error_of
+
+pytestmark = pytest.mark.django_db
+
+UNITS = "microlearning_api:units"
+
+
+def test_missing_fields_give_400_with_a_message_per_field(acme, as_member, api_url):
+    response = as_member(acme.author).post(api_url(UNITS), {}, format="json")
+
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "invalid"
+    assert error["fields"] == {
+        "title": ["This field is required."],
+        "body": ["This field is required."],
+    }
+
+
+def test_malformed_json_gives_400_in_the_same_shape(acme, as_member, api_url):
+    response = as_member(acme.author).post(
+        api_url(UNITS), '{"title": "unfinished', content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "parse_error"
+    assert error["fields"]["non_field_errors"][0].startswith("JSON parse error")
+
+
+def test_json_that_is_not_an_object_gives_400(acme, as_member, api_url):
+    response = as_member(acme.author).post(api_url(UNITS), ["title"], format="json")
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["non_field_errors"]
+
+
+def test_wrong_types_give_400_per_field(acme, as_member, api_url):
+    response = as_member(acme.author).post(
+        api_url(UNITS), {"title": {"nested": 1}, "body": ["a"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "title": ["Not a valid string."],
+        "body": ["Not a valid string."],
+    }
+
+
+def test_unsupported_media_type_gives_415_in_the_same_shape(acme, as_member, api_url):
+    response = as_member(acme.author).post(api_url(UNITS), "x", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_wrong_method_gives_405_in_the_same_shape(acme, as_member, api_url):
+    response = as_member(acme.learner).delete(api_url("organisations_api:me"))
+
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+
+
+def test_missing_role_gives_403_in_the_same_shape(acme, as_member, api_url):
+    response = as_member(acme.learner).post(api_url(UNITS), {"title": "T"}, format="json")
+
+    assert response.status_code == 403
+    assert error_of(response) == {
+        "code": "permission_denied",
+        "message": "You do not have permission to perform this action.",
+        "fields": {},
+    }
+
+
+def test_unknown_object_gives_json_404(acme, as_member, api_url):
+    response = as_member(acme.author).get(api_url("microlearning_api:unit", 999_999))
+
+    assert response.status_code == 404
+    assert error_of(response) == {"code": "not_found", "message": "Not found.", "fields": {}}
+
+
+def test_unknown_organisation_slug_gives_json_404(acme, as_member):
+    response = as_member(acme.learner).get("/api/v1/o/no-such-organisation/me/")
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_unknown_organisation_slug_on_the_web_still_gives_the_page(acme, client):
+    response = client.get("/o/no-such-organisation/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_service_validation_error_becomes_400_with_its_message(acme, as_member, api_url):
+    """A Django ValidationError raised by a service (here: a wrong status change)."""
+    from tests.factories import UnitFactory
+
+    unit = UnitFactory(organisation=acme.organisation, status="archived")
+
+    response = as_member(acme.author).post(api_url("microlearning_api:unit_publish", unit.pk))
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "non_field_errors": ["A unit cannot go from “Archived” to “Published”."]
+    }
+
+
+def test_model_field_errors_keep_their_field_names():
+    """full_clean() errors name their fields; Django's ``__all__`` becomes non_field_errors."""
+    exc = DjangoValidationError({"title": ["Too long."], "__all__": ["Both or neither."]})
+
+    response = api_errors.exception_handler(exc, {"view": None})
+
+    assert response.status_code == 400
+    assert response.data["error"]["fields"] == {
+        "title": ["Too long."],
+        "non_field_errors": ["Both or neither."],
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # the request's own transaction must really roll back
+def test_unexpected_error_gives_json_500_and_is_logged(
+    acme, as_member, api_url, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("organisations.api.MeSerializer", broken)
+
+    response = as_member(acme.learner).get(api_url("organisations_api:me"))
+
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "server_error"
+    assert "boom" in caplog.text
+
+
+def test_404_handler_answers_json_under_api_and_html_elsewhere():
+    factory = RequestFactory()
+
+    api = api_errors.handler404(factory.get("/api/v1/o/acme/nothing-here/"), Exception())
+    web = api_errors.handler404(factory.get("/o/acme/nothing-here/"), Exception())
+
+    assert api.status_code == web.status_code == 404
+    assert api["Content-Type"] == "application/json"
+    assert web["Content-Type"].startswith("text/html")
