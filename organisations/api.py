@@ -1,10 +1,4 @@
-"""API for the calling member, teams, members and personal API tokens.
-
-Who sees which members (``members/``): organisation admins see everyone, active
-or not; L&D authors see every active member (they assign units to people);
-managers see the active members of the teams they lead and the teams below;
-anyone else gets 403.
-"""
+"""API for the calling member, teams, members and personal API tokens."""
 
 from __future__ import annotations
 
@@ -31,6 +25,14 @@ from .serializers import (
 
 ERROR_NO_MEMBER_LIST = _("Only admins, L&D authors and managers can list members.")
 ERROR_TOKEN_BY_TOKEN = _("Create new tokens while signed in, not with another token.")
+
+# Who sees which members: authors need everyone to assign units to people; a
+# manager's view stops at their own teams, like the web dashboard's.
+MEMBER_VISIBILITY = (
+    "Organisation admins see every member, active or not; L&D authors see every "
+    "active member (they assign units to people); managers see the active members "
+    "of the teams they lead and the teams below; anyone else gets 403."
+)
 
 ORGANISATION_TAG = "organisation"
 TOKENS_TAG = "tokens"
@@ -88,7 +90,7 @@ class TeamListView(generics.ListAPIView):
 @extend_schema(
     tags=[ORGANISATION_TAG],
     summary="Members the caller may see",
-    description=__doc__.split("\n\n", 1)[1],
+    description=MEMBER_VISIBILITY,
     responses={200: MemberSerializer(many=True), **ROLE_READ_ERRORS},
 )
 class MemberListView(generics.ListAPIView):

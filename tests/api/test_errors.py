@@ -152,3 +152,11 @@ def test_404_handler_answers_json_under_api_and_html_elsewhere():
     assert api.status_code == web.status_code == 404
     assert api["Content-Type"] == "application/json"
     assert web["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.urls("tests.api.json_404_urls")
+def test_unknown_api_path_gives_json_404_once_the_handler_is_wired(acme, as_member):
+    response = as_member(acme.learner).get("/api/v1/o/acme/no-such-endpoint/")
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
