@@ -32,3 +32,7 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
+
+# JSON errors under /api/, the friendly pages elsewhere.
+handler404 = "organisations.api_errors.handler404"
+handler500 = "organisations.api_errors.handler500"

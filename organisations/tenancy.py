@@ -59,7 +59,9 @@ def _local_settings(values: dict[str, str]) -> Iterator[None]:
     with transaction.atomic():
         previous = _set_local(values, remember=nested)
         yield
-        if previous:
+        # A block marked for rollback (a 500 inside a test's transaction) reverts the
+        # settings with its savepoint; nothing to restore, and no query may run.
+        if previous and not connection.needs_rollback:
             _set_local(previous, remember=False)
 
 

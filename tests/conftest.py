@@ -32,7 +32,9 @@ def rls_setup_bypass(request):
 
 
 @pytest.fixture(autouse=True)
-def _media_and_mail(settings, tmp_path):
+def _fast_tests(settings, tmp_path):
+    # A real password hash costs half a second per account; tests make hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
