@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -40,14 +41,29 @@ def learning_event_record(
     )
 
 
-def team_daily_rollup(*, organisation: Organisation, batch_size: int = ROLLUP_BATCH_SIZE) -> int:
+def team_daily_rollup(
+    *,
+    organisation: Organisation,
+    batch_size: int = ROLLUP_BATCH_SIZE,
+    now: dt.datetime | None = None,
+    settle: dt.timedelta | None = None,
+) -> int:
     """Fold new events into TeamDailyCount; return how many events were folded in.
 
     Incremental and idempotent: the checkpoint (the last event id folded in) moves
     in the same transaction as the counts, so a crashed run is redone from the old
     checkpoint and a second run finds nothing new. Days are counted in the
     organisation's time zone.
+
+    Ids are handed out at insert, not at commit: an event still in flight can have
+    a lower id than one already visible. So a run stops at the first event younger
+    than ``settle`` (the setting ROLLUP_SETTLE_SECONDS): anything with a lower id
+    than an event that old was inserted by a transaction open at least that long,
+    and event-writing transactions (requests, tasks) are much shorter.
     """
+    now = now or timezone.now()
+    if settle is None:
+        settle = dt.timedelta(seconds=settings.ROLLUP_SETTLE_SECONDS)
     with transaction.atomic():
         checkpoint, _ = RollupCheckpoint.objects.select_for_update().get_or_create(
             organisation=organisation, name=TEAM_DAILY_ROLLUP
@@ -57,6 +73,11 @@ def team_daily_rollup(*, organisation: Organisation, batch_size: int = ROLLUP_BA
             .order_by("id")
             .values_list("id", "actor_id", "actor__team_id", "verb", "timestamp")[:batch_size]
         )
+        settled_before = now - settle
+        for position, row in enumerate(rows):
+            if row[4] > settled_before:
+                rows = rows[:position]
+                break
         if not rows:
             return 0
         tz = organisation_zone(organisation=organisation)

@@ -393,4 +393,6 @@ LOGGING = {
 }
 
 # --- Product defaults ------------------------------------------------------------------
-NUDGE_DEFAULT_AFTER_DAYS = 3
+# The rollup leaves events younger than this for its next run, so an event whose
+# transaction commits late is never skipped (see analytics.services.team_daily_rollup).
+ROLLUP_SETTLE_SECONDS = _int("ROLLUP_SETTLE_SECONDS", 120)

@@ -5,7 +5,9 @@ def organisation(request):
     user = getattr(request, "user", None)
     membership = getattr(request, "membership", None)
     return {
-        "organisation": getattr(request, "organisation", None),
+        # Only members see which organisation a page belongs to: a 404 for an
+        # outsider must not name the organisation behind the slug.
+        "organisation": getattr(request, "organisation", None) if membership else None,
         "membership": membership,
         # A callable, so pages that do not show the switcher cost no query.
         "my_memberships": (

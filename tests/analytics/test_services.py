@@ -1,4 +1,7 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from analytics import services
@@ -90,3 +93,21 @@ def test_rollup_of_one_organisation_leaves_the_other_alone(
     rollup(organisation)
 
     assert {member for (member, _t, _d, _v) in counts()} == {people.alice.pk}
+
+
+def test_rollup_waits_for_young_events_so_a_late_commit_is_never_skipped(organisation, people):
+    # Given an event still young (its neighbours may be in flight) before an old one
+    young = complete(people.alice)
+    old = complete(people.bob, days_ago=3)
+    assert young.pk < old.pk
+    settle = dt.timedelta(minutes=2)
+
+    # When the rollup runs now, it stops at the young event and moves nothing
+    assert rollup(organisation, settle=settle) == 0
+
+    # Then, once the young event has settled, both are folded in, in id order
+    later = timezone.now() + dt.timedelta(minutes=3)
+    assert rollup(organisation, settle=settle, now=later) == 2
+    with scopes_disabled():
+        checkpoint = RollupCheckpoint.objects.get(organisation=organisation)
+    assert checkpoint.last_event_id == old.pk

@@ -184,6 +184,8 @@ def worker(django_db_setup, redis_url, smtp, tmp_path_factory):
         "WERKWIJS_VAR_DIR": str(var_dir),
         "CELERY_TASK_ALWAYS_EAGER": "off",
         "LOG_LEVEL": "INFO",
+        # The tests roll up events they have just made.
+        "ROLLUP_SETTLE_SECONDS": "0",
     }
     env.pop("TEST_DATABASE_NAME", None)
     process = Worker(env=env, log_path=var_dir / "worker.log")
