@@ -435,3 +435,19 @@ def test_revoking_deletes_the_pending_invitation_and_keeps_an_audit_row(organisa
         row = AuditLog.objects.get()
 
     assert (row.action, row.data) == ("invitation.revoked", {"email": invitation.email})
+
+
+def test_invitation_mail_shows_the_organisation_name_as_written(
+    organisation, org_admin, django_capture_on_commit_callbacks
+):
+    organisation.name = "Bakker & Zonen"
+    organisation.save()
+    org_admin.organisation = organisation
+
+    with django_capture_on_commit_callbacks(execute=True), organisation_scope(organisation.pk):
+        services.invitation_create(by=org_admin, email="new@example.test")
+
+    (message,) = mail.outbox
+    assert "Bakker & Zonen" in message.subject
+    assert "Bakker & Zonen" in message.body
+    assert "Bakker &amp; Zonen" in message.alternatives[0][0]
