@@ -18,7 +18,8 @@ def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set
     """(member id, unit id) for every active member who should finish a unit by now.
 
     A unit counts when it is published and was assigned before ``cutoff``, to the
-    member or to a team above them (a team assignment covers its sub-teams).
+    member or to a team above them (a team assignment covers its sub-teams) that
+    they joined before ``cutoff``.
     Members who completed it are left out. A fixed number of queries, however many
     units and teams there are.
     """
@@ -35,8 +36,12 @@ def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set
             units_by_root_team.setdefault(team_id, set()).add(unit_id)
     if units_by_root_team:
         units_by_team = _spread_down_team_tree(organisation, units_by_root_team)
+        # Someone who joined after the cutoff gets the same days as everyone else.
         members = Membership.objects.filter(
-            organisation=organisation, is_active=True, team_id__in=units_by_team
+            organisation=organisation,
+            is_active=True,
+            team_id__in=units_by_team,
+            created_at__lte=cutoff,
         ).values_list("id", "team_id")
         for member_id, team_id in members:
             wanted.update((member_id, unit_id) for unit_id in units_by_team[team_id])

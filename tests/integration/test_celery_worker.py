@@ -274,13 +274,22 @@ def test_planner_on_the_worker_mails_each_due_member_once(worker, send, mailbox)
     organisation = factories.OrganisationFactory(language="nl", nudge_after_days=2)
     team = factories.TeamFactory(organisation=organisation)
     sub_team = factories.TeamFactory(organisation=organisation, parent=team)
+    joined = timezone.now() - dt.timedelta(days=30)
     anna = factories.MembershipFactory(
-        organisation=organisation, team=team, user__first_name="Anna", user__language=""
+        organisation=organisation,
+        team=team,
+        user__first_name="Anna",
+        user__language="",
+        created_at=joined,
     )
     ben = factories.MembershipFactory(
-        organisation=organisation, team=sub_team, user__first_name="Ben", user__language="en"
+        organisation=organisation,
+        team=sub_team,
+        user__first_name="Ben",
+        user__language="en",
+        created_at=joined,
     )
-    done = factories.MembershipFactory(organisation=organisation, team=team)
+    done = factories.MembershipFactory(organisation=organisation, team=team, created_at=joined)
     factories.MembershipFactory(organisation=organisation)  # in no team: not assigned
     unit = factories.UnitFactory(organisation=organisation, title="Een klacht afhandelen")
     factories.AssignmentFactory(
@@ -290,7 +299,9 @@ def test_planner_on_the_worker_mails_each_due_member_once(worker, send, mailbox)
     # and, in another organisation, someone just as due who must not be touched
     elsewhere = factories.OrganisationFactory(nudge_after_days=2)
     outsider = factories.MembershipFactory(
-        organisation=elsewhere, team=factories.TeamFactory(organisation=elsewhere)
+        organisation=elsewhere,
+        team=factories.TeamFactory(organisation=elsewhere),
+        created_at=joined,
     )
     factories.AssignmentFactory(
         unit=factories.UnitFactory(organisation=elsewhere),

@@ -34,10 +34,18 @@ def assigned(organisation) -> Assigned:
     team = factories.TeamFactory(organisation=organisation, name="Service desk")
     sub_team = factories.TeamFactory(organisation=organisation, name="Night shift", parent=team)
     member = factories.MembershipFactory(
-        organisation=organisation, team=team, user__first_name="Anna", user__language="nl"
+        organisation=organisation,
+        team=team,
+        user__first_name="Anna",
+        user__language="nl",
+        created_at=now - dt.timedelta(days=30),
     )
     sub_member = factories.MembershipFactory(
-        organisation=organisation, team=sub_team, user__first_name="Ben", user__language="en"
+        organisation=organisation,
+        team=sub_team,
+        user__first_name="Ben",
+        user__language="en",
+        created_at=now - dt.timedelta(days=30),
     )
     unit = factories.UnitFactory(organisation=organisation, title="Handling a complaint")
     factories.AssignmentFactory(

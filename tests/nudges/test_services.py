@@ -96,6 +96,23 @@ def test_planner_leaves_out_inactive_members_and_members_outside_the_team(assign
     assert {n.member_id for n in nudges_of(assigned.organisation)} == {assigned.member.pk}
 
 
+def test_planner_gives_a_member_who_joined_the_team_later_the_same_days(assigned):
+    # given someone who joined the team yesterday, long after the team assignment
+    newcomer = factories.MembershipFactory(
+        organisation=assigned.organisation,
+        team=assigned.team,
+        created_at=assigned.now - dt.timedelta(days=1),
+    )
+
+    # when the planner runs now, the newcomer is not nudged yet
+    plan(assigned)
+    assert newcomer.pk not in {n.member_id for n in nudges_of(assigned.organisation)}
+
+    # then, once they have been in the team for nudge_after_days, they are
+    plan(assigned, now=assigned.now + dt.timedelta(days=NUDGE_AFTER_DAYS))
+    assert newcomer.pk in {n.member_id for n in nudges_of(assigned.organisation)}
+
+
 def test_planner_ignores_units_that_are_no_longer_published(assigned):
     assigned.unit.status = Unit.Status.ARCHIVED
     assigned.unit.save(update_fields=["status"])
