@@ -7,6 +7,7 @@ others are stopped too, so a broken run never looks half alive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
@@ -19,9 +20,32 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from honcho.environ import parse_procfile
 from honcho.manager import Manager
-from honcho.printer import Message
+from honcho.printer import Message, Printer
 
 READY_TIMEOUT_SECONDS = 120
+SIGINT_EXIT, SIGTERM_EXIT = 130, 143  # what honcho returns when it was stopped by a signal
+
+
+class _UnbreakableOutput:
+    """stdout that survives its reader going away (`make run | tee log`, then Ctrl-C).
+
+    honcho prints while it stops the processes; if that print raised, the
+    processes would be left running without a terminal.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.write(text)
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
 
 
 class Command(BaseCommand):
@@ -53,14 +77,16 @@ class Command(BaseCommand):
         # Links in e-mails sent by the worker should point at this run.
         env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
 
-        manager = Manager()
+        manager = Manager(printer=Printer(_UnbreakableOutput(sys.stdout)))
         for name, command in processes.items():
             manager.add_process(name, command, env=env, cwd=str(settings.BASE_DIR))
         threading.Thread(
             target=self._announce_when_ready, args=(manager, int(port)), daemon=True
         ).start()
         manager.loop()
-        sys.exit(manager.returncode)
+        # Ctrl-C (or a TERM from a supervisor) is how a local run ends, not a failure.
+        if manager.returncode not in (0, SIGINT_EXIT, SIGTERM_EXIT):
+            sys.exit(manager.returncode)
 
     def _prepare_folders(self) -> None:
         """The embedded broker and the file mailbox need their folders before the worker starts."""
