@@ -46,7 +46,8 @@ class TeamDailyCount(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    team = models.ForeignKey(Team, null=True, on_delete=models.CASCADE, related_name="+")
+    # A deleted team leaves its history: the counts stay, without a team.
+    team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
     member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     verb = models.CharField(max_length=40)

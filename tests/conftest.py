@@ -11,6 +11,7 @@ Tests that prove RLS (tests/organisations/test_rls.py) turn it off themselves.
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from tests import factories
@@ -38,6 +39,8 @@ def _fast_tests(settings, tmp_path):
     # Tests roll up events they have just made; the lag is proven in its own test.
     settings.ROLLUP_SETTLE_SECONDS = 0
     settings.MEDIA_ROOT = tmp_path / "media"
+    # allauth keeps login rate limits in the cache, which is Redis under `make test`.
+    cache.clear()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -44,12 +44,6 @@ class Globex:
     raw_token: str
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Each fixture makes a dozen accounts; real hashing would cost seconds per test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def member(organisation, **kwargs) -> Membership:
     return factories.MembershipFactory(organisation=organisation, **kwargs)
 
