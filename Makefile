@@ -22,10 +22,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 messages: setup
-	@command -v msgfmt >/dev/null || { \
-	  echo "Installing Debian's gettext to compile the translations"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
 	@if ls locale/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  command -v msgfmt >/dev/null || { \
+	    echo "Installing Debian's gettext to compile the translations"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }; \
 	  $(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null; \
 	else echo "No translation catalogues under locale/ yet: nothing to compile"; fi
 
