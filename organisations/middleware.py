@@ -9,10 +9,12 @@ middleware outside the view's transaction has no effect).
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .api_errors import is_api_path, not_found_response
 from .models import Membership, Organisation
@@ -77,7 +79,8 @@ class OrganisationMiddleware:
 
 
 class MemberLanguageMiddleware:
-    """Member preference, then organisation default, then the switch cookie, then the browser."""
+    """Language: member preference, then organisation default, then the switch cookie, then
+    the browser. Time zone: the organisation's."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -93,10 +96,17 @@ class MemberLanguageMiddleware:
             language = translation.get_language_from_request(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+        # Dates and times on the page read in the organisation's own time zone.
+        if request.organisation is not None:
+            try:
+                timezone.activate(ZoneInfo(request.organisation.time_zone))
+            except (ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch = response.headers.get("Vary", "")
         if "Accept-Language" not in patch:
             response.headers["Vary"] = (patch + ", Accept-Language").lstrip(", ")
         translation.deactivate()
+        timezone.deactivate()
         return response
