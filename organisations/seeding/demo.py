@@ -1,0 +1,378 @@
+"""The demo: two organisations with people, teams, units and weeks of history.
+
+Rows are written directly, like a data import, rather than through the services:
+the demo is history as of the past (assignments weeks old, completions spread
+over working days), and services always stamp "now". Each row is validated with
+``full_clean`` and found again by its natural key (organisation slug, e-mail,
+team/skill/unit name), so a second run creates nothing and changes nothing. The
+history of an assignment is written once, in the run that creates the
+assignment; the rollup then folds it in, and a rerun finds no new events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.db import models, transaction
+from django.utils import timezone
+
+from analytics.models import LearningEvent
+from analytics.services import team_daily_rollup
+from microlearning.models import Assignment, Completion, Unit
+from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
+from organisations.selectors import team_subtree_ids
+from organisations.tenancy import organisation_scope
+
+from .demo_content import DEMO_ORGANISATIONS, DEMO_PASSWORD, DemoOrganisation, Person
+
+PERSONA_LABELS = {
+    "employee": "employee",
+    "manager": "manager",
+    "author": "L&D author",
+    "hr": "HR analyst",
+    "admin": "organisation admin",
+}
+MEMBER_SINCE_DAYS = 90
+# A learner who opens an assigned unit but does not finish it, this often.
+ABANDONED_VIEW_CHANCE = 0.4
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    persona: str
+    email: str
+    organisations: tuple[str, ...]
+
+
+@dataclass
+class DemoResult:
+    logins: list[DemoLogin] = field(default_factory=list)
+    created: Counter[str] = field(default_factory=Counter)
+
+
+def demo_seed(*, now: dt.datetime | None = None, log: Callable[[str], None] = print) -> DemoResult:
+    """Load the demo organisations; a second run finds every row and creates none."""
+    now = now or timezone.now()
+    result = DemoResult()
+    password_hash = make_password(DEMO_PASSWORD)  # hashed once: hashing is slow on purpose
+    for plan in DEMO_ORGANISATIONS:
+        with transaction.atomic():
+            _organisation_seed(plan=plan, now=now, password_hash=password_hash, result=result)
+        log(f"{plan.name}: ready")
+    result.logins = _logins()
+    return result
+
+
+def _organisation_seed(
+    *, plan: DemoOrganisation, now: dt.datetime, password_hash: str, result: DemoResult
+) -> None:
+    organisation = Organisation.objects.filter(slug=plan.slug).first()
+    if organisation is None:
+        organisation = _created(
+            result,
+            Organisation(
+                slug=plan.slug,
+                name=plan.name,
+                language=plan.language,
+                time_zone=plan.time_zone,
+                nudge_after_days=plan.nudge_after_days,
+                created_at=now - dt.timedelta(days=MEMBER_SINCE_DAYS),
+            ),
+        )
+    users = {
+        p.email: _user(person=p, password_hash=password_hash, result=result) for p in plan.people
+    }
+    with organisation_scope(organisation.pk):
+        teams, new_teams = _teams(organisation=organisation, plan=plan, result=result)
+        members = _members(
+            organisation=organisation, plan=plan, users=users, teams=teams, now=now, result=result
+        )
+        for team_plan in plan.teams:
+            if team_plan.name in new_teams and team_plan.manager:
+                team = teams[team_plan.name]
+                team.manager = members[team_plan.manager]
+                team.save(update_fields=["manager"])
+        _named_rows(Skill, organisation=organisation, rows=plan.skills, result=result)
+        _named_rows(WorkProcess, organisation=organisation, rows=plan.work_processes, result=result)
+        units = _units(
+            organisation=organisation,
+            plan=plan,
+            author=members[plan.author],
+            now=now,
+            result=result,
+        )
+        new_assignments = _assignments(
+            organisation=organisation,
+            plan=plan,
+            units=units,
+            teams=teams,
+            author=members[plan.author],
+            now=now,
+            result=result,
+        )
+        _history(
+            organisation=organisation,
+            plan=plan,
+            assignments=new_assignments,
+            members=members,
+            now=now,
+            result=result,
+        )
+        while team_daily_rollup(organisation=organisation):
+            pass
+
+
+def _created(result: DemoResult, obj: models.Model) -> models.Model:
+    obj.full_clean()
+    obj.save()
+    result.created[obj._meta.label] += 1
+    return obj
+
+
+def _user(*, person: Person, password_hash: str, result: DemoResult) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        # language stays empty: the organisation's language applies.
+        user = _created(
+            result,
+            User(
+                email=person.email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                password=password_hash,
+            ),
+        )
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        result.created["account.EmailAddress"] += 1
+    return user
+
+
+def _teams(
+    *, organisation: Organisation, plan: DemoOrganisation, result: DemoResult
+) -> tuple[dict[str, Team], set[str]]:
+    teams = {t.name: t for t in Team.objects.filter(organisation=organisation)}
+    new: set[str] = set()
+    for team_plan in plan.teams:  # parents are listed before their children
+        if team_plan.name not in teams:
+            parent = teams[team_plan.parent] if team_plan.parent else None
+            teams[team_plan.name] = _created(
+                result, Team(organisation=organisation, name=team_plan.name, parent=parent)
+            )
+            new.add(team_plan.name)
+    return teams, new
+
+
+def _members(
+    *,
+    organisation: Organisation,
+    plan: DemoOrganisation,
+    users: dict[str, User],
+    teams: dict[str, Team],
+    now: dt.datetime,
+    result: DemoResult,
+) -> dict[str, Membership]:
+    existing = {
+        m.user.email: m
+        for m in Membership.objects.filter(organisation=organisation).select_related("user")
+    }
+    members: dict[str, Membership] = {}
+    for person in plan.people:
+        member = existing.get(person.email)
+        if member is None:
+            member = _created(
+                result,
+                Membership(
+                    organisation=organisation,
+                    user=users[person.email],
+                    team=teams[person.team] if person.team else None,
+                    is_author=person.is_author,
+                    is_hr=person.is_hr,
+                    is_admin=person.is_admin,
+                    created_at=now - dt.timedelta(days=MEMBER_SINCE_DAYS),
+                ),
+            )
+        members[person.email] = member
+    return members
+
+
+def _named_rows(
+    model: type[Skill] | type[WorkProcess],
+    *,
+    organisation: Organisation,
+    rows: tuple[tuple[str, str], ...],
+    result: DemoResult,
+) -> None:
+    known = set(model.objects.filter(organisation=organisation).values_list("name", flat=True))
+    for name, description in rows:
+        if name not in known:
+            _created(result, model(organisation=organisation, name=name, description=description))
+
+
+def _units(
+    *,
+    organisation: Organisation,
+    plan: DemoOrganisation,
+    author: Membership,
+    now: dt.datetime,
+    result: DemoResult,
+) -> dict[str, Unit]:
+    units = {u.title: u for u in Unit.objects.filter(organisation=organisation)}
+    oldest = {a.unit: a.days_ago for a in sorted(plan.assignments, key=lambda a: a.days_ago)}
+    for text in plan.units:
+        if text.title in units:
+            continue
+        # Published a week before its first assignment; drafts are recent work.
+        written = now - dt.timedelta(days=oldest.get(text.title, 0) + 7 if text.published else 2)
+        units[text.title] = _created(
+            result,
+            Unit(
+                organisation=organisation,
+                title=text.title,
+                body=text.body,
+                status=Unit.Status.PUBLISHED if text.published else Unit.Status.DRAFT,
+                author=author,
+                created_at=written,
+                updated_at=written,
+                published_at=written if text.published else None,
+            ),
+        )
+    return units
+
+
+def _assignments(
+    *,
+    organisation: Organisation,
+    plan: DemoOrganisation,
+    units: dict[str, Unit],
+    teams: dict[str, Team],
+    author: Membership,
+    now: dt.datetime,
+    result: DemoResult,
+) -> list[tuple[Assignment, int]]:
+    """Create the missing team assignments; return them with how many days ago they were made."""
+    existing = set(
+        Assignment.objects.filter(organisation=organisation, team__isnull=False).values_list(
+            "unit_id", "team_id"
+        )
+    )
+    zone = ZoneInfo(plan.time_zone)
+    new: list[tuple[Assignment, int]] = []
+    for item in plan.assignments:
+        unit, team = units[item.unit], teams[item.team]
+        if (unit.pk, team.pk) in existing:
+            continue
+        morning = (now - dt.timedelta(days=item.days_ago)).astimezone(zone)
+        assigned_at = morning.replace(hour=9, minute=0, second=0, microsecond=0)
+        assignment = _created(
+            result,
+            Assignment(
+                organisation=organisation,
+                unit=unit,
+                team=team,
+                assigned_by=author,
+                assigned_at=min(assigned_at, now),
+            ),
+        )
+        new.append((assignment, item.days_ago))
+    return new
+
+
+def _history(
+    *,
+    organisation: Organisation,
+    plan: DemoOrganisation,
+    assignments: list[tuple[Assignment, int]],
+    members: dict[str, Membership],
+    now: dt.datetime,
+    result: DemoResult,
+) -> None:
+    """Completions and learning events for newly made assignments, backdated to working hours."""
+    zone = ZoneInfo(plan.time_zone)
+    by_id = {m.pk: email for email, m in members.items()}
+    done = set(
+        Completion.objects.filter(organisation=organisation).values_list("member_id", "unit_id")
+    )
+    completions: list[Completion] = []
+    events: list[LearningEvent] = []
+    for assignment, days_ago in assignments:
+        unit = assignment.unit
+        team_ids = team_subtree_ids(organisation=organisation, root_ids=[assignment.team_id])
+        reached = sorted(
+            (m for m in members.values() if m.team_id in team_ids and m.is_active),
+            key=lambda m: by_id[m.pk],
+        )
+        for member in reached:
+            email = by_id[member.pk]
+            # One generator per (assignment, person): the same plan gives the same history.
+            rng = random.Random(f"{plan.slug}|{unit.title}|{assignment.team.name}|{email}")
+            if (member.pk, unit.pk) in done:
+                continue
+            if (email, unit.title) in plan.completed:
+                completes = True
+            elif (email, unit.title) in plan.not_completed:
+                completes = False
+            else:
+                completes = rng.random() < min(0.9, 0.3 + 0.02 * days_ago)
+            moment = _working_moment(
+                rng, start=assignment.assigned_at, days=min(days_ago, 10), now=now, zone=zone
+            )
+            if completes:
+                done.add((member.pk, unit.pk))
+                completions.append(
+                    Completion(
+                        organisation=organisation, unit=unit, member=member, completed_at=moment
+                    )
+                )
+                events.append(_event(member, LearningEvent.Verb.COMPLETED, unit, moment))
+                opened = moment - dt.timedelta(minutes=rng.randint(3, 12))
+                events.append(_event(member, LearningEvent.Verb.VIEWED, unit, opened))
+            elif rng.random() < ABANDONED_VIEW_CHANCE:
+                events.append(_event(member, LearningEvent.Verb.VIEWED, unit, moment))
+    Completion.objects.bulk_create(completions)
+    # In time order, so event ids grow with time as they would in real use.
+    LearningEvent.objects.bulk_create(sorted(events, key=lambda e: e.timestamp))
+    result.created[Completion._meta.label] += len(completions)
+    result.created[LearningEvent._meta.label] += len(events)
+
+
+def _working_moment(
+    rng: random.Random, *, start: dt.datetime, days: int, now: dt.datetime, zone: ZoneInfo
+) -> dt.datetime:
+    """A moment during working hours within ``days`` after ``start``, never in the future."""
+    local = (start + dt.timedelta(days=rng.randint(0, max(days - 1, 0)))).astimezone(zone)
+    local = local.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59), second=0)
+    moment = max(local, start + dt.timedelta(minutes=rng.randint(20, 90)))
+    latest = now - dt.timedelta(minutes=rng.randint(15, 120))
+    return min(moment, latest)
+
+
+def _event(member: Membership, verb: str, unit: Unit, timestamp: dt.datetime) -> LearningEvent:
+    return LearningEvent(
+        organisation_id=member.organisation_id,
+        actor=member,
+        verb=verb,
+        object_type="unit",
+        object_id=unit.pk,
+        timestamp=timestamp,
+    )
+
+
+def _logins() -> list[DemoLogin]:
+    names_by_email: dict[str, list[str]] = {}
+    for plan in DEMO_ORGANISATIONS:
+        for person in plan.people:
+            names_by_email.setdefault(person.email, []).append(plan.name)
+    return [
+        DemoLogin(PERSONA_LABELS[p.persona], p.email, tuple(names_by_email[p.email]))
+        for plan in DEMO_ORGANISATIONS
+        for p in plan.people
+        if p.persona
+    ]
