@@ -33,9 +33,7 @@ messages: setup
 # broker's folders, e-mail as files (var/mail/). PORT picks another port.
 run: setup messages
 	$(BIN)/python manage.py migrate --noinput
-	@if $(BIN)/python manage.py help seed_demo >/dev/null 2>&1; then \
-	  $(BIN)/python manage.py seed_demo; \
-	else echo "seed_demo is not there yet: starting without demo data"; fi
+	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runall
 
 db-role:
