@@ -42,6 +42,8 @@ PERSONA_LABELS = {
 MEMBER_SINCE_DAYS = 90
 # A learner who opens an assigned unit but does not finish it, this often.
 ABANDONED_VIEW_CHANCE = 0.4
+# Learners finish an assigned unit within this many days, or not at all.
+COMPLETION_WINDOW_DAYS = 21
 
 
 @dataclass(frozen=True)
@@ -322,7 +324,11 @@ def _history(
             else:
                 completes = rng.random() < min(0.9, 0.3 + 0.02 * days_ago)
             moment = _working_moment(
-                rng, start=assignment.assigned_at, days=min(days_ago, 10), now=now, zone=zone
+                rng,
+                start=assignment.assigned_at,
+                days=min(days_ago, COMPLETION_WINDOW_DAYS),
+                now=now,
+                zone=zone,
             )
             if completes:
                 done.add((member.pk, unit.pk))
