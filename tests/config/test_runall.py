@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -58,9 +59,17 @@ class Supervisor:
         return [int(pid) for pid in re.findall(r"started \(pid=(\d+)\)", text)]
 
     def stop(self) -> None:
+        """Stop like a person would: a SIGKILL would leave runall's children running."""
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                for pid in self.child_pids():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(pid, signal.SIGKILL)
+                self.process.kill()
+                self.process.wait(timeout=10)
 
 
 def alive(pid: int) -> bool:
