@@ -8,6 +8,11 @@ there the application-level scope is the only guard.
 
 from django.db import migrations
 
+# The bypass is what ``organisations.tenancy.platform_bypass`` sets for staff support
+# work, logged. It does not weaken what RLS is here for (a forgotten filter returns
+# nothing): code able to run arbitrary SQL as the app role could as well set
+# app.organisation_id to any organisation; RLS is not a defence against that.
+#
 # NULLIF: once a custom setting has been used on a connection it reads as '' (not
 # NULL) after the transaction, and ''::bigint would raise instead of matching nothing.
 TENANT_PREDICATE = (
