@@ -29,6 +29,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -243,8 +244,6 @@ class Probe:
 
 
 def _form_encode(data: dict) -> str:
-    from urllib.parse import urlencode
-
     return urlencode(
         {k: ("on" if v is True else v) for k, v in data.items() if v is not False}, doseq=True
     )
