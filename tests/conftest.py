@@ -36,6 +36,9 @@ def rls_setup_bypass(request):
 def _fast_tests(settings, tmp_path):
     # A real password hash costs half a second per account; tests make hundreds.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Visitors outside an organisation get Dutch by default; tests read English unless
+    # they set a language themselves (an organisation's, a member's or the browser's).
+    settings.LANGUAGE_CODE = "en"
     # Tests roll up events they have just made; the lag is proven in its own test.
     settings.ROLLUP_SETTLE_SECONDS = 0
     settings.MEDIA_ROOT = tmp_path / "media"
