@@ -56,6 +56,8 @@ def test_persona_signs_in_and_sees_their_page(
     shoot(page, f"persona-{name}")
     page.set_viewport_size(PHONE)
     shoot(page, f"persona-{name}-phone")
+    # Readable on a phone: nothing widens the page beyond the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.close()
 
 
