@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from organisations import views as organisation_views
+from organisations.views import home as organisation_views
 
 # Every route inside an organisation carries <org_slug>; the tenancy middleware
 # resolves it. Routes outside are listed in tests/test_tenant_isolation.py.

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from .views import accept
 
 app_name = "invitations"
 
 urlpatterns = [
-    path("<str:token>/", views.invitation_accept, name="accept"),
+    path("<str:token>/", accept.invitation_accept, name="accept"),
 ]

@@ -2,49 +2,53 @@
 
 from django.urls import path
 
-from . import views
+from .views import catalogue, invitations, members, organisation, teams, tokens
 
 app_name = "organisations"
 
 urlpatterns = [
-    path("members/", views.member_list, name="member_list"),
-    path("members/<int:member_id>/", views.member_edit, name="member_edit"),
-    path("members/<int:member_id>/deactivate/", views.member_deactivate, name="member_deactivate"),
-    path("members/<int:member_id>/reactivate/", views.member_reactivate, name="member_reactivate"),
-    path("invitations/", views.invitation_list, name="invitation_list"),
-    path("invitations/new/", views.invitation_create, name="invitation_create"),
-    path("invitations/bulk/", views.invitation_bulk, name="invitation_bulk"),
+    path("members/", members.member_list, name="member_list"),
+    path("members/<int:member_id>/", members.member_edit, name="member_edit"),
+    path(
+        "members/<int:member_id>/deactivate/", members.member_deactivate, name="member_deactivate"
+    ),
+    path(
+        "members/<int:member_id>/reactivate/", members.member_reactivate, name="member_reactivate"
+    ),
+    path("invitations/", invitations.invitation_list, name="invitation_list"),
+    path("invitations/new/", invitations.invitation_create, name="invitation_create"),
+    path("invitations/bulk/", invitations.invitation_bulk, name="invitation_bulk"),
     path(
         "invitations/<int:invitation_id>/resend/",
-        views.invitation_resend,
+        invitations.invitation_resend,
         name="invitation_resend",
     ),
     path(
         "invitations/<int:invitation_id>/revoke/",
-        views.invitation_revoke,
+        invitations.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("teams/", views.team_list, name="team_list"),
-    path("teams/new/", views.team_create, name="team_create"),
-    path("teams/<int:team_id>/", views.team_edit, name="team_edit"),
-    path("teams/<int:team_id>/delete/", views.team_delete, name="team_delete"),
-    path("skills/", views.skill_list, name="skill_list"),
-    path("skills/new/", views.skill_create, name="skill_create"),
-    path("skills/<int:skill_id>/", views.skill_edit, name="skill_edit"),
-    path("skills/<int:skill_id>/delete/", views.skill_delete, name="skill_delete"),
-    path("work-processes/", views.work_process_list, name="work_process_list"),
-    path("work-processes/new/", views.work_process_create, name="work_process_create"),
+    path("teams/", teams.team_list, name="team_list"),
+    path("teams/new/", teams.team_create, name="team_create"),
+    path("teams/<int:team_id>/", teams.team_edit, name="team_edit"),
+    path("teams/<int:team_id>/delete/", teams.team_delete, name="team_delete"),
+    path("skills/", catalogue.skill_list, name="skill_list"),
+    path("skills/new/", catalogue.skill_create, name="skill_create"),
+    path("skills/<int:skill_id>/", catalogue.skill_edit, name="skill_edit"),
+    path("skills/<int:skill_id>/delete/", catalogue.skill_delete, name="skill_delete"),
+    path("work-processes/", catalogue.work_process_list, name="work_process_list"),
+    path("work-processes/new/", catalogue.work_process_create, name="work_process_create"),
     path(
         "work-processes/<int:work_process_id>/",
-        views.work_process_edit,
+        catalogue.work_process_edit,
         name="work_process_edit",
     ),
     path(
         "work-processes/<int:work_process_id>/delete/",
-        views.work_process_delete,
+        catalogue.work_process_delete,
         name="work_process_delete",
     ),
-    path("settings/", views.organisation_settings, name="organisation_settings"),
-    path("tokens/", views.token_list, name="token_list"),
-    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("settings/", organisation.organisation_settings, name="organisation_settings"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

@@ -136,7 +136,7 @@ def test_member_list_searches_name_and_email(org_admin_client, organisation):
 
 
 def test_member_list_is_paginated(org_admin_client, organisation, monkeypatch):
-    monkeypatch.setattr("organisations.views.MEMBERS_PER_PAGE", 2)
+    monkeypatch.setattr("organisations.views.members.MEMBERS_PER_PAGE", 2)
     for _ in range(4):
         make_member(organisation)
 

@@ -1,13 +1,15 @@
-"""Writes for organisations: audit trail, members, teams, invitations, tokens."""
+"""Invitations: inviting people, and the signed link they accept.
+
+One address or a pasted list is invited, the e-mail carries a signed link, and
+the link is accepted with an existing account or a new one.
+"""
 
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -15,179 +17,27 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db import models, transaction
-from django.db.models.deletion import ProtectedError
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .api_auth import TOKEN_PREFIX, hash_token
-from .models import (
-    ApiToken,
-    AuditLog,
-    Invitation,
-    Membership,
-    Organisation,
-    Skill,
-    Team,
-    User,
-    WorkProcess,
-)
-from .selectors import team_subtree_ids
+from ..models import AuditLog, Invitation, Membership, Organisation, Team, User
+from .audit import audit_log_record
+from .checks import ERROR_OTHER_ORGANISATION
 
-
-def audit_log_record(
-    *,
-    actor: Membership | None,
-    action: str,
-    obj: models.Model | None = None,
-    data: dict | None = None,
-    organisation_id: int | None = None,
-) -> AuditLog:
-    """Write who did what to which object; called inside every meaningful service."""
-    return AuditLog.objects.create(
-        organisation_id=organisation_id or actor.organisation_id,
-        actor=actor,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=obj.pk if obj is not None else None,
-        data=data or {},
-    )
-
-
-def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; the raw value is returned once and stored only hashed."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        organisation_id=membership.organisation_id,
-        membership=membership,
-        name=name,
-        prefix=raw[: len(TOKEN_PREFIX) + 6],
-        key_hash=hash_token(raw),
-    )
-    token.full_clean()
-    token.save()
-    audit_log_record(actor=membership, action="api_token.created", obj=token)
-    return token, raw
-
-
-def api_token_revoke(*, token: ApiToken, by: Membership) -> ApiToken:
-    """Revoke a token; revoking twice is a no-op."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_log_record(actor=by, action="api_token.revoked", obj=token)
-    return token
-
-
-# --- Errors (module constants, so tests and pages share one wording) -------------
-ERROR_LAST_ADMIN_DEMOTE = _(
-    "You are the last organisation admin. Make someone else an admin first, "
-    "then you can give up the role."
-)
-ERROR_LAST_ADMIN_DEACTIVATE = _(
-    "This is the last organisation admin. Make someone else an admin first, "
-    "then this member can be deactivated."
-)
+# Errors (module constants, so tests and pages share one wording)
 ERROR_ALREADY_MEMBER = _("%(email)s is already a member of this organisation.")
 ERROR_ALREADY_INVITED = _(
     "%(email)s has already been invited. Resend that invitation from the list of pending ones."
 )
-ERROR_TEAM_CYCLE = _("A team cannot be placed under itself or under one of its own sub-teams.")
-ERROR_MANAGER_NOT_ACTIVE = _("The manager must be an active member of this organisation.")
-ERROR_TEAM_NOT_EMPTY = _(
-    "Only an empty team can be deleted. Move its members and sub-teams elsewhere first."
-)
-ERROR_OTHER_ORGANISATION = _("That belongs to another organisation.")
 ERROR_ACCOUNT_EXISTS = _("An account with this e-mail address exists already. Sign in instead.")
 ERROR_INVITATION_ACCEPTED = _("This invitation has been accepted already.")
-ERROR_NAME_TAKEN = _("This name is in use already; choose another.")
-ERROR_IN_USE = _("This is still in use, so it cannot be deleted.")
-ERROR_TIME_ZONE = _("“%(value)s” is not a known time zone, such as Europe/Amsterdam.")
 ERROR_TOO_MANY_ADDRESSES = _("Paste at most %(limit)d addresses at a time.")
 ERROR_NO_ADDRESSES = _("Paste at least one e-mail address.")
 
-
-# --- Members ---------------------------------------------------------------------
-def _other_active_admins_exist(member: Membership) -> bool:
-    # Locking the admins' rows makes two admins demoting each other at the same
-    # moment queue up, so one of them is always refused.
-    admins = Membership.objects.select_for_update().filter(
-        organisation_id=member.organisation_id, is_admin=True, is_active=True
-    )
-    return any(pk != member.pk for pk in admins.values_list("pk", flat=True))
-
-
-def member_update(
-    *,
-    member: Membership,
-    by: Membership,
-    is_author: bool,
-    is_hr: bool,
-    is_admin: bool,
-    team: Team | None,
-) -> Membership:
-    """Change a member's roles and team; the last active admin keeps the admin role."""
-    if team is not None and team.organisation_id != member.organisation_id:
-        raise ValidationError({"team": ERROR_OTHER_ORGANISATION})
-    with transaction.atomic():
-        if (
-            member.is_admin
-            and member.is_active
-            and not is_admin
-            and not _other_active_admins_exist(member)
-        ):
-            raise ValidationError({"is_admin": ERROR_LAST_ADMIN_DEMOTE})
-        before = _member_snapshot(member)
-        member.is_author, member.is_hr, member.is_admin = is_author, is_hr, is_admin
-        member.team = team
-        member.full_clean()
-        member.save(update_fields=["is_author", "is_hr", "is_admin", "team"])
-        after = _member_snapshot(member)
-        if after != before:
-            audit_log_record(
-                actor=by,
-                action="member.updated",
-                obj=member,
-                data={"before": before, "after": after},
-            )
-    return member
-
-
-def _member_snapshot(member: Membership) -> dict:
-    return {
-        "is_author": member.is_author,
-        "is_hr": member.is_hr,
-        "is_admin": member.is_admin,
-        "team_id": member.team_id,
-    }
-
-
-def member_deactivate(*, member: Membership, by: Membership) -> Membership:
-    """Stop a member from using the organisation; everything they did stays. Idempotent."""
-    if not member.is_active:
-        return member
-    with transaction.atomic():
-        if member.is_admin and not _other_active_admins_exist(member):
-            raise ValidationError(ERROR_LAST_ADMIN_DEACTIVATE)
-        member.is_active = False
-        member.save(update_fields=["is_active"])
-        audit_log_record(actor=by, action="member.deactivated", obj=member)
-    return member
-
-
-def member_reactivate(*, member: Membership, by: Membership) -> Membership:
-    if member.is_active:
-        return member
-    member.is_active = True
-    member.save(update_fields=["is_active"])
-    audit_log_record(actor=by, action="member.reactivated", obj=member)
-    return member
-
-
-# --- Invitations ------------------------------------------------------------------
 INVITATION_SALT = "organisations.invitation"
 # Any mix of commas, semicolons and white space separates pasted addresses.
 ADDRESS_SEPARATORS = re.compile(r"[\s,;]+")
@@ -518,167 +368,3 @@ def invitation_accept_with_new_account(
         )
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         return invitation_accept(invitation=invitation, user=user)
-
-
-# --- Teams -------------------------------------------------------------------------
-def _name_free_check(
-    model: type[Team | Skill | WorkProcess],
-    *,
-    obj: models.Model | None,
-    by: Membership,
-    name: str,
-) -> None:
-    # Case-insensitive, stricter than the database constraint: "Sales" and "sales"
-    # side by side would only confuse people picking from a list.
-    taken = model.objects.filter(organisation_id=by.organisation_id, name__iexact=name.strip())
-    if obj is not None and obj.pk is not None:
-        taken = taken.exclude(pk=obj.pk)
-    if taken.exists():
-        raise ValidationError({"name": ERROR_NAME_TAKEN})
-
-
-def _team_placement_check(
-    *, team: Team | None, by: Membership, parent: Team | None, manager: Membership | None
-) -> None:
-    organisation_id = by.organisation_id
-    if parent is not None:
-        if parent.organisation_id != organisation_id:
-            raise ValidationError({"parent": ERROR_OTHER_ORGANISATION})
-        if team is not None and team.pk is not None:
-            below = team_subtree_ids(organisation=by.organisation, root_ids=[team.pk])
-            if parent.pk in below:
-                raise ValidationError({"parent": ERROR_TEAM_CYCLE})
-    if manager is not None and (
-        manager.organisation_id != organisation_id or not manager.is_active
-    ):
-        raise ValidationError({"manager": ERROR_MANAGER_NOT_ACTIVE})
-
-
-def team_create(
-    *, by: Membership, name: str, parent: Team | None = None, manager: Membership | None = None
-) -> Team:
-    _team_placement_check(team=None, by=by, parent=parent, manager=manager)
-    _name_free_check(Team, obj=None, by=by, name=name)
-    team = Team(organisation_id=by.organisation_id, name=name, parent=parent, manager=manager)
-    team.full_clean()
-    team.save()
-    audit_log_record(actor=by, action="team.created", obj=team, data={"name": name})
-    return team
-
-
-def team_update(
-    *,
-    team: Team,
-    by: Membership,
-    name: str,
-    parent: Team | None,
-    manager: Membership | None,
-) -> Team:
-    """Rename, move or change the manager; a team never ends up below itself."""
-    _team_placement_check(team=team, by=by, parent=parent, manager=manager)
-    _name_free_check(Team, obj=team, by=by, name=name)
-    team.name, team.parent, team.manager = name, parent, manager
-    team.full_clean()
-    team.save(update_fields=["name", "parent", "manager"])
-    audit_log_record(
-        actor=by,
-        action="team.updated",
-        obj=team,
-        data={"name": name, "parent_id": team.parent_id, "manager_id": team.manager_id},
-    )
-    return team
-
-
-def team_delete(*, team: Team, by: Membership) -> None:
-    """Delete a team without members (active or not) and without sub-teams."""
-    if team.members.exists() or team.children.exists():
-        raise ValidationError(ERROR_TEAM_NOT_EMPTY)
-    audit_log_record(actor=by, action="team.deleted", obj=team, data={"name": team.name})
-    team.delete()
-
-
-# --- Skills and work processes -----------------------------------------------------
-def _named_save(obj: Skill | WorkProcess, *, by: Membership, action: str) -> None:
-    _name_free_check(type(obj), obj=obj, by=by, name=obj.name)
-    obj.full_clean()
-    obj.save()
-    audit_log_record(actor=by, action=action, obj=obj, data={"name": obj.name})
-
-
-def _named_delete(obj: Skill | WorkProcess, *, by: Membership, action: str) -> None:
-    try:
-        with transaction.atomic():
-            audit_log_record(actor=by, action=action, obj=obj, data={"name": obj.name})
-            obj.delete()
-    except ProtectedError:
-        raise ValidationError(ERROR_IN_USE) from None
-
-
-def skill_create(*, by: Membership, name: str, description: str = "") -> Skill:
-    skill = Skill(organisation_id=by.organisation_id, name=name, description=description)
-    _named_save(skill, by=by, action="skill.created")
-    return skill
-
-
-def skill_update(*, skill: Skill, by: Membership, name: str, description: str) -> Skill:
-    skill.name, skill.description = name, description
-    _named_save(skill, by=by, action="skill.updated")
-    return skill
-
-
-def skill_delete(*, skill: Skill, by: Membership) -> None:
-    _named_delete(skill, by=by, action="skill.deleted")
-
-
-def work_process_create(*, by: Membership, name: str, description: str = "") -> WorkProcess:
-    process = WorkProcess(organisation_id=by.organisation_id, name=name, description=description)
-    _named_save(process, by=by, action="work_process.created")
-    return process
-
-
-def work_process_update(
-    *, work_process: WorkProcess, by: Membership, name: str, description: str
-) -> WorkProcess:
-    work_process.name, work_process.description = name, description
-    _named_save(work_process, by=by, action="work_process.updated")
-    return work_process
-
-
-def work_process_delete(*, work_process: WorkProcess, by: Membership) -> None:
-    _named_delete(work_process, by=by, action="work_process.deleted")
-
-
-# --- Organisation settings -----------------------------------------------------------
-def organisation_update(
-    *,
-    organisation: Organisation,
-    by: Membership,
-    name: str,
-    language: str,
-    time_zone: str,
-    nudge_after_days: int,
-) -> Organisation:
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            {"time_zone": ValidationError(ERROR_TIME_ZONE, params={"value": time_zone})}
-        ) from None
-    before = {
-        "name": organisation.name,
-        "language": organisation.language,
-        "time_zone": organisation.time_zone,
-        "nudge_after_days": organisation.nudge_after_days,
-    }
-    organisation.name, organisation.language = name, language
-    organisation.time_zone, organisation.nudge_after_days = time_zone, nudge_after_days
-    organisation.full_clean()
-    organisation.save(update_fields=["name", "language", "time_zone", "nudge_after_days"])
-    after = {k: getattr(organisation, k) for k in before}
-    audit_log_record(
-        actor=by,
-        action="organisation.updated",
-        obj=organisation,
-        data={"before": before, "after": after},
-    )
-    return organisation

@@ -1,0 +1,1 @@
+"""Web views of organisations, one module per page group; ``urls.py`` names each view."""

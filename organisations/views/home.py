@@ -1,0 +1,47 @@
+"""Pages outside any organisation: the landing redirect, the language switch, health."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ..selectors import memberships_for_user
+
+
+@login_required
+def home(request):
+    """Land on the organisation's home; a person in several chooses, one in none is told."""
+    memberships = memberships_for_user(user=request.user)
+    if len(memberships) == 1:
+        return redirect("microlearning:home", org_slug=memberships[0].organisation.slug)
+    return render(
+        request,
+        "organisations/choose.html",
+        {"memberships": memberships},
+        status=200,
+    )
+
+
+@require_POST
+def set_language(request):
+    """The language switch: remembered on the account, or in a cookie for visitors."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax"
+        )
+    return response
+
+
+def health(request):
+    """For load balancers and container health checks."""
+    return JsonResponse({"status": "ok"})
