@@ -1,12 +1,14 @@
-"""The tenant-aware task base: every tenant task names its organisation and enters it."""
+"""The tenant-aware task base, and the organisation's own tasks (invitation e-mails)."""
 
 from __future__ import annotations
 
 import logging
 
+from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 from .models import Organisation
+from .services import invitation_emails_send
 from .tenancy import organisation_scope
 
 logger = logging.getLogger(__name__)
@@ -34,3 +36,20 @@ class TenantTask(DjangoTask):
             # the Organisation object, hiding the worker's request (id, retries) and
             # making retry() try to serialise a model instance.
             return self.run(organisation, *args, **kwargs)
+
+
+@shared_task(
+    name="organisations.send_invitation_emails",
+    base=TenantTask,
+    acks_late=True,
+    # smtplib's errors and refused connections are all OSErrors. A mail server that is
+    # down is waited for: jittered waits of up to 30 s, 1, 2, 4, 8 and then 10 minutes,
+    # about three quarters of an hour in all.
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_invitation_emails(organisation: Organisation, invitation_ids: list[int]) -> int:
+    """Mail the invitations that are still open; revoked or accepted ones are skipped."""
+    return invitation_emails_send(organisation=organisation, invitation_ids=invitation_ids)

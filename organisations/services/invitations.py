@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -115,16 +116,42 @@ def _invitation_message(invitation: Invitation, *, organisation: Organisation):
     return message
 
 
-def _send_after_commit(messages: list[EmailMultiAlternatives]) -> None:
-    """Mail only once the invitations exist: a rolled-back request sends nothing."""
-    if not messages:
-        return
+def _send_after_commit(*, organisation_id: int, invitation_ids: list[int]) -> None:
+    """Mail only once the invitations exist: a rolled-back request sends nothing.
 
-    def send() -> None:
+    A task sends them, so a bulk invite does not keep the admin waiting on SMTP.
+    """
+    # The tasks module imports these services, so the task is imported when used.
+    from ..tasks import send_invitation_emails
+
+    if not invitation_ids:
+        return
+    # Robust: the invitations are saved either way; if the queue cannot be reached,
+    # the admin resends from the list of pending ones rather than seeing an error.
+    transaction.on_commit(
+        partial(send_invitation_emails.delay, organisation_id, invitation_ids), robust=True
+    )
+
+
+def invitation_emails_send(*, organisation: Organisation, invitation_ids: list[int]) -> int:
+    """Mail the invitations that are still open, in the organisation's language.
+
+    One revoked or accepted since it was queued is skipped, not an error. A failed
+    send raises, so the task is retried; an address mailed twice gets two links
+    that both work, which is harmless.
+    """
+    invitations = (
+        Invitation.objects.filter(
+            organisation=organisation, pk__in=invitation_ids, accepted_at__isnull=True
+        )
+        .select_related("invited_by__user")
+        .order_by("pk")
+    )
+    messages = [_invitation_message(i, organisation=organisation) for i in invitations]
+    if messages:
         with get_connection() as connection:
             connection.send_messages(messages)
-
-    transaction.on_commit(send, robust=True)
+    return len(messages)
 
 
 def _normalise_email(address: str) -> str:
@@ -185,7 +212,9 @@ def _invitations_create(
             )
             for invitation in invitations
         )
-        _send_after_commit([_invitation_message(i, organisation=organisation) for i in invitations])
+        _send_after_commit(
+            organisation_id=organisation.pk, invitation_ids=[i.pk for i in invitations]
+        )
     return invitations
 
 
@@ -303,7 +332,7 @@ def invitation_resend(*, invitation: Invitation, by: Membership) -> Invitation:
     audit_log_record(
         actor=by, action="invitation.resent", obj=invitation, data={"email": invitation.email}
     )
-    _send_after_commit([_invitation_message(invitation, organisation=by.organisation)])
+    _send_after_commit(organisation_id=invitation.organisation_id, invitation_ids=[invitation.pk])
     return invitation
 
 

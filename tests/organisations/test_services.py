@@ -1,11 +1,13 @@
 """Business rules of organisation administration, proven at the service level."""
 
+from unittest import mock
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from organisations import services
+from organisations import services, tasks
 from organisations.models import AuditLog, Invitation, Membership
 from organisations.services import BulkInviteOutcome, InvitationProblem
 from organisations.tenancy import organisation_scope
@@ -247,7 +249,7 @@ def test_pasted_addresses_are_split_on_any_separator_and_listed_once(text, expec
 
 
 def test_bulk_invite_reports_each_address_and_invites_the_valid_new_ones(
-    organisation, org_admin, django_capture_on_commit_callbacks
+    organisation, org_admin, django_capture_on_commit_callbacks, eager_tasks
 ):
     make_member(organisation, user=UserFactory(email="member@example.test"))
     InvitationFactory(organisation=organisation, email="pending@example.test")
@@ -301,7 +303,7 @@ def test_bulk_invite_refuses_an_empty_or_oversized_list(organisation, org_admin)
 
 
 def test_invitation_mail_goes_out_only_after_commit_in_the_organisations_language(
-    organisation, org_admin, django_capture_on_commit_callbacks
+    organisation, org_admin, django_capture_on_commit_callbacks, eager_tasks
 ):
     organisation.language = "nl"
     organisation.save()
@@ -320,6 +322,44 @@ def test_invitation_mail_goes_out_only_after_commit_in_the_organisations_languag
     assert "Acme" in message.subject
     # Rendered inside translation.override: the catalogues follow the organisation's language.
     assert '<html lang="nl">' in html
+
+
+def test_bulk_invite_hands_all_its_mail_to_one_task_after_commit(
+    organisation, org_admin, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(tasks.send_invitation_emails, "delay") as delay:
+        with django_capture_on_commit_callbacks() as callbacks, organisation_scope(organisation.pk):
+            # when a list is invited inside a transaction that has not committed yet
+            services.invitations_bulk_create(by=org_admin, text="a@example.test b@example.test")
+            ids = list(Invitation.objects.order_by("pk").values_list("pk", flat=True))
+
+            # then nothing is enqueued, let alone sent, before the commit
+            delay.assert_not_called()
+
+        # and once it commits, one task gets every new invitation, while the request
+        # itself sends nothing
+        for callback in callbacks:
+            callback()
+
+    delay.assert_called_once_with(organisation.pk, ids)
+    assert mail.outbox == []
+
+
+def test_an_invitation_rolled_back_with_its_request_is_never_mailed(
+    organisation, org_admin, django_capture_on_commit_callbacks, eager_tasks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        organisation_scope(organisation.pk),
+    ):
+        services.invitation_create(by=org_admin, email="new@example.test")
+        raise RuntimeError("the request fails after inviting")
+
+    assert callbacks == []
+    assert mail.outbox == []
+    with organisation_scope(organisation.pk):
+        assert not Invitation.objects.exists()
 
 
 def test_inviting_a_member_or_someone_already_invited_is_refused(organisation, org_admin):
@@ -438,7 +478,7 @@ def test_revoking_deletes_the_pending_invitation_and_keeps_an_audit_row(organisa
 
 
 def test_invitation_mail_shows_the_organisation_name_as_written(
-    organisation, org_admin, django_capture_on_commit_callbacks
+    organisation, org_admin, django_capture_on_commit_callbacks, eager_tasks
 ):
     organisation.name = "Bakker & Zonen"
     organisation.save()

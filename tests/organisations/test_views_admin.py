@@ -226,7 +226,7 @@ def test_a_deactivated_member_loses_access(client, organisation, org_admin_clien
 
 # --- Invitations ------------------------------------------------------------------------
 def test_admin_invites_one_person_and_the_mail_follows_the_commit(
-    org_admin_client, organisation, django_capture_on_commit_callbacks
+    org_admin_client, organisation, django_capture_on_commit_callbacks, eager_tasks
 ):
     team = TeamFactory(organisation=organisation)
 
@@ -261,7 +261,7 @@ def test_inviting_an_existing_member_shows_a_field_error(org_admin_client, organ
 
 
 def test_bulk_invite_page_reports_every_address(
-    org_admin_client, organisation, django_capture_on_commit_callbacks
+    org_admin_client, organisation, django_capture_on_commit_callbacks, eager_tasks
 ):
     member = make_member(organisation)
     InvitationFactory(organisation=organisation, email="waiting@example.test")
@@ -293,7 +293,7 @@ def test_bulk_invite_with_no_addresses_shows_a_field_error(org_admin_client, org
 
 
 def test_pending_invitations_are_listed_resent_and_revoked(
-    org_admin_client, organisation, django_capture_on_commit_callbacks
+    org_admin_client, organisation, django_capture_on_commit_callbacks, eager_tasks
 ):
     invitation = InvitationFactory(organisation=organisation, email="wait@example.test")
     accepted = InvitationFactory(organisation=organisation, email="done@example.test")
