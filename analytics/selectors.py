@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import Membership, Organisation, Team
-from organisations.selectors import members_of_teams, teams_managed_by
+from organisations.selectors import (
+    members_of_teams,
+    team_ancestors,
+    team_parents,
+    teams_managed_by,
+)
 
 from .models import LearningEvent, RollupCheckpoint, TeamDailyCount
 
@@ -82,14 +87,9 @@ def _assigned_units_per_member(
     *, organisation: Organisation, members: list[Membership]
 ) -> dict[int, set[int]]:
     """Published units reaching each member: assigned to them, their team or a team above."""
-    parents = dict(Team.objects.filter(organisation=organisation).values_list("id", "parent_id"))
-    lines: dict[int, list[int]] = {}  # member -> their team and the teams above it
-    for member in members:
-        line, team_id = [], member.team_id
-        while team_id is not None and team_id not in line:
-            line.append(team_id)
-            team_id = parents.get(team_id)
-        lines[member.pk] = line
+    parents = team_parents(organisation=organisation)
+    # member -> their team and the teams above it
+    lines = {member.pk: team_ancestors(parents, member.team_id) for member in members}
     reachable = {team_id for line in lines.values() for team_id in line}
 
     units_by_team: dict[int, set[int]] = defaultdict(set)

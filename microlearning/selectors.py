@@ -13,6 +13,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from organisations.models import Membership, Organisation, Team
+from organisations.selectors import team_ancestors, team_parents
 
 from .models import Assignment, Completion, Unit
 
@@ -40,13 +41,7 @@ def team_ancestor_ids(*, organisation: Organisation, team_id: int | None) -> set
     """The team and every team above it: a unit assigned higher up reaches this team too."""
     if team_id is None:
         return set()
-    parents = dict(Team.objects.filter(organisation=organisation).values_list("id", "parent_id"))
-    seen: set[int] = set()
-    current: int | None = team_id
-    while current is not None and current not in seen:
-        seen.add(current)
-        current = parents.get(current)
-    return seen
+    return set(team_ancestors(team_parents(organisation=organisation), team_id))
 
 
 def assignments_reaching(*, membership: Membership) -> QuerySet[Assignment]:

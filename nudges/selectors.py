@@ -7,7 +7,8 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from microlearning.models import Assignment, Completion, Unit
-from organisations.models import Membership, Organisation, Team
+from organisations.models import Membership, Organisation
+from organisations.selectors import team_ancestors, team_parents
 
 from .models import Nudge
 
@@ -57,32 +58,23 @@ def _spread_down_team_tree(
     organisation: Organisation, units_by_root_team: dict[int, set[int]]
 ) -> dict[int, set[int]]:
     """Every team under an assigned team inherits its units (the tree is read once)."""
-    children: dict[int | None, list[int]] = {}
-    for team_id, parent_id in Team.objects.filter(organisation=organisation).values_list(
-        "id", "parent_id"
-    ):
-        children.setdefault(parent_id, []).append(team_id)
+    parents = team_parents(organisation=organisation)
     units_by_team: dict[int, set[int]] = {}
-    for root_id, unit_ids in units_by_root_team.items():
-        stack, seen = [root_id], set()
-        while stack:
-            team_id = stack.pop()
-            if team_id in seen:  # a corrupt tree with a cycle must not hang the planner
-                continue
-            seen.add(team_id)
-            units_by_team.setdefault(team_id, set()).update(unit_ids)
-            stack.extend(children.get(team_id, []))
+    # Up from each team rather than down from each assigned one: one pass over the
+    # tree, however many teams have assignments.
+    for team_id in parents:
+        for above in team_ancestors(parents, team_id):
+            if above in units_by_root_team:
+                units_by_team.setdefault(team_id, set()).update(units_by_root_team[above])
     return units_by_team
 
 
 def unit_still_assigned(*, member: Membership, unit_id: int) -> bool:
     """Whether the unit is still assigned to the member, directly or through their team."""
     team_ids: list[int] = []
-    team_id, seen = member.team_id, set()
-    while team_id is not None and team_id not in seen:
-        seen.add(team_id)
-        team_ids.append(team_id)
-        team_id = Team.objects.filter(pk=team_id).values_list("parent_id", flat=True).first()
+    if member.team_id is not None:
+        parents = team_parents(organisation=member.organisation)
+        team_ids = team_ancestors(parents, member.team_id)
     return (
         Assignment.objects.filter(organisation_id=member.organisation_id, unit_id=unit_id)
         .filter(Q(member=member) | Q(team_id__in=team_ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
@@ -24,22 +25,43 @@ def memberships_for_user(*, user: User) -> list[Membership]:
         )
 
 
-def team_subtree_ids(*, organisation: Organisation, root_ids: list[int]) -> set[int]:
-    """The given teams and every team below them (teams form a tree per organisation)."""
+def team_parents(*, organisation: Organisation) -> dict[int, int | None]:
+    """The organisation's tree of teams as ``{team id: parent id}``, read in one query.
+
+    Walk it with ``team_descendants`` and ``team_ancestors``, so a page or a planner
+    that follows the tree for many teams still reads it once.
+    """
+    return dict(Team.objects.filter(organisation=organisation).values_list("id", "parent_id"))
+
+
+def team_descendants(parents: Mapping[int, int | None], roots: Iterable[int]) -> set[int]:
+    """The given teams and every team below them."""
     children: dict[int | None, list[int]] = {}
-    for team_id, parent_id in Team.objects.filter(organisation=organisation).values_list(
-        "id", "parent_id"
-    ):
+    for team_id, parent_id in parents.items():
         children.setdefault(parent_id, []).append(team_id)
     seen: set[int] = set()
-    stack = list(root_ids)
+    stack = list(roots)
     while stack:
         team_id = stack.pop()
-        if team_id in seen:
+        if team_id in seen:  # a corrupt tree with a cycle must not hang the walk
             continue
         seen.add(team_id)
         stack.extend(children.get(team_id, []))
     return seen
+
+
+def team_ancestors(parents: Mapping[int, int | None], team_id: int | None) -> list[int]:
+    """The team and every team above it, nearest first; empty for no team."""
+    line: list[int] = []
+    while team_id is not None and team_id not in line:  # a cycle ends the walk
+        line.append(team_id)
+        team_id = parents.get(team_id)
+    return line
+
+
+def team_subtree_ids(*, organisation: Organisation, root_ids: list[int]) -> set[int]:
+    """The given teams and every team below them (teams form a tree per organisation)."""
+    return team_descendants(team_parents(organisation=organisation), root_ids)
 
 
 def teams_managed_by(*, membership: Membership) -> QuerySet[Team]:
