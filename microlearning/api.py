@@ -147,7 +147,7 @@ class UnitDetailView(APIView):
 
     @extend_schema(
         tags=[UNITS_TAG],
-        summary="Change a unit's title or text (authors)",
+        summary="Change the title of a unit's draft (authors; a published unit gets a new draft)",
         request=UnitWriteSerializer(partial=True),
         responses={200: UnitSerializer, **WRITE_ERRORS},
         examples=[
@@ -158,8 +158,9 @@ class UnitDetailView(APIView):
         unit = _authored_unit(request, unit_id)
         payload = UnitWriteSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        changes = {"title": unit.title, "body": unit.body, **payload.validated_data}
-        services.unit_update(unit=unit, by=request.membership, **changes)
+        draft = unit.draft_version or unit.live_version
+        title = payload.validated_data.get("title", draft.title)
+        services.unit_update(unit=unit, by=request.membership, title=title)
         return _unit_response(request, unit.pk)
 
 

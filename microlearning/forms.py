@@ -10,14 +10,21 @@ from organisations.models import Team
 from .models import Unit
 
 
-class UnitForm(forms.ModelForm):
-    class Meta:
-        model = Unit
-        fields = ["title", "body"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 12})}
-        help_texts = {
-            "body": _("Keep it short: what to do, and why. Separate paragraphs with a blank line."),
-        }
+class UnitForm(forms.Form):
+    """A new unit: its title and, to start with, one text block."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Keep it short: what to do, and why. Markdown works; a blank line starts a paragraph."
+        ),
+    )
+
+
+class UnitTitleForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
 
 
 class AssignToTeamForm(forms.Form):

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Membership, Organisation, Team, TenantManager
+from organisations.models import (
+    LANGUAGE_CHOICES,
+    Membership,
+    Organisation,
+    Skill,
+    Team,
+    TenantManager,
+    WorkProcess,
+)
+
+
+class Category(models.TextChoices):
+    """70:20:10: where the learning happens."""
+
+    EXPERIENCE = "experience", _("Experience (on the job, 70)")
+    SOCIAL = "social", _("Social (with colleagues, 20)")
+    FORMAL = "formal", _("Formal (courses, 10)")
 
 
 class Unit(models.Model):
+    """A microlearning unit: its identity, lifecycle and assignments.
+
+    The content lives in versions. ``live_version`` is what learners see;
+    ``draft_version`` is what the author edits. Editing a published unit makes a
+    new draft; publishing it replaces the live one. Completions, answers and
+    reflections point at the version the learner did, so they survive new versions.
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -23,10 +48,17 @@ class Unit(models.Model):
     }
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+    # Denormalised from the live version (or the draft, before the first publish):
+    # lists, e-mails and reminders show it without joining the versions.
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    live_version = models.ForeignKey(
+        "UnitVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    draft_version = models.ForeignKey(
+        "UnitVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     author = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -45,6 +77,155 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def cover_upload_to(instance: UnitVersion, filename: str) -> str:
+    # Files of one organisation live under its own folder; they are served through
+    # a view that checks the organisation, never straight from MEDIA_ROOT.
+    return f"org-{instance.organisation_id}/units/{instance.unit_id}/cover/{filename}"
+
+
+def block_upload_to(instance: Block, filename: str) -> str:
+    return f"org-{instance.organisation_id}/units/blocks/{instance.version_id}/{filename}"
+
+
+class UnitVersion(models.Model):
+    """One version of a unit's content. A published version is never edited again."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(15)],
+        help_text=_("Between 2 and 15 minutes: small enough to fit in a working day."),
+    )
+    category = models.CharField(
+        _("70:20:10 category"), max_length=20, choices=Category.choices, default=Category.FORMAL
+    )
+    cover_image = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
+    cover_alt = models.CharField(_("cover image description"), max_length=300, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "The share of quiz questions a learner must answer right to complete the unit."
+        ),
+    )
+    skills = models.ManyToManyField(
+        Skill, through="UnitVersionSkill", related_name="unit_versions", blank=True
+    )
+    work_processes = models.ManyToManyField(
+        WorkProcess, through="UnitVersionWorkProcess", related_name="unit_versions", blank=True
+    )
+    created_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["unit", "-number"]
+        verbose_name = _("unit version")
+        verbose_name_plural = _("unit versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "unit", "number"], name="unitversion_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estimated_minutes__gte=2, estimated_minutes__lte=15),
+                name="unitversion_minutes_2_to_15",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pass_mark__lte=100), name="unitversion_pass_mark_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class UnitVersionSkill(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version", "skill"], name="unitversionskill_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "skill"], name="unitversionskill_skill")]
+
+
+class UnitVersionWorkProcess(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    work_process = models.ForeignKey(WorkProcess, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version", "work_process"],
+                name="unitversionworkprocess_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "work_process"], name="unitversionwp_wp")]
+
+
+class Block(models.Model):
+    """One content block of a version, in order. ``data`` holds the kind's fields,
+    validated by ``microlearning.blocks`` before every save."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        VIDEO = "video", _("Video")
+        IMAGE = "image", _("Image")
+        CHECKLIST = "checklist", _("Checklist")
+        QUESTION = "question", _("Quiz question")
+        REFLECTION = "reflection", _("Reflection")
+        APPLY = "apply", _("Apply at work")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="blocks")
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Learners must do this block to complete the unit."),
+    )
+    data = models.JSONField(_("content"), default=dict, blank=True)
+    file = models.FileField(_("file"), upload_to=block_upload_to, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["version", "position", "id"]
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        indexes = [
+            models.Index(fields=["organisation", "version", "position"], name="block_version_pos")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.position}"
 
 
 class Assignment(models.Model):
@@ -91,6 +272,10 @@ class Completion(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="completions")
+    # The version the learner did: a later version does not rewrite what they learnt.
+    version = models.ForeignKey(
+        UnitVersion, null=True, blank=True, on_delete=models.RESTRICT, related_name="completions"
+    )
     member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(default=timezone.now)
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from organisations.models import Membership, Organisation, Team
 from organisations.selectors import team_ancestors, team_parents
 
-from .models import Assignment, Completion, Unit
+from .models import Assignment, Block, Completion, Unit, UnitVersion
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,16 @@ def learner_home(*, membership: Membership) -> LearnerHome:
 
 def published_units(*, organisation: Organisation) -> QuerySet[Unit]:
     """What a learner may open: drafts and archived units are not found."""
-    return Unit.objects.filter(organisation=organisation, status=Unit.Status.PUBLISHED)
+    return Unit.objects.filter(
+        organisation=organisation, status=Unit.Status.PUBLISHED
+    ).select_related("live_version")
+
+
+def version_blocks(*, version: UnitVersion | None) -> list[Block]:
+    """The blocks of a version in order (none for a unit without one)."""
+    if version is None:
+        return []
+    return list(Block.objects.filter(version=version).order_by("position", "id"))
 
 
 def completion_of(*, unit: Unit, membership: Membership) -> Completion | None:

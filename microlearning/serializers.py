@@ -38,7 +38,6 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "title",
-            "body",
             "status",
             "author",
             "created_at",
@@ -51,7 +50,9 @@ class UnitSerializer(serializers.ModelSerializer):
 
 class UnitWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=Unit._meta.get_field("title").max_length)
-    body = serializers.CharField(help_text="The text of the unit.")
+    body = serializers.CharField(
+        required=False, help_text="Text for a first text block (Markdown); on create only."
+    )
 
 
 class UnitListQuerySerializer(serializers.Serializer):

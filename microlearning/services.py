@@ -12,51 +12,205 @@ from analytics.services import learning_event_record
 from organisations.models import Membership, Team
 from organisations.services import audit_log_record
 
-from .models import Assignment, Completion, Unit
+from .models import (
+    Assignment,
+    Block,
+    Completion,
+    Unit,
+    UnitVersion,
+    UnitVersionSkill,
+    UnitVersionWorkProcess,
+)
 
 ERROR_INVALID_TRANSITION = _("A unit cannot go from “%(old)s” to “%(new)s”.")
 ERROR_NOT_PUBLISHED = _("Only published units can be assigned or completed.")
 ERROR_TEAM_AND_MEMBER = _("Assign to a team or to a member, not both.")
 ERROR_OTHER_ORGANISATION = _("That team or member belongs to another organisation.")
+ERROR_NO_CONTENT = _("This unit has no version to publish.")
 
 
-def unit_create(*, by: Membership, title: str, body: str) -> Unit:
-    unit = Unit(organisation_id=by.organisation_id, title=title, body=body, author=by)
-    unit.full_clean()
-    unit.save()
-    audit_log_record(actor=by, action="unit.created", obj=unit)
+def unit_create(
+    *,
+    by: Membership,
+    title: str,
+    body: str = "",
+    language: str | None = None,
+    summary: str = "",
+) -> Unit:
+    """A new unit with its first draft version; ``body``, if given, becomes a text block."""
+    with transaction.atomic():
+        unit = Unit(organisation_id=by.organisation_id, title=title, author=by)
+        unit.full_clean(exclude=["live_version", "draft_version"])
+        unit.save()
+        version = UnitVersion(
+            organisation_id=unit.organisation_id,
+            unit=unit,
+            number=1,
+            title=title,
+            summary=summary,
+            language=language or by.organisation.language,
+            created_by=by,
+        )
+        version.full_clean()
+        version.save()
+        if body:
+            Block.objects.create(
+                organisation_id=unit.organisation_id,
+                version=version,
+                position=1,
+                kind=Block.Kind.TEXT,
+                data={"markdown": body},
+            )
+        unit.draft_version = version
+        unit.save(update_fields=["draft_version"])
+        audit_log_record(actor=by, action="unit.created", obj=unit)
     return unit
 
 
-def unit_update(*, unit: Unit, by: Membership, title: str, body: str) -> Unit:
-    unit.title, unit.body, unit.updated_at = title, body, timezone.now()
-    unit.full_clean()
-    unit.save(update_fields=["title", "body", "updated_at"])
-    audit_log_record(actor=by, action="unit.updated", obj=unit)
-    return unit
+def unit_draft(*, unit: Unit, by: Membership) -> UnitVersion:
+    """The version the author edits: the open draft, or a new one copied from the live version.
+
+    Published versions are never edited, so what learners did stays what they did.
+    """
+    if unit.draft_version_id is not None:
+        return unit.draft_version
+    source = unit.live_version
+    if source is None:  # pragma: no cover - every unit is created with a draft
+        raise ValidationError(ERROR_NO_CONTENT)
+    with transaction.atomic():
+        draft = version_copy(source=source, unit=unit, by=by)
+        unit.draft_version = draft
+        unit.updated_at = timezone.now()
+        unit.save(update_fields=["draft_version", "updated_at"])
+        audit_log_record(
+            actor=by, action="unit.draft_started", obj=unit, data={"version": draft.number}
+        )
+    return draft
+
+
+def version_copy(*, source: UnitVersion, unit: Unit, by: Membership) -> UnitVersion:
+    """A new, unpublished version of ``unit`` with the content, tags and blocks of ``source``."""
+    number = (unit.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    copy = UnitVersion.objects.create(
+        organisation_id=unit.organisation_id,
+        unit=unit,
+        number=number,
+        title=source.title,
+        summary=source.summary,
+        language=source.language,
+        estimated_minutes=source.estimated_minutes,
+        category=source.category,
+        cover_image=source.cover_image.name,
+        cover_alt=source.cover_alt,
+        pass_mark=source.pass_mark,
+        created_by=by,
+    )
+    UnitVersionSkill.objects.bulk_create(
+        UnitVersionSkill(organisation_id=unit.organisation_id, version=copy, skill_id=skill_id)
+        for skill_id in UnitVersionSkill.objects.filter(version=source).values_list(
+            "skill_id", flat=True
+        )
+    )
+    UnitVersionWorkProcess.objects.bulk_create(
+        UnitVersionWorkProcess(
+            organisation_id=unit.organisation_id, version=copy, work_process_id=process_id
+        )
+        for process_id in UnitVersionWorkProcess.objects.filter(version=source).values_list(
+            "work_process_id", flat=True
+        )
+    )
+    Block.objects.bulk_create(
+        Block(
+            organisation_id=unit.organisation_id,
+            version=copy,
+            position=block.position,
+            kind=block.kind,
+            required=block.required,
+            data=block.data,
+            file=block.file.name,
+        )
+        for block in source.blocks.all()
+    )
+    return copy
+
+
+def unit_update(*, unit: Unit, by: Membership, title: str, **fields) -> UnitVersion:
+    """Change the draft's title and other version fields (a published unit gets a new draft)."""
+    draft = unit_draft(unit=unit, by=by)
+    draft.title = title
+    for name, value in fields.items():
+        setattr(draft, name, value)
+    draft.full_clean()
+    draft.save()
+    unit.updated_at = timezone.now()
+    update_fields = ["updated_at"]
+    if unit.live_version_id is None:
+        unit.title = title
+        update_fields.append("title")
+    unit.save(update_fields=update_fields)
+    audit_log_record(actor=by, action="unit.updated", obj=unit, data={"version": draft.number})
+    return draft
+
+
+def _check_transition(unit: Unit, new: Unit.Status) -> bool:
+    """Whether ``unit`` moves to ``new``: False for the same status, raises for a wrong move."""
+    old = Unit.Status(unit.status)
+    if new == old:
+        return False
+    if new not in Unit.TRANSITIONS[old]:
+        raise ValidationError(ERROR_INVALID_TRANSITION, params={"old": old.label, "new": new.label})
+    return True
 
 
 def unit_set_status(*, unit: Unit, by: Membership, status: str) -> Unit:
     """The one place unit status changes: same status is a no-op, a wrong move raises."""
     new = Unit.Status(status)
-    old = Unit.Status(unit.status)
-    if new == old:
+    if new == Unit.Status.PUBLISHED:
+        return unit_publish(unit=unit, by=by)
+    if not _check_transition(unit, new):
         return unit
-    if new not in Unit.TRANSITIONS[old]:
-        raise ValidationError(ERROR_INVALID_TRANSITION, params={"old": old.label, "new": new.label})
     unit.status = new
     unit.updated_at = timezone.now()
-    fields = ["status", "updated_at"]
-    if new == Unit.Status.PUBLISHED:
-        unit.published_at = unit.updated_at
-        fields.append("published_at")
-    unit.save(update_fields=fields)
+    unit.save(update_fields=["status", "updated_at"])
     audit_log_record(actor=by, action=f"unit.{new.value}", obj=unit)
     return unit
 
 
 def unit_publish(*, unit: Unit, by: Membership) -> Unit:
-    return unit_set_status(unit=unit, by=by, status=Unit.Status.PUBLISHED)
+    """Publish the draft: it replaces the live version, which learners see from now on.
+
+    Publishing a published unit without a draft changes nothing; an archived unit
+    restored to draft without changes publishes its last live version again.
+    """
+    moves = _check_transition(unit, Unit.Status.PUBLISHED)
+    version = unit.draft_version or (unit.live_version if moves else None)
+    if version is None:
+        return unit
+    now = timezone.now()
+    with transaction.atomic():
+        if version.published_at is None:
+            version.published_at = now
+            version.save(update_fields=["published_at"])
+        unit.status = Unit.Status.PUBLISHED
+        unit.live_version = version
+        unit.draft_version = None
+        unit.title = version.title
+        unit.published_at = now
+        unit.updated_at = now
+        unit.save(
+            update_fields=[
+                "status",
+                "live_version",
+                "draft_version",
+                "title",
+                "published_at",
+                "updated_at",
+            ]
+        )
+        audit_log_record(
+            actor=by, action="unit.published", obj=unit, data={"version": version.number}
+        )
+    return unit
 
 
 def unit_archive(*, unit: Unit, by: Membership) -> Unit:
@@ -113,13 +267,17 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
     try:
         with transaction.atomic():
             completion = Completion.objects.create(
-                organisation_id=unit.organisation_id, unit=unit, member=member
+                organisation_id=unit.organisation_id,
+                unit=unit,
+                version_id=unit.live_version_id,
+                member=member,
             )
             learning_event_record(
                 actor=member,
                 verb=LearningEvent.Verb.COMPLETED,
                 object_type="unit",
                 object_id=unit.pk,
+                context={"version": unit.live_version_id},
                 timestamp=completion.completed_at,
             )
     except IntegrityError:  # a double click raced us; the first one counts

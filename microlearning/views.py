@@ -17,7 +17,7 @@ from organisations.access import member_required
 from organisations.permissions import Action
 
 from . import selectors, services
-from .forms import AssignToTeamForm, UnitForm, UnitStatusFilterForm
+from .forms import AssignToTeamForm, UnitForm, UnitStatusFilterForm, UnitTitleForm
 from .models import Unit
 
 
@@ -61,7 +61,14 @@ def unit_detail(request, unit_id: int):
     services.unit_open(unit=unit, member=request.membership)
     completion = selectors.completion_of(unit=unit, membership=request.membership)
     return render(
-        request, "microlearning/unit_detail.html", {"unit": unit, "completion": completion}
+        request,
+        "microlearning/unit_detail.html",
+        {
+            "unit": unit,
+            "version": unit.live_version,
+            "blocks": selectors.version_blocks(version=unit.live_version),
+            "completion": completion,
+        },
     )
 
 
@@ -104,7 +111,8 @@ def unit_create(request):
 @member_required(Action.AUTHOR_UNITS)
 def unit_edit(request, unit_id: int):
     unit = _authored_unit(request, unit_id)
-    form = UnitForm(request.POST or None, initial={"title": unit.title, "body": unit.body})
+    draft = unit.draft_version or unit.live_version
+    form = UnitTitleForm(request.POST or None, initial={"title": draft.title})
     if request.method == "POST" and form.is_valid():
         try:
             services.unit_update(unit=unit, by=request.membership, **form.cleaned_data)
@@ -125,7 +133,10 @@ def unit_preview(request, unit_id: int):
         "microlearning/unit_preview.html",
         {
             "unit": unit,
-            "can_publish": Unit.Status.PUBLISHED in Unit.TRANSITIONS[unit.status],
+            "version": unit.draft_version or unit.live_version,
+            "blocks": selectors.version_blocks(version=unit.draft_version or unit.live_version),
+            "can_publish": unit.draft_version_id is not None
+            or Unit.Status.PUBLISHED in Unit.TRANSITIONS[unit.status],
             "can_archive": Unit.Status.ARCHIVED in Unit.TRANSITIONS[unit.status],
         },
     )

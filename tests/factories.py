@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from analytics.models import LearningEvent
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
 from nudges.models import Nudge
 from organisations.models import (
     Invitation,
@@ -91,14 +91,42 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
+    """A unit with one version holding one text block (``body``): live if published."""
+
     class Meta:
         model = Unit
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     title = factory.Sequence(lambda n: f"Unit {n}")
-    body = "Short text for a unit."
     status = Unit.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def body(obj, create, extracted, **kwargs):  # noqa: N805
+        if not create:
+            return
+        published = obj.status != Unit.Status.DRAFT
+        version = UnitVersion.objects.create(
+            organisation=obj.organisation,
+            unit=obj,
+            number=1,
+            title=obj.title,
+            language=obj.organisation.language,
+            published_at=obj.published_at if published else None,
+        )
+        Block.objects.create(
+            organisation=obj.organisation,
+            version=version,
+            position=1,
+            kind=Block.Kind.TEXT,
+            data={"markdown": "Short text for a unit." if extracted is None else extracted},
+        )
+        if published:
+            obj.live_version = version
+        else:
+            obj.draft_version = version
+        obj.save(update_fields=["live_version", "draft_version"])
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
@@ -115,6 +143,7 @@ class CompletionFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SelfAttribute("unit.organisation")
     unit = factory.SubFactory(UnitFactory)
+    version = factory.LazyAttribute(lambda completion: completion.unit.live_version)
 
 
 class LearningEventFactory(factory.django.DjangoModelFactory):

@@ -29,7 +29,13 @@ from django_scopes import scopes_disabled
 from analytics.models import LearningEvent, RollupCheckpoint, TeamDailyCount
 from analytics.services import TEAM_DAILY_ROLLUP, learning_event_record
 from microlearning import services as microlearning_services
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.models import (
+    Assignment,
+    Completion,
+    Unit,
+    UnitVersionSkill,
+    UnitVersionWorkProcess,
+)
 from nudges.models import Nudge
 from organisations.models import (
     ApiToken,
@@ -147,6 +153,17 @@ def build_world(*, slug: str, canary: str = "") -> World:
         author = members["author"]
         unit = microlearning_services.unit_create(
             by=author, title=text("unit-title"), body=text("unit-body")
+        )
+        microlearning_services.unit_update(
+            unit=unit,
+            by=author,
+            title=text("unit-title"),
+            summary=text("unit-summary"),
+        )
+        draft = unit.draft_version
+        UnitVersionSkill.objects.create(organisation=organisation, version=draft, skill=skill)
+        UnitVersionWorkProcess.objects.create(
+            organisation=organisation, version=draft, work_process=work_process
         )
         microlearning_services.unit_publish(unit=unit, by=author)
         draft_unit = microlearning_services.unit_create(

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from analytics.models import LearningEvent
 from analytics.services import team_daily_rollup
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
@@ -233,12 +233,11 @@ def _units(
             continue
         # Published a week before its first assignment; drafts are recent work.
         written = now - dt.timedelta(days=oldest.get(text.title, 0) + 7 if text.published else 2)
-        units[text.title] = _created(
+        unit = _created(
             result,
             Unit(
                 organisation=organisation,
                 title=text.title,
-                body=text.body,
                 status=Unit.Status.PUBLISHED if text.published else Unit.Status.DRAFT,
                 author=author,
                 created_at=written,
@@ -246,6 +245,35 @@ def _units(
                 published_at=written if text.published else None,
             ),
         )
+        version = _created(
+            result,
+            UnitVersion(
+                organisation=organisation,
+                unit=unit,
+                number=1,
+                title=text.title,
+                language=organisation.language,
+                created_by=author,
+                created_at=written,
+                published_at=unit.published_at,
+            ),
+        )
+        _created(
+            result,
+            Block(
+                organisation=organisation,
+                version=version,
+                position=1,
+                kind=Block.Kind.TEXT,
+                data={"markdown": text.body},
+            ),
+        )
+        if text.published:
+            unit.live_version = version
+        else:
+            unit.draft_version = version
+        unit.save(update_fields=["live_version", "draft_version"])
+        units[text.title] = unit
     return units
 
 
@@ -334,7 +362,11 @@ def _history(
                 done.add((member.pk, unit.pk))
                 completions.append(
                     Completion(
-                        organisation=organisation, unit=unit, member=member, completed_at=moment
+                        organisation=organisation,
+                        unit=unit,
+                        version_id=unit.live_version_id,
+                        member=member,
+                        completed_at=moment,
                     )
                 )
                 events.append(_event(member, LearningEvent.Verb.COMPLETED, unit, moment))

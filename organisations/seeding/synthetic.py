@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from analytics.models import LearningEvent, TeamDailyCount
 from analytics.services import team_daily_rollup
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
 from organisations.models import AuditLog, Membership, Organisation, Team, User
 from organisations.tenancy import organisation_scope
 
@@ -362,7 +362,6 @@ def _units(organisation: Organisation, *, spec: SyntheticSpec, since: dt.datetim
             Unit(
                 organisation=organisation,
                 title=f"{UNIT_TOPICS[k % len(UNIT_TOPICS)]} {k // len(UNIT_TOPICS) + 1}",
-                body=UNIT_BODY,
                 # One in ten is still a draft; the first is always published.
                 status=Unit.Status.DRAFT if k % 10 == 9 else Unit.Status.PUBLISHED,
                 created_at=since,
@@ -373,6 +372,40 @@ def _units(organisation: Organisation, *, spec: SyntheticSpec, since: dt.datetim
         ],
         batch_size=BATCH_SIZE,
     )
+    versions = UnitVersion.objects.bulk_create(
+        [
+            UnitVersion(
+                organisation=organisation,
+                unit=unit,
+                number=1,
+                title=unit.title,
+                language=organisation.language,
+                created_at=since,
+                published_at=unit.published_at,
+            )
+            for unit in units
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    Block.objects.bulk_create(
+        [
+            Block(
+                organisation=organisation,
+                version=version,
+                position=1,
+                kind=Block.Kind.TEXT,
+                data={"markdown": UNIT_BODY},
+            )
+            for version in versions
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for unit, version in zip(units, versions, strict=True):
+        if unit.status == Unit.Status.PUBLISHED:
+            unit.live_version = version
+        else:
+            unit.draft_version = version
+    Unit.objects.bulk_update(units, ["live_version", "draft_version"], batch_size=BATCH_SIZE)
     return [u for u in units if u.status == Unit.Status.PUBLISHED]
 
 
@@ -469,19 +502,23 @@ class _SeedSql:
         self._run(
             f"""
             INSERT INTO {Completion._meta.db_table}
-                (organisation_id, unit_id, member_id, completed_at)
+                (organisation_id, unit_id, version_id, member_id, completed_at)
             WITH RECURSIVE
                 {self._series("j", 0, units - 1)},
                 {self._ordinals("m", Membership._meta.db_table)},
                 {self._ordinals("u", Unit._meta.db_table, "AND status = 'published'")},
+                live AS (
+                    SELECT id, live_version_id FROM {Unit._meta.db_table}
+                    WHERE organisation_id = {self.organisation_id}
+                ),
                 pairs AS (
                     SELECT m.id AS member_id, m.ord AS member_ord,
                            ({first_unit} + j.n) % {units} AS unit_ord,
                            ({first_unit} + j.n * 104729) AS h
                     FROM m JOIN j ON j.n < {per_member}
                 )
-            SELECT {self.organisation_id}, u.id, pairs.member_id, {moment}
-            FROM pairs JOIN u ON u.ord = pairs.unit_ord
+            SELECT {self.organisation_id}, u.id, live.live_version_id, pairs.member_id, {moment}
+            FROM pairs JOIN u ON u.ord = pairs.unit_ord JOIN live ON live.id = u.id
             """  # noqa: S608
         )
 

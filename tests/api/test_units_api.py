@@ -56,7 +56,7 @@ def test_learner_opens_a_published_unit(acme, units, as_member, api_url):
     response = as_member(acme.learner).get(api_url(UNIT, units["none"].pk))
 
     assert response.status_code == 200
-    assert response.json()["body"] == "Short text for a unit."
+    assert response.json()["title"] == units["none"].title
     assert response.json()["completed_at"] is None
 
 
@@ -170,7 +170,7 @@ def test_author_changes_only_the_title(acme, units, as_member, api_url):
 
     assert response.status_code == 200
     assert response.json()["title"] == "Better title"
-    assert response.json()["body"] == "Short text for a unit."
+    assert response.json()["status"] == "draft"
 
 
 def test_author_cannot_blank_the_title(acme, units, as_member, api_url):

@@ -42,16 +42,17 @@ def test_author_creates_edits_publishes_and_assigns_a_unit_to_a_team(
         organisation,
     )
 
-    client.post(
-        url("unit_edit", unit.pk), {"title": "Greet every customer", "body": "Say hello first."}
-    )
+    client.post(url("unit_edit", unit.pk), {"title": "Greet every customer"})
     client.post(url("unit_publish", unit.pk))
     response = client.post(url("unit_assign", unit.pk), {"team": team.pk})
 
     with scopes_disabled():
         unit.refresh_from_db()
         assignment = Assignment.objects.get()
-    assert (unit.title, unit.body) == ("Greet every customer", "Say hello first.")
+    assert unit.title == "Greet every customer"
+    with scopes_disabled():
+        text_block = unit.live_version.blocks.get()
+    assert text_block.data == {"markdown": "Say hello.\n\nThen smile."}
     assert unit.status == Unit.Status.PUBLISHED and unit.published_at is not None
     assert (assignment.unit, assignment.team, assignment.assigned_by) == (unit, team, author)
     assert response.status_code == 302
