@@ -15,6 +15,11 @@ class LearningEvent(models.Model):
     class Verb(models.TextChoices):
         VIEWED = "viewed", _("viewed")
         COMPLETED = "completed", _("completed")
+        ANSWERED = "answered", _("answered")
+        REFLECTED = "reflected", _("reflected")
+        COMMITTED = "committed", _("committed to apply")
+        APPLIED = "applied", _("applied")
+        RATED = "rated", _("rated")
         ASSIGNED = "assigned", _("assigned")
         NUDGE_SENT = "nudge_sent", _("nudge sent")
         NUDGE_OPENED = "nudge_opened", _("nudge opened")

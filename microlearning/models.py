@@ -289,3 +289,158 @@ class Completion(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["organisation", "member"], name="completion_org_member")]
+
+
+# --- What a learner does in a unit ----------------------------------------------------
+# Every row points at the block (and so the version) the learner did: a new version of
+# the unit starts them afresh without rewriting what they did before.
+
+
+class BlockProgress(models.Model):
+    """A block this learner has done (read, watched, ticked off, answered, written)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="progress")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    # Kind-specific state, e.g. the ticked checklist items; done_at is set once it counts.
+    state = models.JSONField(default=dict, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "member", "block"], name="blockprogress_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "member", "version"], name="blockprogress_member_version"
+            )
+        ]
+
+
+class QuestionAnswer(models.Model):
+    """One attempt at a quiz question, scored on the server. Retries add attempts."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="answers")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    selected = models.JSONField(default=list)  # indexes of the chosen options
+    correct = models.BooleanField()
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "member", "block", "attempt"],
+                name="questionanswer_unique_attempt",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "member", "version"], name="answer_member_version")
+        ]
+
+
+class Reflection(models.Model):
+    """A learner's answer to a reflection prompt: private unless they share it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="reflections")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="reflections")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("reflection"), max_length=5000)
+    shared_with_manager = models.BooleanField(_("share with my manager"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "member", "block"], name="reflection_unique"
+            )
+        ]
+
+
+class Commitment(models.Model):
+    """ "What will I apply, and by when?": the application signal nudges and analytics use."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        APPLIED = "applied", _("Applied")
+        NOT_YET = "not_yet", _("Not yet")
+        NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+    # A report can be changed (not yet -> applied); open is only the starting point.
+    TRANSITIONS = {
+        Status.OPEN: {Status.APPLIED, Status.NOT_YET, Status.NOT_RELEVANT},
+        Status.NOT_YET: {Status.APPLIED, Status.NOT_RELEVANT},
+        Status.APPLIED: set(),
+        Status.NOT_RELEVANT: set(),
+    }
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="commitments")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="commitments")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    block = models.ForeignKey(
+        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments"
+    )
+    text = models.TextField(_("what I will apply"), max_length=2000)
+    due_on = models.DateField(_("by when"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["organisation", "member", "status"], name="commitment_member_status"
+            ),
+            models.Index(fields=["organisation", "status", "due_on"], name="commitment_status_due"),
+        ]
+
+
+class Rating(models.Model):
+    """ "Was this useful?" 1 to 5, with an optional comment; rating again replaces it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ratings")
+    version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "member", "unit"], name="rating_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="rating_score_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "unit"], name="rating_unit")]

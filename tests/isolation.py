@@ -31,7 +31,12 @@ from analytics.services import TEAM_DAILY_ROLLUP, learning_event_record
 from microlearning import services as microlearning_services
 from microlearning.models import (
     Assignment,
+    BlockProgress,
+    Commitment,
     Completion,
+    QuestionAnswer,
+    Rating,
+    Reflection,
     Unit,
     UnitVersionSkill,
     UnitVersionWorkProcess,
@@ -178,6 +183,52 @@ def build_world(*, slug: str, canary: str = "") -> World:
             assigned_at=timezone.now() - dt.timedelta(days=30)
         )
         completion = microlearning_services.unit_complete(unit=unit, member=author)
+        # What learners do inside a unit; rows made directly until services own them.
+        live = unit.live_version
+        block = live.blocks.first()
+        learner = members["learner"]
+        BlockProgress.objects.create(
+            organisation=organisation,
+            member=learner,
+            block=block,
+            version=live,
+            state={"note": text("progress-state")},
+            done_at=timezone.now(),
+        )
+        QuestionAnswer.objects.create(
+            organisation=organisation,
+            member=learner,
+            block=block,
+            version=live,
+            selected=[0],
+            correct=True,
+        )
+        Reflection.objects.create(
+            organisation=organisation,
+            member=learner,
+            block=block,
+            version=live,
+            text=text("reflection"),
+            shared_with_manager=True,
+        )
+        Commitment.objects.create(
+            organisation=organisation,
+            member=learner,
+            unit=unit,
+            version=live,
+            block=block,
+            text=text("commitment"),
+            note=text("commitment-note"),
+            due_on=timezone.now().date(),
+        )
+        Rating.objects.create(
+            organisation=organisation,
+            member=learner,
+            unit=unit,
+            version=live,
+            score=4,
+            comment=text("rating-comment"),
+        )
         learning_event_record(
             actor=members["learner"],
             verb=LearningEvent.Verb.VIEWED,

@@ -358,7 +358,7 @@ def test_unit_list_query_count_does_not_grow_with_units(
 
 
 def test_home_renders_without_the_notifications_tag(client, learner, url, monkeypatch):
-    from microlearning import views
+    from microlearning.views import learner as views
 
     monkeypatch.setattr(views, "_inapp_notifications_available", lambda: False)
     client.force_login(learner.user)

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from organisations.models import Membership, Organisation, Team
 from organisations.selectors import team_ancestors, team_parents
 
-from .models import Assignment, Block, Completion, Unit, UnitVersion
+from ..models import Assignment, Block, Completion, Unit, UnitVersion
 
 
 @dataclass(frozen=True)

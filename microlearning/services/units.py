@@ -12,7 +12,7 @@ from analytics.services import learning_event_record
 from organisations.models import Membership, Team
 from organisations.services import audit_log_record
 
-from .models import (
+from ..models import (
     Assignment,
     Block,
     Completion,

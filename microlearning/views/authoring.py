@@ -1,89 +1,20 @@
-"""Web views for microlearning: the learner's home and units, and authoring.
-
-Views stay thin: load the object through the organisation (another
-organisation's id is simply not found), call one service, render or redirect.
-"""
+"""The author's side: writing, previewing, publishing and assigning units."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisations.access import member_required
 from organisations.permissions import Action
 
-from . import selectors, services
-from .forms import AssignToTeamForm, UnitForm, UnitStatusFilterForm, UnitTitleForm
-from .models import Unit
-
-
-def _inapp_notifications_available() -> bool:
-    """The nudges app provides the in-app notifications tag; the home works without it."""
-    return "nudges_tags" in engines["django"].engine.template_libraries
-
-
-def _authored_unit(request, unit_id: int) -> Unit:
-    return get_object_or_404(Unit.objects.filter(organisation=request.organisation), pk=unit_id)
-
-
-def _redirect_to_unit(request, unit_id: int):
-    return redirect("microlearning:unit_preview", request.organisation.slug, unit_id)
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(str(message) for message in exc.messages)
-
-
-# --- Learners -------------------------------------------------------------------------
-
-
-@member_required()
-def home(request):
-    return render(
-        request,
-        "microlearning/home.html",
-        {
-            "learning": selectors.learner_home(membership=request.membership),
-            "show_notifications": _inapp_notifications_available(),
-        },
-    )
-
-
-@member_required()
-def unit_detail(request, unit_id: int):
-    unit = get_object_or_404(
-        selectors.published_units(organisation=request.organisation), pk=unit_id
-    )
-    services.unit_open(unit=unit, member=request.membership)
-    completion = selectors.completion_of(unit=unit, membership=request.membership)
-    return render(
-        request,
-        "microlearning/unit_detail.html",
-        {
-            "unit": unit,
-            "version": unit.live_version,
-            "blocks": selectors.version_blocks(version=unit.live_version),
-            "completion": completion,
-        },
-    )
-
-
-@require_POST
-@member_required()
-def unit_complete(request, unit_id: int):
-    unit = get_object_or_404(
-        selectors.published_units(organisation=request.organisation), pk=unit_id
-    )
-    services.unit_complete(unit=unit, member=request.membership)
-    messages.success(request, _("Well done: “%(title)s” is complete.") % {"title": unit.title})
-    return redirect("microlearning:unit_detail", request.organisation.slug, unit.pk)
-
-
-# --- Authors --------------------------------------------------------------------------
+from .. import selectors, services
+from ..forms import AssignToTeamForm, UnitForm, UnitStatusFilterForm, UnitTitleForm
+from ..models import Unit
+from .common import authored_unit, errors_text, redirect_to_unit
 
 
 @member_required(Action.AUTHOR_UNITS)
@@ -104,13 +35,13 @@ def unit_create(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Draft saved. Preview it, then publish it."))
-            return _redirect_to_unit(request, unit.pk)
+            return redirect_to_unit(request, unit.pk)
     return render(request, "microlearning/unit_form.html", {"form": form, "unit": None})
 
 
 @member_required(Action.AUTHOR_UNITS)
 def unit_edit(request, unit_id: int):
-    unit = _authored_unit(request, unit_id)
+    unit = authored_unit(request, unit_id)
     draft = unit.draft_version or unit.live_version
     form = UnitTitleForm(request.POST or None, initial={"title": draft.title})
     if request.method == "POST" and form.is_valid():
@@ -120,14 +51,14 @@ def unit_edit(request, unit_id: int):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Changes saved."))
-            return _redirect_to_unit(request, unit.pk)
+            return redirect_to_unit(request, unit.pk)
     return render(request, "microlearning/unit_form.html", {"form": form, "unit": unit})
 
 
 @member_required(Action.AUTHOR_UNITS)
 def unit_preview(request, unit_id: int):
     """The author's view of a unit in any status, with what they can do next."""
-    unit = _authored_unit(request, unit_id)
+    unit = authored_unit(request, unit_id)
     return render(
         request,
         "microlearning/unit_preview.html",
@@ -143,14 +74,14 @@ def unit_preview(request, unit_id: int):
 
 
 def _change_status(request, unit_id: int, service, done_message: str):
-    unit = _authored_unit(request, unit_id)
+    unit = authored_unit(request, unit_id)
     try:
         service(unit=unit, by=request.membership)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, errors_text(exc))
     else:
         messages.success(request, done_message % {"title": unit.title})
-    return _redirect_to_unit(request, unit.pk)
+    return redirect_to_unit(request, unit.pk)
 
 
 @require_POST
@@ -167,7 +98,7 @@ def unit_archive(request, unit_id: int):
 
 @member_required(Action.AUTHOR_UNITS)
 def unit_assign(request, unit_id: int):
-    unit = _authored_unit(request, unit_id)
+    unit = authored_unit(request, unit_id)
     form = AssignToTeamForm(request.POST or None, teams=selectors.teams_to_assign(unit=unit))
     if request.method == "POST" and form.is_valid():
         team = form.cleaned_data["team"]
