@@ -8,6 +8,36 @@ urlpatterns = [
     path("", learner.home, name="home"),
     path("units/<int:unit_id>/", learner.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/complete/", learner.unit_complete, name="unit_complete"),
+    path("units/<int:unit_id>/rating/", learner.rating_save, name="unit_rate"),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/done/", learner.block_done, name="block_done"
+    ),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/tick/",
+        learner.checklist_tick,
+        name="checklist_tick",
+    ),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/answer/",
+        learner.question_answer,
+        name="question_answer",
+    ),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/reflection/",
+        learner.reflection_save,
+        name="reflection_save",
+    ),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/commitment/",
+        learner.commitment_create,
+        name="commitment_create",
+    ),
+    path(
+        "commitments/<int:commitment_id>/report/",
+        learner.commitment_report,
+        name="commitment_report",
+    ),
+    path("team/reflections/", learner.team_reflections, name="team_reflections"),
     path("authoring/units/", authoring.unit_list, name="unit_list"),
     path("authoring/units/new/", authoring.unit_create, name="unit_create"),
     path("authoring/units/<int:unit_id>/", authoring.unit_preview, name="unit_preview"),

@@ -254,16 +254,26 @@ def unit_open(*, unit: Unit, member: Membership) -> None:
         verb=LearningEvent.Verb.VIEWED,
         object_type="unit",
         object_id=unit.pk,
+        context={"version": unit.live_version_id},
     )
 
 
 def unit_complete(*, unit: Unit, member: Membership) -> Completion:
-    """Mark a unit complete for a learner and record the event; completing again is a no-op."""
+    """Mark a unit complete for a learner and record the event; completing again is a no-op.
+
+    Refused while a required checklist, question, reflection or commitment is open or
+    the quiz's pass mark is not met; reading blocks count as read when the learner says so.
+    """
+    from ..selectors.learning import completion_missing
+
     if unit.status != Unit.Status.PUBLISHED:
         raise ValidationError(ERROR_NOT_PUBLISHED)
     existing = Completion.objects.filter(unit=unit, member=member).first()
     if existing is not None:
         return existing
+    missing = completion_missing(unit=unit, member=member, passive=False)
+    if missing:
+        raise ValidationError(missing)
     try:
         with transaction.atomic():
             completion = Completion.objects.create(
