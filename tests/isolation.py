@@ -31,6 +31,7 @@ from analytics.services import TEAM_DAILY_ROLLUP, learning_event_record
 from microlearning import services as microlearning_services
 from microlearning.models import (
     Assignment,
+    Block,
     BlockProgress,
     Commitment,
     Completion,
@@ -88,6 +89,9 @@ class World:
     completion: Completion
     nudges: dict[str, Nudge]
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)
+    # Blocks of the live and the draft unit; the learner's commitment.
+    blocks: list[Block] = field(default_factory=list)
+    commitments: list[Commitment] = field(default_factory=list)
 
     @property
     def users(self) -> list[User]:
@@ -186,6 +190,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         # What learners do inside a unit; rows made directly until services own them.
         live = unit.live_version
         block = live.blocks.first()
+        draft_block = draft_unit.draft_version.blocks.first()
         learner = members["learner"]
         BlockProgress.objects.create(
             organisation=organisation,
@@ -211,7 +216,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
             text=text("reflection"),
             shared_with_manager=True,
         )
-        Commitment.objects.create(
+        commitment = Commitment.objects.create(
             organisation=organisation,
             member=learner,
             unit=unit,
@@ -293,6 +298,8 @@ def build_world(*, slug: str, canary: str = "") -> World:
         completion=completion,
         nudges=nudges,
         tokens=tokens,
+        blocks=[block, draft_block],
+        commitments=[commitment],
     )
 
 

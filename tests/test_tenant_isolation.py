@@ -77,6 +77,8 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "skill_id": lambda w: [w.skill],
     "work_process_id": lambda w: [w.work_process],
     "nudge_id": lambda w: [w.nudges["in_app"], w.nudges["email"]],
+    "block_id": lambda w: w.blocks,
+    "commitment_id": lambda w: w.commitments,
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}
