@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, api_catalogue
 
 app_name = "microlearning_api"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("units/<int:unit_id>/archive/", api.UnitArchiveView.as_view(), name="unit_archive"),
     path("units/<int:unit_id>/assign/", api.UnitAssignView.as_view(), name="unit_assign"),
     path("units/<int:unit_id>/complete/", api.UnitCompleteView.as_view(), name="unit_complete"),
+    path("catalogue/", api_catalogue.CatalogueView.as_view(), name="catalogue"),
+    path("catalogue/for_you/", api_catalogue.ForYouView.as_view(), name="for_you"),
+    path(
+        "work_processes/<int:work_process_id>/units/",
+        api_catalogue.WorkProcessUnitsView.as_view(),
+        name="work_process_units",
+    ),
 ]

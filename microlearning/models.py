@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -128,6 +129,10 @@ class UnitVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Filled when the version is published (``microlearning.services.search``), in the
+    # version's own language; drafts are never searched. Its GIN index and the trigram
+    # index on the title are PostgreSQL-only and made in migration 0011.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TenantManager()
 

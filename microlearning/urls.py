@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authoring, learner
+from .views import authoring, catalogue, learner
 
 app_name = "microlearning"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", learner.home, name="home"),
     path("units/<int:unit_id>/", learner.unit_detail, name="unit_detail"),
     path("units/<int:unit_id>/complete/", learner.unit_complete, name="unit_complete"),
+    path("catalogue/", catalogue.catalogue, name="catalogue"),
+    path(
+        "work_processes/<int:work_process_id>/",
+        catalogue.work_process_detail,
+        name="work_process",
+    ),
     path("units/<int:unit_id>/rating/", learner.rating_save, name="unit_rate"),
     path(
         "units/<int:unit_id>/blocks/<int:block_id>/done/", learner.block_done, name="block_done"

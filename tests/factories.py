@@ -170,3 +170,61 @@ class NudgeFactory(factory.django.DjangoModelFactory):
     key = factory.LazyAttribute(lambda o: f"finish:unit:{o.unit.pk}")
     status = Nudge.Status.SENT
     sent_at = factory.LazyFunction(timezone.now)
+
+
+def catalogue_unit(
+    organisation,
+    *,
+    title: str,
+    summary: str = "",
+    language: str = "nl",
+    minutes: int = 5,
+    category: str = "formal",
+    skills=(),
+    work_processes=(),
+    blocks=(("text", {"markdown": "Korte tekst."}),),
+    status: str = Unit.Status.PUBLISHED,
+) -> Unit:
+    """A unit with one version as the catalogue shows it, search vector included.
+
+    Needs a scope (``organisation_scope``) or the RLS setup bypass, like the other factories.
+    """
+    from microlearning.models import UnitVersionSkill, UnitVersionWorkProcess
+    from microlearning.services.search import search_index_refresh
+
+    published = status != Unit.Status.DRAFT
+    now = timezone.now()
+    unit = Unit.objects.create(
+        organisation=organisation,
+        title=title,
+        status=status,
+        published_at=now if published else None,
+    )
+    version = UnitVersion.objects.create(
+        organisation=organisation,
+        unit=unit,
+        number=1,
+        title=title,
+        summary=summary,
+        language=language,
+        estimated_minutes=minutes,
+        category=category,
+        published_at=now if published else None,
+    )
+    for position, (kind, data) in enumerate(blocks, start=1):
+        Block.objects.create(
+            organisation=organisation, version=version, position=position, kind=kind, data=data
+        )
+    for skill in skills:
+        UnitVersionSkill.objects.create(organisation=organisation, version=version, skill=skill)
+    for process in work_processes:
+        UnitVersionWorkProcess.objects.create(
+            organisation=organisation, version=version, work_process=process
+        )
+    if published:
+        unit.live_version = version
+        search_index_refresh(version_ids=[version.pk])
+    else:
+        unit.draft_version = version
+    unit.save(update_fields=["live_version", "draft_version"])
+    return unit

@@ -21,6 +21,7 @@ from ..models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
+from .search import search_index_refresh
 
 ERROR_INVALID_TRANSITION = _("A unit cannot go from “%(old)s” to “%(new)s”.")
 ERROR_NOT_PUBLISHED = _("Only published units can be assigned or completed.")
@@ -191,6 +192,7 @@ def unit_publish(*, unit: Unit, by: Membership) -> Unit:
         if version.published_at is None:
             version.published_at = now
             version.save(update_fields=["published_at"])
+        search_index_refresh(version_ids=[version.pk])
         unit.status = Unit.Status.PUBLISHED
         unit.live_version = version
         unit.draft_version = None

@@ -1,0 +1,172 @@
+"""Search that forgives: stemming per language, prefixes, typos, and only what learners may see."""
+
+import pytest
+from django.db import connection
+
+from microlearning.models import Unit
+from microlearning.selectors.catalogue import CatalogueFilters, catalogue_units
+from microlearning.services import units as unit_services
+from microlearning.services.search import prefix_tsquery, search_words
+from organisations.tenancy import organisation_scope
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    SkillFactory,
+    catalogue_unit,
+)
+
+pytestmark = pytest.mark.django_db
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="full-text and trigram search need PostgreSQL"
+)
+
+
+def _search(member, q: str, **filters) -> list[str]:
+    with organisation_scope(member.organisation_id):
+        units = catalogue_units(membership=member, filters=CatalogueFilters(q=q, **filters))
+        return [unit.title for unit in units]
+
+
+@pytest.fixture
+def meetings(organisation):
+    with organisation_scope(organisation.pk):
+        catalogue_unit(
+            organisation,
+            title="Een goede vergadering voorbereiden",
+            summary="Agenda, doel en rollen.",
+            language="nl",
+        )
+        catalogue_unit(
+            organisation,
+            title="Running a good meeting",
+            summary="Agenda, purpose and roles.",
+            language="en",
+        )
+        catalogue_unit(organisation, title="Veilig tillen", summary="Til met je benen.")
+    return MembershipFactory(organisation=organisation)
+
+
+def test_query_words_keep_letters_and_digits_only():
+    assert search_words("  Vergadering's & (meeting) | !x:* 2024 ") == [
+        "vergadering",
+        "s",
+        "meeting",
+        "x",
+        "2024",
+    ]
+    assert prefix_tsquery("a'b & c") == "a:* & b:* & c:*"
+    assert prefix_tsquery("&|!():*") == ""
+
+
+@postgres_only
+def test_dutch_stemming_finds_vergadering_for_vergaderingen(meetings):
+    assert _search(meetings, "vergaderingen") == ["Een goede vergadering voorbereiden"]
+
+
+@postgres_only
+def test_english_stemming_finds_meeting_for_meetings(meetings):
+    assert _search(meetings, "meetings") == ["Running a good meeting"]
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("typo", "title"),
+    [
+        ("vergadring", "Een goede vergadering voorbereiden"),
+        ("meetng", "Running a good meeting"),
+        ("meting", "Running a good meeting"),
+    ],
+)
+def test_a_typo_still_finds_the_unit(meetings, typo, title):
+    assert title in _search(meetings, typo)
+    assert "Veilig tillen" not in _search(meetings, typo)
+
+
+@postgres_only
+def test_prefix_search_finds_units_as_you_type(meetings):
+    assert _search(meetings, "verga") == ["Een goede vergadering voorbereiden"]
+    assert _search(meetings, "meet") == ["Running a good meeting"]
+    assert _search(meetings, "veilig til") == ["Veilig tillen"]
+
+
+@postgres_only
+def test_full_text_hits_rank_above_typo_matches_and_title_above_body(organisation):
+    with organisation_scope(organisation.pk):
+        catalogue_unit(
+            organisation,
+            title="Feedback geven",
+            blocks=[("text", {"markdown": "Een tip voor de planning."})],
+        )
+        catalogue_unit(organisation, title="Planning maken")
+        catalogue_unit(
+            organisation, title="Plaanning in het team"
+        )  # a typo in the title: trigram only
+    member = MembershipFactory(organisation=organisation)
+
+    assert _search(member, "planning") == [
+        "Planning maken",
+        "Feedback geven",
+        "Plaanning in het team",
+    ]
+
+
+@postgres_only
+def test_search_reads_summary_skills_work_processes_and_every_kind_of_block_text(organisation):
+    with organisation_scope(organisation.pk):
+        skill = SkillFactory(organisation=organisation, name="Klantgerichtheid")
+        catalogue_unit(
+            organisation,
+            title="Eerste",
+            blocks=[
+                ("checklist", {"items": ["Handen wassen", "Handschoenen aantrekken"]}),
+                ("question", {"prompt": "Wanneer desinfecteer je?", "options": []}),
+            ],
+            skills=[skill],
+        )
+        catalogue_unit(organisation, title="Tweede", summary="Over brandveiligheid")
+    member = MembershipFactory(organisation=organisation)
+
+    assert _search(member, "handschoenen") == ["Eerste"]
+    assert _search(member, "desinfecteer") == ["Eerste"]
+    assert _search(member, "klantgericht") == ["Eerste"]
+    assert _search(member, "brandveilig") == ["Tweede"]
+
+
+def test_search_never_shows_drafts_archived_units_or_another_organisations(organisation):
+    other = OrganisationFactory(slug="globex-search")
+    with organisation_scope(organisation.pk):
+        catalogue_unit(organisation, title="Vergadering live")
+        catalogue_unit(organisation, title="Vergadering concept", status=Unit.Status.DRAFT)
+        catalogue_unit(organisation, title="Vergadering oud", status=Unit.Status.ARCHIVED)
+    with organisation_scope(other.pk):
+        catalogue_unit(other, title="Vergadering bij Globex")
+    member = MembershipFactory(organisation=organisation)
+
+    assert _search(member, "vergadering") == ["Vergadering live"]
+    if connection.vendor == "postgresql":
+        assert _search(member, "vergadring") == ["Vergadering live"]
+
+
+@postgres_only
+def test_publishing_indexes_the_new_version_and_search_drops_the_old_words(organisation):
+    author = MembershipFactory(organisation=organisation, is_author=True)
+    with organisation_scope(organisation.pk):
+        unit = unit_services.unit_create(by=author, title="Brandalarm", body="Verzamelplaats")
+        unit_services.unit_publish(unit=unit, by=author)
+        assert _search(author, "verzamelplaats") == ["Brandalarm"]
+        unit_services.unit_update(unit=unit, by=author, title="Ontruiming")
+        # The new draft is not searched until it is published.
+        assert _search(author, "ontruiming") == []
+        unit_services.unit_publish(unit=Unit.objects.get(pk=unit.pk), by=author)
+
+    assert _search(author, "ontruiming") == ["Ontruiming"]
+    assert _search(author, "brandalarm") == []
+
+
+def test_a_query_of_only_punctuation_finds_nothing(meetings):
+    assert _search(meetings, "&|!") == []
+
+
+def test_search_combines_with_filters(meetings):
+    assert _search(meetings, "agenda", language="en") == ["Running a good meeting"]
