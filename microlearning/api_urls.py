@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_catalogue
+from . import api, api_authoring, api_catalogue
 
 app_name = "microlearning_api"
 
@@ -17,5 +17,22 @@ urlpatterns = [
         "work_processes/<int:work_process_id>/units/",
         api_catalogue.WorkProcessUnitsView.as_view(),
         name="work_process_units",
+    ),
+    path("units/<int:unit_id>/draft/", api_authoring.UnitVersionView.as_view(), name="unit_draft"),
+    path(
+        "units/<int:unit_id>/duplicate/",
+        api_authoring.UnitDuplicateView.as_view(),
+        name="unit_duplicate",
+    ),
+    path("units/<int:unit_id>/blocks/", api_authoring.BlockListView.as_view(), name="blocks"),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/",
+        api_authoring.BlockDetailView.as_view(),
+        name="block",
+    ),
+    path(
+        "units/<int:unit_id>/blocks/<int:block_id>/move/",
+        api_authoring.BlockMoveView.as_view(),
+        name="block_move",
     ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authoring, catalogue, learner
+from .views import authoring, catalogue, files, learner
 
 app_name = "microlearning"
 
@@ -51,4 +51,27 @@ urlpatterns = [
     path("authoring/units/<int:unit_id>/publish/", authoring.unit_publish, name="unit_publish"),
     path("authoring/units/<int:unit_id>/archive/", authoring.unit_archive, name="unit_archive"),
     path("authoring/units/<int:unit_id>/assign/", authoring.unit_assign, name="unit_assign"),
+    path(
+        "authoring/units/<int:unit_id>/duplicate/",
+        authoring.unit_duplicate,
+        name="unit_duplicate",
+    ),
+    path("authoring/units/<int:unit_id>/blocks/add/", authoring.block_add, name="block_add"),
+    path(
+        "authoring/units/<int:unit_id>/blocks/<int:block_id>/edit/",
+        authoring.block_edit,
+        name="block_edit",
+    ),
+    path(
+        "authoring/units/<int:unit_id>/blocks/<int:block_id>/remove/",
+        authoring.block_remove,
+        name="block_remove",
+    ),
+    path(
+        "authoring/units/<int:unit_id>/blocks/<int:block_id>/move/",
+        authoring.block_move,
+        name="block_move",
+    ),
+    path("files/blocks/<int:block_id>/", files.block_file, name="block_file"),
+    path("files/covers/<int:version_id>/", files.cover_image, name="cover_image"),
 ]

@@ -67,6 +67,10 @@ ROLE_FLAGS = {
 }
 
 
+def world_file_name(organisation_id: int, what: str) -> str:
+    return f"org-{organisation_id}/isolation/{what}.png"
+
+
 def new_canary(label: str) -> str:
     return f"CANARY-{label}-{uuid.uuid4().hex[:10]}"
 
@@ -191,6 +195,12 @@ def build_world(*, slug: str, canary: str = "") -> World:
         live = unit.live_version
         block = live.blocks.first()
         draft_block = draft_unit.draft_version.blocks.first()
+        # File names only: the walk writes the files into each test's MEDIA_ROOT
+        # (world_files), so the file routes find A's own files.
+        Block.objects.filter(pk=block.pk).update(file=world_file_name(organisation.pk, "block"))
+        live.cover_image = world_file_name(organisation.pk, "cover")
+        live.cover_alt = text("cover-alt")
+        live.save(update_fields=["cover_image", "cover_alt"])
         learner = members["learner"]
         BlockProgress.objects.create(
             organisation=organisation,

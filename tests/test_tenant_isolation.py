@@ -34,6 +34,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver, resolve, reverse
@@ -78,6 +79,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "work_process_id": lambda w: [w.work_process],
     "nudge_id": lambda w: [w.nudges["in_app"], w.nudges["email"]],
     "block_id": lambda w: w.blocks,
+    "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
 }
 # Other path parameters inside an organisation, with a value to use.
@@ -326,6 +328,20 @@ def setup(django_db_setup, django_db_blocker):
             client.force_login(a.members[role].user)
             sessions[role] = client.cookies.output(header="")
         yield Setup(a=a, b=b, b_rows=organisation_rows(b.organisation.pk), sessions=sessions)
+
+
+@pytest.fixture(autouse=True)
+def world_files(setup, settings):
+    """The worlds' block file and cover, in this test's MEDIA_ROOT (set per test)."""
+    from django.core.files.storage import default_storage
+
+    from tests.isolation import world_file_name
+
+    for world in (setup.a, setup.b):
+        for what in ("block", "cover"):
+            name = world_file_name(world.organisation.pk, what)
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 32))
 
 
 @pytest.fixture

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.models import LearningEvent
 from analytics.services import learning_event_record
-from organisations.models import Membership, Team
+from organisations.models import Membership, Skill, Team, WorkProcess
 from organisations.services import audit_log_record
 
 from ..models import (
@@ -295,3 +298,119 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
     except IntegrityError:  # a double click raced us; the first one counts
         return Completion.objects.get(unit=unit, member=member)
     return completion
+
+
+ERROR_COVER_ALT_REQUIRED = _(
+    "Describe the cover image for people who cannot see it (what matters in it, in a sentence)."
+)
+ERROR_TAG_OTHER_ORGANISATION = _("That skill or work process belongs to another organisation.")
+COPY_SUFFIX = _("(copy)")
+
+
+def version_details_update(
+    *,
+    unit: Unit,
+    by: Membership,
+    title: str,
+    summary: str = "",
+    language: str,
+    estimated_minutes: int,
+    category: str,
+    pass_mark: int = 0,
+    cover_image: Any = None,
+    cover_alt: str = "",
+    remove_cover: bool = False,
+    skills: Iterable[Skill] = (),
+    work_processes: Iterable[WorkProcess] = (),
+) -> UnitVersion:
+    """Change the draft's details, tags and cover (a published unit gets a new draft first).
+
+    Without a new ``cover_image`` the draft keeps its cover unless ``remove_cover``;
+    a cover needs a description. The old file stays: a published version may show it.
+    """
+    from ..blocks import image_file_clean
+
+    skills, work_processes = list(skills), list(work_processes)
+    if any(tag.organisation_id != unit.organisation_id for tag in [*skills, *work_processes]):
+        raise ValidationError(ERROR_TAG_OTHER_ORGANISATION)
+    errors: dict[str, Any] = {}
+    if cover_image:
+        try:
+            image_file_clean(cover_image)
+        except ValidationError as exc:
+            errors["cover_image"] = exc
+    with transaction.atomic():
+        draft = unit_draft(unit=unit, by=by)
+        if cover_image:
+            draft.cover_image = cover_image
+        elif remove_cover:
+            draft.cover_image = ""
+        cover_alt = (cover_alt or "").strip()
+        if draft.cover_image and not cover_alt:
+            errors["cover_alt"] = ERROR_COVER_ALT_REQUIRED
+        if errors:
+            raise ValidationError(errors)
+        draft.title = title.strip()
+        draft.summary = summary.strip()
+        draft.language = language
+        draft.estimated_minutes = estimated_minutes
+        draft.category = category
+        draft.pass_mark = pass_mark
+        draft.cover_alt = cover_alt if draft.cover_image else ""
+        draft.full_clean(exclude=["cover_image"])
+        draft.save()
+        UnitVersionSkill.objects.filter(version=draft).exclude(skill__in=skills).delete()
+        have = set(
+            UnitVersionSkill.objects.filter(version=draft).values_list("skill_id", flat=True)
+        )
+        UnitVersionSkill.objects.bulk_create(
+            UnitVersionSkill(organisation_id=unit.organisation_id, version=draft, skill=skill)
+            for skill in skills
+            if skill.pk not in have
+        )
+        UnitVersionWorkProcess.objects.filter(version=draft).exclude(
+            work_process__in=work_processes
+        ).delete()
+        have = set(
+            UnitVersionWorkProcess.objects.filter(version=draft).values_list(
+                "work_process_id", flat=True
+            )
+        )
+        UnitVersionWorkProcess.objects.bulk_create(
+            UnitVersionWorkProcess(
+                organisation_id=unit.organisation_id, version=draft, work_process=process
+            )
+            for process in work_processes
+            if process.pk not in have
+        )
+        unit.updated_at = timezone.now()
+        update_fields = ["updated_at"]
+        if unit.live_version_id is None:
+            unit.title = draft.title
+            update_fields.append("title")
+        unit.save(update_fields=update_fields)
+        audit_log_record(actor=by, action="unit.updated", obj=unit, data={"version": draft.number})
+    return draft
+
+
+def unit_duplicate(*, unit: Unit, by: Membership) -> Unit:
+    """A new draft unit with the content of ``unit``'s draft (or its live version), titled “(copy)”.
+
+    Assignments, completions and ratings stay with the original.
+    """
+    source = unit.draft_version or unit.live_version
+    if source is None:  # pragma: no cover - every unit is created with a draft
+        raise ValidationError(ERROR_NO_CONTENT)
+    title = f"{source.title} {COPY_SUFFIX}"[: Unit._meta.get_field("title").max_length]
+    with transaction.atomic():
+        copy = Unit(organisation_id=unit.organisation_id, title=title, author=by)
+        copy.full_clean(exclude=["live_version", "draft_version"])
+        copy.save()
+        version = version_copy(source=source, unit=copy, by=by)
+        version.title = title
+        version.save(update_fields=["title"])
+        copy.draft_version = version
+        copy.save(update_fields=["draft_version"])
+        audit_log_record(actor=by, action="unit.created", obj=copy, data={"copied_from": unit.pk})
+        audit_log_record(actor=by, action="unit.duplicated", obj=unit, data={"copy": copy.pk})
+    return copy

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 
-from ..models import Unit
+from ..models import Block, Unit
 
 
 def authored_unit(request, unit_id: int) -> Unit:
@@ -13,9 +14,36 @@ def authored_unit(request, unit_id: int) -> Unit:
     return get_object_or_404(Unit.objects.filter(organisation=request.organisation), pk=unit_id)
 
 
+def authored_block(request, unit: Unit, block_id: int) -> Block:
+    """A block of one of ``unit``'s versions (another unit's or organisation's: 404)."""
+    return get_object_or_404(
+        Block.objects.filter(organisation=request.organisation, version__unit=unit).select_related(
+            "version"
+        ),
+        pk=block_id,
+    )
+
+
 def redirect_to_unit(request, unit_id: int):
     return redirect("microlearning:unit_preview", request.organisation.slug, unit_id)
 
 
+def redirect_to_editor(request, unit_id: int, anchor: str = ""):
+    response = redirect("microlearning:unit_edit", request.organisation.slug, unit_id)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
 def errors_text(exc: ValidationError) -> str:
     return " ".join(str(message) for message in exc.messages)
+
+
+def form_add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's errors next to the form's fields; keys the form lacks go on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        field = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        form.add_error(field, errors)

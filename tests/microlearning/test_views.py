@@ -42,7 +42,16 @@ def test_author_creates_edits_publishes_and_assigns_a_unit_to_a_team(
         organisation,
     )
 
-    client.post(url("unit_edit", unit.pk), {"title": "Greet every customer"})
+    client.post(
+        url("unit_edit", unit.pk),
+        {
+            "title": "Greet every customer",
+            "language": "en",
+            "estimated_minutes": 5,
+            "category": "formal",
+            "pass_mark": 0,
+        },
+    )
     client.post(url("unit_publish", unit.pk))
     response = client.post(url("unit_assign", unit.pk), {"team": team.pk})
 

@@ -1,0 +1,71 @@
+"""Files of one organisation, served only through it.
+
+Uploaded block files and cover images are never served straight from
+MEDIA_ROOT: the view loads the row through the request's organisation (another
+organisation's id is not found) and checks the member may see it. Learners get
+the files of a published unit's live version; authors any version's.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.text import get_valid_filename
+
+from organisations.access import member_required
+from organisations.permissions import Action, can
+
+from ..blocks import IMAGE_TYPES, VIDEO_TYPES
+from ..models import Block, Unit, UnitVersion
+
+# Only types we accepted on upload are named; anything else is a download of bytes.
+SERVED_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES}
+
+
+def _file_response(field_file) -> FileResponse:
+    if not field_file:
+        raise Http404
+    name = PurePath(field_file.name).name
+    extension = PurePath(name).suffix.lower()
+    content_type = SERVED_TYPES.get(extension, "application/octet-stream")
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=content_type == "application/octet-stream",
+        filename=get_valid_filename(name) or "file",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # A file is never a page: nothing in it may run, even when opened on its own.
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _is_author(request) -> bool:
+    return can(request.membership, Action.AUTHOR_UNITS)
+
+
+@member_required()
+def block_file(request, block_id: int):
+    blocks = Block.objects.filter(organisation=request.organisation)
+    if not _is_author(request):
+        blocks = blocks.filter(
+            version__unit__status=Unit.Status.PUBLISHED,
+            version__unit__live_version=F("version"),
+        )
+    return _file_response(get_object_or_404(blocks, pk=block_id).file)
+
+
+@member_required()
+def cover_image(request, version_id: int):
+    versions = UnitVersion.objects.filter(organisation=request.organisation)
+    if not _is_author(request):
+        versions = versions.filter(unit__status=Unit.Status.PUBLISHED, unit__live_version=F("pk"))
+    return _file_response(get_object_or_404(versions, pk=version_id).cover_image)
