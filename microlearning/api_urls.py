@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, api_authoring, api_catalogue
+from . import api, api_authoring, api_catalogue, api_learning
 
 app_name = "microlearning_api"
 
@@ -11,6 +11,38 @@ urlpatterns = [
     path("units/<int:unit_id>/archive/", api.UnitArchiveView.as_view(), name="unit_archive"),
     path("units/<int:unit_id>/assign/", api.UnitAssignView.as_view(), name="unit_assign"),
     path("units/<int:unit_id>/complete/", api.UnitCompleteView.as_view(), name="unit_complete"),
+    path(
+        "learning/units/<int:unit_id>/", api_learning.LearnerUnitView.as_view(), name="learner_unit"
+    ),
+    path(
+        "learning/units/<int:unit_id>/rating/", api_learning.RatingView.as_view(), name="rating"
+    ),
+    path(
+        "learning/units/<int:unit_id>/blocks/<int:block_id>/progress/",
+        api_learning.BlockProgressView.as_view(),
+        name="block_progress",
+    ),
+    path(
+        "learning/units/<int:unit_id>/blocks/<int:block_id>/answers/",
+        api_learning.AnswerView.as_view(),
+        name="answers",
+    ),
+    path(
+        "learning/units/<int:unit_id>/blocks/<int:block_id>/reflection/",
+        api_learning.ReflectionView.as_view(),
+        name="reflection",
+    ),
+    path(
+        "learning/units/<int:unit_id>/blocks/<int:block_id>/commitments/",
+        api_learning.CommitmentCreateView.as_view(),
+        name="commitment_create",
+    ),
+    path("learning/commitments/", api_learning.CommitmentListView.as_view(), name="commitments"),
+    path(
+        "learning/commitments/<int:commitment_id>/report/",
+        api_learning.CommitmentReportView.as_view(),
+        name="commitment_report",
+    ),
     path("catalogue/", api_catalogue.CatalogueView.as_view(), name="catalogue"),
     path("catalogue/for_you/", api_catalogue.ForYouView.as_view(), name="for_you"),
     path(
