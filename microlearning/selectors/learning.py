@@ -213,6 +213,22 @@ def live_blocks(*, unit: Unit) -> QuerySet[Block]:
     )
 
 
+def next_open_block(*, block: Block, membership: Membership) -> Block | None:
+    """The first block after ``block`` in its version the learner has not done yet."""
+    done = BlockProgress.objects.filter(
+        organisation_id=membership.organisation_id,
+        member=membership,
+        version_id=block.version_id,
+        done_at__isnull=False,
+    ).values("block_id")
+    return (
+        Block.objects.filter(version_id=block.version_id, position__gt=block.position)
+        .exclude(pk__in=done)
+        .order_by("position", "id")
+        .first()
+    )
+
+
 def open_commitments(*, membership: Membership) -> QuerySet[Commitment]:
     """The learner's commitments still to report on, soonest due first."""
     return (

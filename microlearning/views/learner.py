@@ -87,9 +87,11 @@ def _live_block(request, unit_id: int, block_id: int) -> tuple[Unit, Block]:
     return unit, block
 
 
-def _back_to(request, unit: Unit, block: Block | None = None):
-    """Back to the unit, at the block just done or, once it is complete, at the top."""
+def _back_to(request, unit: Unit, block: Block | None = None, *, onwards: bool = False):
+    """Back to the unit at ``block``; ``onwards``: at the next block still open (or the end)."""
     url = reverse("microlearning:unit_detail", args=[request.organisation.slug, unit.pk])
+    if block is not None and onwards:
+        block = learning_selectors.next_open_block(block=block, membership=request.membership)
     anchor = f"block-{block.pk}" if block is not None else "unit-end"
     return redirect(f"{url}#{anchor}")
 
@@ -128,13 +130,14 @@ def unit_complete(request, unit_id: int):
     return redirect("microlearning:unit_detail", request.organisation.slug, unit.pk)
 
 
-def _done(request, unit: Unit, block: Block, action) -> HttpResponse:
+def _done(request, unit: Unit, block: Block, action, *, onwards: bool = False) -> HttpResponse:
     """Run one learner action; errors go back to the block as a message."""
     try:
         action()
     except ValidationError as exc:
         messages.error(request, errors_text(exc))
-    return _back_to(request, unit, block)
+        return _back_to(request, unit, block)
+    return _back_to(request, unit, block, onwards=onwards)
 
 
 @require_POST
@@ -146,6 +149,7 @@ def block_done(request, unit_id: int, block_id: int):
         unit,
         block,
         lambda: learning_services.block_done(block=block, member=request.membership),
+        onwards=True,
     )
 
 
@@ -197,7 +201,7 @@ def reflection_save(request, unit_id: int, block_id: int):
         )
         messages.success(request, _("Your reflection is saved."))
 
-    return _done(request, unit, block, save)
+    return _done(request, unit, block, save, onwards=True)
 
 
 @require_POST

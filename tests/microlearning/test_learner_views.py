@@ -295,3 +295,24 @@ def test_unit_page_query_count_is_constant_in_blocks(
         counts[copies] = len(captured.captured_queries)
 
     assert counts[1] == counts[10], counts
+
+
+def test_done_next_goes_on_to_the_next_open_block(signed_in, organisation, unit, learner):
+    text, video, image = blocks_of_scoped(unit)[:3]
+    with scopes_disabled():
+        learning.block_done(block=video, member=learner)
+
+    response = signed_in.post(web_url(organisation, "block_done", unit.pk, text.pk))
+
+    assert response.url.endswith(f"#block-{image.pk}")
+
+
+def test_managers_find_shared_reflections_from_their_home(client, organisation, team):
+    manager = MembershipFactory(organisation=organisation)
+    team.manager = manager
+    team.save(update_fields=["manager"])
+    client.force_login(manager.user)
+
+    html = client.get(web_url(organisation, "home")).content.decode()
+
+    assert web_url(organisation, "team_reflections") in html
