@@ -144,6 +144,11 @@ class BlockForm(forms.Form):
         help_text=_("Learners must do this block to complete the unit."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The content first, whether it is required after it.
+        self.order_fields([name for name in self.fields if name != "required"])
+
     def data_fields(self) -> dict:
         """The block's ``data`` from the cleaned fields (checked again by the service)."""
         return {name: self.cleaned_data.get(name, "") for name in self.data_names}

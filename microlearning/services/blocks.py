@@ -46,6 +46,8 @@ def _draft_block(*, block: Block, by: Membership) -> Block:
     older version while a draft already exists is a stale page, not a guess.
     """
     unit = block.version.unit
+    if unit.status == Unit.Status.ARCHIVED:
+        raise ValidationError(ERROR_ARCHIVED)
     if block.version_id == unit.draft_version_id:
         return block
     if unit.draft_version_id is None and block.version_id == unit.live_version_id:

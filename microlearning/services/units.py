@@ -304,6 +304,7 @@ ERROR_COVER_ALT_REQUIRED = _(
     "Describe the cover image for people who cannot see it (what matters in it, in a sentence)."
 )
 ERROR_TAG_OTHER_ORGANISATION = _("That skill or work process belongs to another organisation.")
+ERROR_ARCHIVED_UNCHANGED = _("An archived unit cannot be changed. Restore it to a draft first.")
 COPY_SUFFIX = _("(copy)")
 
 
@@ -330,6 +331,8 @@ def version_details_update(
     """
     from ..blocks import image_file_clean
 
+    if unit.status == Unit.Status.ARCHIVED:
+        raise ValidationError(ERROR_ARCHIVED_UNCHANGED)
     skills, work_processes = list(skills), list(work_processes)
     if any(tag.organisation_id != unit.organisation_id for tag in [*skills, *work_processes]):
         raise ValidationError(ERROR_TAG_OTHER_ORGANISATION)

@@ -224,3 +224,14 @@ def test_unit_duplicate_copies_the_content_into_a_new_draft(organisation, author
     assert copy.live_version_id is None and copy.draft_version.number == 1
     assert kinds_and_positions(copy.draft_version) == [("text", 1), ("apply", 2)]
     assert Block.objects.filter(version__unit=unit).count() == 3  # live 1 + draft 2, untouched
+
+
+def test_an_archived_units_draft_blocks_and_details_cannot_change(organisation, author):
+    unit = UnitFactory(organisation=organisation, status=Unit.Status.DRAFT)
+    unit_services.unit_archive(unit=unit, by=author)
+    block = unit.draft_version.blocks.get()
+
+    with pytest.raises(ValidationError):
+        block_services.block_update(block=block, data={"markdown": "x"}, by=author)
+    with pytest.raises(ValidationError):
+        unit_services.version_details_update(unit=unit, by=author, **details())
