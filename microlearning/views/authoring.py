@@ -112,7 +112,12 @@ def _render_block_form(request, unit: Unit, form, block: Block | None):
     return render(
         request,
         "microlearning/block_form.html",
-        {"unit": unit, "form": form, "edited_block": block, "kind_label": Block.Kind(form.kind).label},
+        {
+            "unit": unit,
+            "form": form,
+            "edited_block": block,
+            "kind_label": Block.Kind(form.kind).label,
+        },
     )
 
 
