@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from microlearning.models import Block, Rating, Unit
@@ -262,3 +264,28 @@ def test_adding_without_a_kind_asks_for_one(author_client, draft, url):
 
     assert response.status_code == 200
     assert 'name="kind"' in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["unit_edit", "unit_preview"])
+def test_editor_and_preview_queries_do_not_grow_with_blocks(
+    author_client, draft, author, url, name, django_assert_max_num_queries
+):
+    def add_blocks(count):
+        with scopes_disabled():
+            for n in range(count):
+                block_services.block_add(
+                    unit=draft, kind="checklist", data={"items": [f"step {n}"]}, by=author
+                )
+                block_services.block_add(
+                    unit=draft, kind="image", data={"alt": f"{n}"}, file=png_upload(), by=author
+                )
+
+    add_blocks(2)
+    with CaptureQueriesContext(connection) as few:
+        author_client.get(url(name, draft.pk))
+    add_blocks(15)
+
+    with django_assert_max_num_queries(len(few)):
+        response = author_client.get(url(name, draft.pk))
+
+    assert response.status_code == 200
