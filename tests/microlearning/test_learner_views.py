@@ -316,3 +316,12 @@ def test_managers_find_shared_reflections_from_their_home(client, organisation, 
     html = client.get(web_url(organisation, "home")).content.decode()
 
     assert web_url(organisation, "team_reflections") in html
+
+
+def test_a_video_url_that_is_not_https_is_never_embedded(signed_in, organisation):
+    with scopes_disabled():
+        unit = unit_with_blocks(organisation, [("video", {"embed_url": "javascript:alert(1)"})])
+
+    html = signed_in.get(web_url(organisation, "unit_detail", unit.pk)).content.decode()
+
+    assert "javascript:alert" not in html and "<iframe" not in html
