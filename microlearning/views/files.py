@@ -8,10 +8,11 @@ the files of a published unit's live version; authors any version's.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import get_valid_filename
 
@@ -25,7 +26,34 @@ from ..models import Block, Unit, UnitVersion
 SERVED_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES}
 
 
-def _file_response(field_file) -> FileResponse:
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK = 64 * 1024
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """One ``bytes=start-end`` range within the file, or None (then the whole file is sent)."""
+    match = _RANGE.match(header.strip())
+    if not match or size == 0 or match.groups() == ("", ""):
+        return None
+    start, end = match.groups()
+    if start == "":  # the last N bytes
+        first, last = max(size - int(end), 0), size - 1
+    else:
+        first, last = int(start), min(int(end) if end else size - 1, size - 1)
+    return (first, last) if first <= last else None
+
+
+def _chunks(handle, length: int):
+    with handle:
+        while length > 0:
+            data = handle.read(min(CHUNK, length))
+            if not data:
+                break
+            length -= len(data)
+            yield data
+
+
+def _file_response(request, field_file):
     if not field_file:
         raise Http404
     name = PurePath(field_file.name).name
@@ -33,14 +61,29 @@ def _file_response(field_file) -> FileResponse:
     content_type = SERVED_TYPES.get(extension, "application/octet-stream")
     try:
         handle = field_file.open("rb")
+        size = field_file.size
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        as_attachment=content_type == "application/octet-stream",
-        filename=get_valid_filename(name) or "file",
-    )
+    filename = get_valid_filename(name) or "file"
+    # Safari plays a video only from a server that answers byte ranges.
+    wanted = _byte_range(request.headers.get("Range", ""), size)
+    if wanted is not None:
+        first, last = wanted
+        handle.seek(first)
+        response = StreamingHttpResponse(
+            _chunks(handle, last - first + 1), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    else:
+        response = FileResponse(
+            handle,
+            content_type=content_type,
+            as_attachment=content_type == "application/octet-stream",
+            filename=filename,
+        )
+    response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     # A file is never a page: nothing in it may run, even when opened on its own.
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
@@ -60,7 +103,7 @@ def block_file(request, block_id: int):
             version__unit__status=Unit.Status.PUBLISHED,
             version__unit__live_version=F("version"),
         )
-    return _file_response(get_object_or_404(blocks, pk=block_id).file)
+    return _file_response(request, get_object_or_404(blocks, pk=block_id).file)
 
 
 @member_required()
@@ -68,4 +111,4 @@ def cover_image(request, version_id: int):
     versions = UnitVersion.objects.filter(organisation=request.organisation)
     if not _is_author(request):
         versions = versions.filter(unit__status=Unit.Status.PUBLISHED, unit__live_version=F("pk"))
-    return _file_response(get_object_or_404(versions, pk=version_id).cover_image)
+    return _file_response(request, get_object_or_404(versions, pk=version_id).cover_image)

@@ -100,3 +100,27 @@ def test_a_version_without_a_cover_is_not_found(client, organisation, author, ur
     client.force_login(author.user)
 
     assert client.get(url("cover_image", unit.live_version_id)).status_code == 404
+
+
+def test_a_byte_range_is_answered_for_video_players(client, learner, live_image, url):
+    client.force_login(learner.user)
+
+    response = client.get(url("block_file", live_image.pk), HTTP_RANGE="bytes=2-5")
+
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == png_bytes()[2:6]
+    assert response["Content-Range"] == f"bytes 2-5/{len(png_bytes())}"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_range_for_the_last_bytes_and_a_bad_range(client, learner, live_image, url):
+    client.force_login(learner.user)
+    size = len(png_bytes())
+
+    tail = client.get(url("block_file", live_image.pk), HTTP_RANGE="bytes=-4")
+    bad = client.get(url("block_file", live_image.pk), HTTP_RANGE="bytes=9-2")
+
+    assert (
+        tail.status_code == 206 and tail["Content-Range"] == f"bytes {size - 4}-{size - 1}/{size}"
+    )
+    assert bad.status_code == 200 and b"".join(bad.streaming_content) == png_bytes()
