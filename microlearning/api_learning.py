@@ -265,7 +265,7 @@ EXAMPLE_UNIT = {
     "pass_mark": 50,
     "score": None,
     "completed_at": None,
-    "missing": ["1 required part(s) still open."],
+    "missing": ["1 required part still open."],
     "rating": None,
     "blocks": [
         {

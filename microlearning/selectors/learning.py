@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organisations.models import Membership
 from organisations.selectors import teams_managed_by
@@ -144,7 +145,15 @@ def _missing(blocks: list[LearnerBlock], pass_mark: int, *, passive: bool) -> li
         b for b in blocks if b.block.required and not b.done and (passive or not b.is_passive)
     ]
     if open_required:
-        missing.append(_("%(count)d required part(s) still open.") % {"count": len(open_required)})
+        count = len(open_required)
+        missing.append(
+            ngettext(
+                "%(count)d required part still open.",
+                "%(count)d required parts still open.",
+                count,
+            )
+            % {"count": count}
+        )
     score = _score(blocks)
     if score is not None and pass_mark and score < pass_mark:
         missing.append(

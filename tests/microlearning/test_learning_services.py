@@ -366,3 +366,26 @@ def test_every_action_records_an_event_with_the_version(organisation, learner):
     assert all(context["version"] == unit.live_version_id for _v, context, _r in verbs)
     assert verbs[2][2]["correct"] is True and verbs[2][2]["attempt"] == 2
     assert answer.attempt == 1
+
+
+def test_a_new_version_starts_the_learner_afresh_and_keeps_what_they_did(
+    organisation, learner, author
+):
+    unit = unit_with_blocks(
+        organisation, [("question", QUESTION_SINGLE), ("reflection", {"prompt": "?"})]
+    )
+    question, reflection = blocks_of(unit)
+    old_version = unit.live_version_id
+    learning.question_answer(block=question, member=learner, selected=[0])
+    learning.reflection_save(block=reflection, member=learner, text="Mine", shared=False)
+
+    unit_services.unit_update(unit=unit, by=author, title="Complaints, v2")
+    unit_services.unit_publish(unit=unit, by=author)
+    unit.refresh_from_db()
+    page = learning_selectors.unit_page(unit=unit, membership=learner)
+
+    assert page.version.pk != old_version
+    assert not any(b.done or b.answers or b.reflection for b in page.blocks)
+    assert QuestionAnswer.objects.get(member=learner).version_id == old_version
+    assert Reflection.objects.get(member=learner).version_id == old_version
+    assert Completion.objects.get(member=learner, unit=unit).version_id == old_version
