@@ -31,6 +31,7 @@ ERROR_NOT_PUBLISHED = _("Only published units can be assigned or completed.")
 ERROR_TEAM_AND_MEMBER = _("Assign to a team or to a member, not both.")
 ERROR_OTHER_ORGANISATION = _("That team or member belongs to another organisation.")
 ERROR_NO_CONTENT = _("This unit has no version to publish.")
+ERROR_EMPTY_UNIT = _("Add at least one content block before you publish the unit.")
 
 
 def unit_create(
@@ -190,6 +191,8 @@ def unit_publish(*, unit: Unit, by: Membership) -> Unit:
     version = unit.draft_version or (unit.live_version if moves else None)
     if version is None:
         return unit
+    if not version.blocks.exists():
+        raise ValidationError(ERROR_EMPTY_UNIT)
     now = timezone.now()
     with transaction.atomic():
         if version.published_at is None:

@@ -235,3 +235,13 @@ def test_an_archived_units_draft_blocks_and_details_cannot_change(organisation, 
         block_services.block_update(block=block, data={"markdown": "x"}, by=author)
     with pytest.raises(ValidationError):
         unit_services.version_details_update(unit=unit, by=author, **details())
+
+
+def test_a_unit_without_blocks_cannot_be_published(organisation, author):
+    unit = unit_services.unit_create(by=author, title="Empty")
+
+    with pytest.raises(ValidationError, match="at least one content block"):
+        unit_services.unit_publish(unit=unit, by=author)
+
+    unit.refresh_from_db()
+    assert unit.status == Unit.Status.DRAFT
