@@ -74,7 +74,17 @@ class Unit(models.Model):
         ordering = ["-updated_at"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        indexes = [models.Index(fields=["organisation", "status"], name="unit_org_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="unit_org_status"),
+            # The catalogue's two orders: a page is read off the index, not sorted from all units.
+            models.Index(
+                fields=["organisation", "status", "-published_at", "-id"],
+                name="unit_catalogue_recent",
+            ),
+            models.Index(
+                fields=["organisation", "status", "title", "id"], name="unit_catalogue_title"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -124,10 +124,14 @@ def catalogue_units(*, membership: Membership, filters: CatalogueFilters) -> Que
     if filters.category:
         units = units.filter(live_version__category=filters.category)
 
-    units = with_done(units.select_related("live_version"), membership=membership)
+    # The vector is only searched, never shown: sorting thousands of rows carrying it is slow.
+    units = with_done(
+        units.select_related("live_version").defer("live_version__search_vector"),
+        membership=membership,
+    )
     sort = filters.sort_applied
     if filters.q:
-        units = units_search(units=units, query=filters.q)
+        units = units_search(units=units, query=filters.q, organisation_id=organisation_id)
         if sort == SORT_RELEVANCE:
             return units
     if sort == SORT_TITLE:
