@@ -18,6 +18,7 @@ from organisations.services import audit_log_record
 from ..models import (
     Assignment,
     Block,
+    BlockProgress,
     Completion,
     Unit,
     UnitVersion,
@@ -272,7 +273,7 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
     Refused while a required checklist, question, reflection or commitment is open or
     the quiz's pass mark is not met; reading blocks count as read when the learner says so.
     """
-    from ..selectors.learning import completion_missing
+    from ..selectors.learning import PASSIVE_KINDS, completion_missing
 
     if unit.status != Unit.Status.PUBLISHED:
         raise ValidationError(ERROR_NOT_PUBLISHED)
@@ -290,6 +291,10 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
                 version_id=unit.live_version_id,
                 member=member,
             )
+            # Saying "complete" reads what was left to read: the progress shows it done too.
+            _reading_blocks_done(
+                unit=unit, member=member, kinds=PASSIVE_KINDS, at=completion.completed_at
+            )
             learning_event_record(
                 actor=member,
                 verb=LearningEvent.Verb.COMPLETED,
@@ -301,6 +306,21 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
     except IntegrityError:  # a double click raced us; the first one counts
         return Completion.objects.get(unit=unit, member=member)
     return completion
+
+
+def _reading_blocks_done(*, unit: Unit, member: Membership, kinds, at) -> None:
+    done = BlockProgress.objects.filter(
+        member=member, version_id=unit.live_version_id, done_at__isnull=False
+    ).values_list("block_id", flat=True)
+    for block in Block.objects.filter(version_id=unit.live_version_id, kind__in=kinds).exclude(
+        id__in=list(done)
+    ):
+        BlockProgress.objects.update_or_create(
+            organisation_id=unit.organisation_id,
+            member=member,
+            block=block,
+            defaults={"version_id": unit.live_version_id, "done_at": at, "updated_at": at},
+        )
 
 
 ERROR_COVER_ALT_REQUIRED = _(

@@ -1,0 +1,128 @@
+"""Issue 3 in a real browser: an author builds a unit with every kind of block, a learner
+finds it with a typo, completes it with quiz, reflection and commitment, and rates it;
+the author sees the rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE
+from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, TeamFactory
+from tests.microlearning.uploads import png_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_author_builds_learner_finds_completes_and_rates(
+    browser, live_server, login, shoot, tmp_path
+):
+    organisation = OrganisationFactory(slug="acme", name="Acme", language="en")
+    team = TeamFactory(organisation=organisation, name="Service desk")
+    MembershipFactory(organisation=organisation, user__email="author@acme.test", is_author=True)
+    MembershipFactory(organisation=organisation, team=team, user__email="learner@acme.test")
+    image = tmp_path / "till.png"
+    image.write_bytes(png_bytes((300, 200)))
+    base = f"{live_server.url}/o/acme"
+
+    # The author writes a unit and adds one block of every other kind.
+    page = browser.new_page()
+    login(page, "author@acme.test", PASSWORD)
+    page.get_by_role("link", name="Authoring").click()
+    page.get_by_role("link", name="New unit").click()
+    page.get_by_label("Title").fill("Handling a complaint")
+    page.get_by_label("Text").fill("Listen **first**, then summarise what you heard.")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("link", name="Edit").first.click()
+
+    def add(kind, fill):
+        page.get_by_label("Kind of block").select_option(kind)
+        page.get_by_role("button", name="Add a block").click()
+        fill()
+        page.get_by_role("button", name="Add block").click()
+        expect(page.locator("body")).to_contain_text("Block added")
+
+    def image_block():
+        page.locator("input[name=file]").set_input_files(str(image))
+        page.get_by_label("Image description").fill("A till with a receipt")
+
+    def question_block():
+        page.get_by_label("Question").fill("What do you do first?")
+        page.locator("[name=option_1_text]").fill("Listen")
+        page.locator("[name=option_1_correct]").check()
+        page.locator("[name=option_1_feedback]").fill("Yes: people calm down when heard.")
+        page.locator("[name=option_2_text]").fill("Argue")
+        page.locator("[name=option_2_feedback]").fill("That makes it worse.")
+
+    add(
+        "video",
+        lambda: page.get_by_label("YouTube or Vimeo link").fill("https://youtu.be/dQw4w9WgXcQ"),
+    )
+    add("image", image_block)
+    add("checklist", lambda: page.get_by_label("Steps").fill("Listen\nSummarise\nOffer a solution"))
+    add("question", question_block)
+    add("reflection", lambda: page.get_by_label("Prompt").fill("When did a complaint go well?"))
+    add("apply", lambda: page.get_by_label("Prompt").fill("What will you try this week?"))
+    shoot(page, "issue3-author-editor")
+    page.set_viewport_size(PHONE)
+    shoot(page, "issue3-author-editor-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Preview as a learner").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("body")).to_contain_text("is published")
+    unit_page = page.url
+    page.close()
+
+    # The learner finds it despite a typo and does every part.
+    page = browser.new_page()
+    login(page, "learner@acme.test", PASSWORD)
+    page.get_by_role("link", name="Catalogue", exact=True).click()
+    page.get_by_role("searchbox").fill("complant")
+    page.get_by_role("button", name="Find").click()
+    shoot(page, "issue3-learner-search-typo")
+    page.get_by_role("link", name="Handling a complaint").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Handling a complaint")
+    expect(page.locator("iframe[src*='youtube-nocookie.com/embed/dQw4w9WgXcQ']")).to_have_count(1)
+    expect(page.get_by_role("img", name="A till with a receipt")).to_be_visible()
+
+    for step in ("Listen", "Summarise", "Offer a solution"):
+        page.get_by_role("button", name=re.compile(step)).click()
+    page.get_by_label("Argue").check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator("body")).to_contain_text("That makes it worse.")
+    page.get_by_label("Listen", exact=True).check()
+    page.get_by_role("button", name="Answer again").click()
+    expect(page.locator("body")).to_contain_text("people calm down when heard")
+    page.get_by_label("When did a complaint go well?").fill("When I let the customer finish.")
+    page.get_by_role("button", name="Save my reflection").click()
+    page.get_by_label("What will you apply?").fill("Summarise before I answer.")
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    page.get_by_label("By when?").fill(due)
+    page.get_by_role("button", name="Commit to it").click()
+    page.get_by_role("button", name="Mark as complete").click()
+    expect(page.locator("#unit-end")).to_contain_text("You completed this")
+    expect(page.locator(".unit-progress")).to_contain_text("7 of 7 parts done")
+    page.get_by_label("5", exact=True).check()
+    page.get_by_label("Comment (optional)").fill("Short and useful.")
+    page.get_by_role("button", name="Send").click()
+    shoot(page, "issue3-learner-completed")
+    page.set_viewport_size(PHONE)
+    shoot(page, "issue3-learner-completed-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # The commitment waits on the learner's home until it is reported.
+    page.goto(f"{base}/")
+    expect(page.locator("body")).to_contain_text("Summarise before I answer.")
+    page.close()
+
+    # The author sees the rating.
+    page = browser.new_page()
+    login(page, "author@acme.test", PASSWORD)
+    page.goto(unit_page)
+    expect(page.locator("body")).to_contain_text("Short and useful.")
+    shoot(page, "issue3-author-sees-rating")
+    page.close()
