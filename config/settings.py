@@ -393,6 +393,10 @@ LOGGING = {
 }
 
 # --- Product defaults ------------------------------------------------------------------
+# Upload limits for content blocks; the web server in front must allow the larger one.
+MICROLEARNING_VIDEO_MAX_BYTES = _int("MICROLEARNING_VIDEO_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
+MICROLEARNING_IMAGE_MAX_BYTES = _int("MICROLEARNING_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+
 # The rollup leaves events younger than this for its next run, so an event whose
 # transaction commits late is never skipped (see analytics.services.team_daily_rollup).
 ROLLUP_SETTLE_SECONDS = _int("ROLLUP_SETTLE_SECONDS", 120)

@@ -76,11 +76,11 @@ ERROR_UNKNOWN_KIND = _("Unknown block kind.")
 
 
 def video_max_bytes() -> int:
-    return getattr(settings, "MICROLEARNING_VIDEO_MAX_BYTES", 200 * 1024 * 1024)
+    return settings.MICROLEARNING_VIDEO_MAX_BYTES
 
 
 def image_max_bytes() -> int:
-    return getattr(settings, "MICROLEARNING_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.MICROLEARNING_IMAGE_MAX_BYTES
 
 
 # --- Small helpers --------------------------------------------------------------------
