@@ -165,26 +165,27 @@ def _raw_browse(organisation_id: int, member_id: int, params: dict) -> None:
 
 
 def _raw_search(organisation_id: int, member_id: int, query: str) -> None:
+    """As the app searches: ranked ids in one scan (typos only when the words match
+    nothing), then the first page of rows by id."""
     words = " & ".join(f"{word}:*" for word in query.lower().split())
     values = {"org": organisation_id, "member": member_id, "text": query, "words": words}
-    match = """ AND (v.search_vector @@ (to_tsquery('dutch', %(words)s)
-                                        || to_tsquery('english', %(words)s))
-                 OR %(text)s <%% v.title)"""
+    tsquery = "(to_tsquery('dutch', %(words)s) || to_tsquery('english', %(words)s))"
+    words_found = f"""EXISTS (SELECT 1 FROM microlearning_unit AS u2
+        JOIN microlearning_unitversion AS v2 ON v2.id = u2.live_version_id
+        WHERE u2.organisation_id = %(org)s AND u2.status = 'published'
+          AND v2.search_vector @@ {tsquery})"""
     with organisation_scope(organisation_id), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
-        cursor.execute("SELECT count(*)" + _FROM + match, values)
-        cursor.fetchone()
         cursor.execute(
-            _ROWS
-            + """, v.search_vector @@ q.q AS hit, ts_rank_cd(v.search_vector, q.q) AS rank,
-                   word_similarity(%(text)s, v.title) AS similarity"""
-            + _FROM.replace(
-                "WHERE",
-                ", (SELECT to_tsquery('dutch', %(words)s) || to_tsquery('english', %(words)s)"
-                " AS q) AS q WHERE",
-            )
-            + match
-            + f" ORDER BY hit DESC, rank DESC, similarity DESC, u.title, u.id LIMIT {PAGE_SIZE}",
+            f"""SELECT u.id {_FROM}
+                AND (v.search_vector @@ {tsquery}
+                     OR (NOT {words_found} AND %(text)s <%% v.title))
+                ORDER BY v.search_vector @@ {tsquery} DESC,
+                         ts_rank_cd(v.search_vector, {tsquery}) DESC,
+                         word_similarity(%(text)s, v.title) DESC, u.title, u.id
+                LIMIT 500""",
             values,
         )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(_ROWS + _FROM + " AND u.id = ANY(%(ids)s)", {**values, "ids": ids[:20]})
         cursor.fetchall()

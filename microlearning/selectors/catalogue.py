@@ -7,7 +7,7 @@ an ``Exists`` per row inside the one query.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
@@ -82,10 +82,46 @@ class CatalogueFilters:
         )  # fmt: skip
 
 
-def catalogue_units(*, membership: Membership, filters: CatalogueFilters) -> QuerySet[Unit]:
+# A search lists at most this many units: nobody pages past the first few hundred hits.
+MAX_SEARCH_RESULTS = 500
+
+
+class SearchResults(Sequence):
+    """Search hits for a paginator: the ranked ids are read in one query, units per page.
+
+    Searching scans every published version (see ``microlearning.services.search``);
+    a queryset would scan twice, once to count and once for the page.
+    """
+
+    def __init__(self, ids: list[int], units: QuerySet[Unit]):
+        self.ids = ids
+        self.units = units
+
+    def count(self) -> int:  # the paginator asks this instead of len()
+        return len(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            wanted = self.ids[index]
+            found = self.units.filter(pk__in=wanted).in_bulk() if wanted else {}
+            return [found[pk] for pk in wanted if pk in found]
+        return self[index : index + 1][0]
+
+
+def catalogue_units(
+    *, membership: Membership, filters: CatalogueFilters
+) -> QuerySet[Unit] | SearchResults:
     """Live versions of the organisation's published units matching ``filters``, sorted.
 
     Each unit carries ``live_version`` and ``is_done`` (this member completed it).
+    With a query the result is a ``SearchResults`` (ranked ids, units fetched per
+    page), otherwise a queryset.
     """
     organisation_id = membership.organisation_id
     units = Unit.objects.filter(
@@ -124,19 +160,30 @@ def catalogue_units(*, membership: Membership, filters: CatalogueFilters) -> Que
     if filters.category:
         units = units.filter(live_version__category=filters.category)
 
-    # The vector is only searched, never shown: sorting thousands of rows carrying it is slow.
-    units = with_done(
-        units.select_related("live_version").defer("live_version__search_vector"),
-        membership=membership,
-    )
     sort = filters.sort_applied
     if filters.q:
-        units = units_search(units=units, query=filters.q, organisation_id=organisation_id)
-        if sort == SORT_RELEVANCE:
-            return units
+        hits = units_search(units=units, query=filters.q, organisation_id=organisation_id)
+        if sort == SORT_TITLE:
+            hits = hits.order_by("title", "pk")
+        elif sort == SORT_RECENT:
+            hits = hits.order_by("-published_at", "-pk")
+        ids = list(hits.values_list("pk", flat=True)[:MAX_SEARCH_RESULTS])
+        return SearchResults(ids, _shown(Unit.objects.all(), membership=membership))
+    units = _shown(units, membership=membership)
     if sort == SORT_TITLE:
         return units.order_by("title", "pk")
     return units.order_by("-published_at", "-pk")
+
+
+def _shown(units: QuerySet[Unit], *, membership: Membership) -> QuerySet[Unit]:
+    """What a result row shows: the live version (without its vector: only searched, and
+    slow to sort thousands of rows with) and whether the member did it."""
+    return with_done(
+        units.filter(organisation_id=membership.organisation_id)
+        .select_related("live_version")
+        .defer("live_version__search_vector"),
+        membership=membership,
+    )
 
 
 def with_done(units: QuerySet[Unit], *, membership: Membership) -> QuerySet[Unit]:

@@ -81,7 +81,8 @@ def catalogue(request):
             "form": form,
             "filters": filters,
             "page": page,
-            "work_processes": form.fields["work_process"].queryset,
+            "skills": list(form.fields["skill"].queryset),
+            "work_processes": list(form.fields["work_process"].queryset),
         },
     )
 

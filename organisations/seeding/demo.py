@@ -25,12 +25,27 @@ from django.utils import timezone
 
 from analytics.models import LearningEvent
 from analytics.services import team_daily_rollup
-from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
+from microlearning.models import (
+    Assignment,
+    Block,
+    Completion,
+    Unit,
+    UnitVersion,
+    UnitVersionSkill,
+    UnitVersionWorkProcess,
+)
+from microlearning.services.search import search_index_refresh
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
 
-from .demo_content import DEMO_ORGANISATIONS, DEMO_PASSWORD, DemoOrganisation, Person
+from .demo_content import (
+    DEMO_ORGANISATIONS,
+    DEMO_PASSWORD,
+    UNIT_TAGS,
+    DemoOrganisation,
+    Person,
+)
 
 PERSONA_LABELS = {
     "employee": "employee",
@@ -268,8 +283,18 @@ def _units(
                 data={"markdown": text.body},
             ),
         )
+        skill_names, process_names = UNIT_TAGS.get(text.title, ((), ()))
+        UnitVersionSkill.objects.bulk_create(
+            UnitVersionSkill(organisation=organisation, version=version, skill=skill)
+            for skill in Skill.objects.filter(organisation=organisation, name__in=skill_names)
+        )
+        UnitVersionWorkProcess.objects.bulk_create(
+            UnitVersionWorkProcess(organisation=organisation, version=version, work_process=wp)
+            for wp in WorkProcess.objects.filter(organisation=organisation, name__in=process_names)
+        )
         if text.published:
             unit.live_version = version
+            search_index_refresh(version_ids=[version.pk])
         else:
             unit.draft_version = version
         unit.save(update_fields=["live_version", "draft_version"])

@@ -429,3 +429,31 @@ NORTHWIND = DemoOrganisation(
 )
 
 DEMO_ORGANISATIONS = (HORIZON, NORTHWIND)
+
+
+# Skills and work processes per demo unit (by title): the catalogue's filters, the
+# work process pages and "For you" have something to show.
+UNIT_TAGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "Veilig tillen en verplaatsen": (("Veilig tillen",), ("Transfer van cliënt",)),
+    "Overdracht met SBAR": (("Klinisch redeneren",), ("Dienstoverdracht",)),
+    "Een lastig gesprek voeren": (("Communicatie met cliënt en naasten",), ()),
+    "Feedback geven en ontvangen": (("Feedback geven",), ()),
+    "Een incident melden": ((), ("Incident afhandelen",)),
+    "Handhygiëne: de vijf momenten": (
+        ("Infectiepreventie",),
+        ("Huisbezoek wijkverpleging", "Schoonmaak cliëntkamer"),
+    ),
+    "Dubbele controle bij risicovolle medicatie": (
+        ("Medicatieveiligheid",),
+        ("Medicatie toedienen",),
+    ),
+    "Valpreventie bij cliënten thuis": (("Klinisch redeneren",), ("Huisbezoek wijkverpleging",)),
+    "Omgaan met agressief gedrag": (("Communicatie met cliënt en naasten",), ()),
+    "Lifting safely in the warehouse": (
+        ("Manual handling",),
+        ("Order picking", "Loading a trailer"),
+    ),
+    "The pre-trip vehicle check": (("Defensive driving",), ("Pre-trip inspection",)),
+    "Reporting a near miss": (("Safety reporting",), ("Incident reporting",)),
+    "Giving feedback that helps": (("Giving feedback",), ()),
+}

@@ -122,6 +122,7 @@ def test_catalogue_page_filters_from_the_query_string_and_paginates(client, orga
     assert [u.title for u in second.context["page"].object_list] == [
         f"Unit {n:02}" for n in range(20, 25)
     ]
+    assert '<option value="short" selected>' in first.content.decode()
     # The next-page link keeps the filters.
     assert "duration=short" in first.content.decode().split('rel="next"')[1][:200]
 
