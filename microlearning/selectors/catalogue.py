@@ -75,6 +75,13 @@ class CatalogueFilters:
         return self.sort or (SORT_RELEVANCE if self.q else SORT_RECENT)
 
     @property
+    def facets(self) -> bool:
+        """A filter other than the search words is applied."""
+        return any(
+            (self.skill_id, self.work_process_id, self.duration, self.language, self.category)
+        )
+
+    @property
     def any(self) -> bool:
         return any(
             (self.q, self.skill_id, self.work_process_id, self.duration, self.language,
