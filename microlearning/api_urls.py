@@ -14,9 +14,7 @@ urlpatterns = [
     path(
         "learning/units/<int:unit_id>/", api_learning.LearnerUnitView.as_view(), name="learner_unit"
     ),
-    path(
-        "learning/units/<int:unit_id>/rating/", api_learning.RatingView.as_view(), name="rating"
-    ),
+    path("learning/units/<int:unit_id>/rating/", api_learning.RatingView.as_view(), name="rating"),
     path(
         "learning/units/<int:unit_id>/blocks/<int:block_id>/progress/",
         api_learning.BlockProgressView.as_view(),

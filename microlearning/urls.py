@@ -15,9 +15,7 @@ urlpatterns = [
         name="work_process",
     ),
     path("units/<int:unit_id>/rating/", learner.rating_save, name="unit_rate"),
-    path(
-        "units/<int:unit_id>/blocks/<int:block_id>/done/", learner.block_done, name="block_done"
-    ),
+    path("units/<int:unit_id>/blocks/<int:block_id>/done/", learner.block_done, name="block_done"),
     path(
         "units/<int:unit_id>/blocks/<int:block_id>/tick/",
         learner.checklist_tick,

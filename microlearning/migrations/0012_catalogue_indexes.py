@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('microlearning', '0011_search'),
-        ('organisations', '0002_row_level_security'),
+        ("microlearning", "0011_search"),
+        ("organisations", "0002_row_level_security"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['organisation', 'status', '-published_at', '-id'], name='unit_catalogue_recent'),
+            model_name="unit",
+            index=models.Index(
+                fields=["organisation", "status", "-published_at", "-id"],
+                name="unit_catalogue_recent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['organisation', 'status', 'title', 'id'], name='unit_catalogue_title'),
+            model_name="unit",
+            index=models.Index(
+                fields=["organisation", "status", "title", "id"], name="unit_catalogue_title"
+            ),
         ),
     ]

@@ -255,17 +255,20 @@ def test_for_you_stops_at_the_limit_and_takes_extra_sources(organisation):
     assert [i.unit.title for i in items] == ["U3", "U2"]
 
 
-def test_home_shows_for_you(client, organisation):
+def test_home_shows_for_you_without_repeating_what_is_to_do(client, organisation):
     member = MembershipFactory(organisation=organisation)
     with organisation_scope(organisation.pk):
-        unit = catalogue_unit(organisation, title="Aan jou toegewezen")
-        AssignmentFactory(unit=unit, member=member)
+        assigned = catalogue_unit(organisation, title="Aan jou toegewezen")
+        AssignmentFactory(unit=assigned, member=member)
+        viewed = catalogue_unit(organisation, title="Eerder bekeken")
+        LearningEventFactory(actor=member, verb=LearningEvent.Verb.VIEWED, object_id=viewed.pk)
     client.force_login(member.user)
 
     page = client.get(_url(organisation, "home")).content.decode()
 
     assert 'id="for-you-heading"' in page
-    assert page.count("Aan jou toegewezen") >= 2  # in "To do" and in "For you"
+    assert page.count("Aan jou toegewezen") == 1  # under "To do" only
+    assert "Eerder bekeken" in page
 
 
 # --- Query counts --------------------------------------------------------------------------
