@@ -1,4 +1,7 @@
-"""Writes for microlearning, one module per concern; callers import them from here."""
+"""Writes for microlearning, one module per concern. The unit lifecycle (``units``) is
+re-exported here for its many callers; the newer concerns are imported by module
+(``from microlearning.services import blocks``), which keeps this file from growing into
+an index of everything."""
 
 from .units import (
     ERROR_INVALID_TRANSITION,
