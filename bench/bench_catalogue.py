@@ -24,6 +24,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from bench import Row, env_int, progress
+from microlearning.services.search import (
+    corrected_tsquery,
+    prefix_tsquery,
+    search_corrections,
+    search_words,
+)
 from organisations.models import Membership, Organisation
 from organisations.seeding.catalogue import catalogue_seed
 from organisations.seeding.synthetic import SyntheticSpec, synthetic_seed
@@ -165,27 +171,24 @@ def _raw_browse(organisation_id: int, member_id: int, params: dict) -> None:
 
 
 def _raw_search(organisation_id: int, member_id: int, query: str) -> None:
-    """As the app searches: ranked ids in one scan (typos only when the words match
-    nothing), then the first page of rows by id."""
-    words = " & ".join(f"{word}:*" for word in query.lower().split())
-    values = {"org": organisation_id, "member": member_id, "text": query, "words": words}
+    """As the app searches: ranked ids in one scan; when the words match nothing, the
+    vocabulary's corrections and a second scan; then the first page of rows by id."""
+    words = search_words(query)
+    values = {"org": organisation_id, "member": member_id, "text": " ".join(words)}
     tsquery = "(to_tsquery('dutch', %(words)s) || to_tsquery('english', %(words)s))"
-    words_found = f"""EXISTS (SELECT 1 FROM microlearning_unit AS u2
-        JOIN microlearning_unitversion AS v2 ON v2.id = u2.live_version_id
-        WHERE u2.organisation_id = %(org)s AND u2.status = 'published'
-          AND v2.search_vector @@ {tsquery})"""
+    hits = f"""SELECT u.id {_FROM} AND v.search_vector @@ {tsquery}
+        ORDER BY {{order}}, u.title, u.id LIMIT 500"""
+    rank = f"ts_rank_cd(v.search_vector, {tsquery}) DESC"
     with organisation_scope(organisation_id), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)")
-        cursor.execute(
-            f"""SELECT u.id {_FROM}
-                AND (v.search_vector @@ {tsquery}
-                     OR (NOT {words_found} AND %(text)s <%% v.title))
-                ORDER BY v.search_vector @@ {tsquery} DESC,
-                         ts_rank_cd(v.search_vector, {tsquery}) DESC,
-                         word_similarity(%(text)s, v.title) DESC, u.title, u.id
-                LIMIT 500""",
-            values,
-        )
+        cursor.execute(hits.format(order=rank), {**values, "words": prefix_tsquery(query)})
         ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            corrections = search_corrections(words, organisation_id=organisation_id)
+            if corrections:
+                cursor.execute(
+                    hits.format(order=f"word_similarity(%(text)s, v.title) DESC, {rank}"),
+                    {**values, "words": corrected_tsquery(words, corrections)},
+                )
+                ids = [row[0] for row in cursor.fetchall()]
         cursor.execute(_ROWS + _FROM + " AND u.id = ANY(%(ids)s)", {**values, "ids": ids[:20]})
         cursor.fetchall()

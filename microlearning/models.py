@@ -171,6 +171,27 @@ class UnitVersion(models.Model):
         return self.published_at is not None
 
 
+class SearchTerm(models.Model):
+    """A word of a live title or summary: what a search corrects a typo to.
+
+    Filled when a version is published (``microlearning.services.search``) and never
+    pruned: a word no live unit uses any more only costs a row and an empty guess.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=100)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "term"], name="searchterm_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.term
+
+
 class UnitVersionSkill(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="+")

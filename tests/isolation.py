@@ -38,6 +38,7 @@ from microlearning.models import (
     QuestionAnswer,
     Rating,
     Reflection,
+    SearchTerm,
     Unit,
     UnitVersionSkill,
     UnitVersionWorkProcess,
@@ -236,6 +237,8 @@ def build_world(*, slug: str, canary: str = "") -> World:
             note=text("commitment-note"),
             due_on=timezone.now().date(),
         )
+        # Publishing fills the vocabulary on PostgreSQL; one word of our own everywhere.
+        SearchTerm.objects.get_or_create(organisation=organisation, term=text("search-term"))
         Rating.objects.create(
             organisation=organisation,
             member=learner,

@@ -25,7 +25,7 @@ from ..models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
-from ..services.search import units_search
+from ..services.search import units_search_ids
 from .units import team_ancestor_ids
 
 
@@ -88,6 +88,9 @@ class CatalogueFilters:
              self.category)
         )  # fmt: skip
 
+
+# Search results sorted otherwise than by relevance.
+SEARCH_ORDERS = {SORT_TITLE: ("title", "pk"), SORT_RECENT: ("-published_at", "-pk")}
 
 # A search lists at most this many units: nobody pages past the first few hundred hits.
 MAX_SEARCH_RESULTS = 500
@@ -169,12 +172,13 @@ def catalogue_units(
 
     sort = filters.sort_applied
     if filters.q:
-        hits = units_search(units=units, query=filters.q, organisation_id=organisation_id)
-        if sort == SORT_TITLE:
-            hits = hits.order_by("title", "pk")
-        elif sort == SORT_RECENT:
-            hits = hits.order_by("-published_at", "-pk")
-        ids = list(hits.values_list("pk", flat=True)[:MAX_SEARCH_RESULTS])
+        ids = units_search_ids(
+            units=units,
+            query=filters.q,
+            organisation_id=organisation_id,
+            limit=MAX_SEARCH_RESULTS,
+            order_by=SEARCH_ORDERS.get(sort, ()),
+        )
         return SearchResults(ids, _shown(Unit.objects.all(), membership=membership))
     units = _shown(units, membership=membership)
     if sort == SORT_TITLE:

@@ -7,38 +7,47 @@ and work processes B, the text of the blocks C. A query matches when
 1. its words, stemmed and taken as prefixes (``vergaderingen`` -> ``vergader:*``,
    ``verg`` -> ``verg:*``: search as you type), all occur in the vector, ranked by
    ``ts_rank_cd``; the query is stemmed in both languages and the two are OR-ed, so
-   a Dutch searcher finds English units too and the GIN index serves every row;
-2. or, when the words match no published unit of the organisation at all, the query
-   is close to a stretch of the title by trigram word similarity (pg_trgm), which
-   catches typos: ``vergadring``, ``meetng``.
+   a Dutch searcher finds English units too;
+2. or, when those words match no published unit at all, the same search runs once
+   more with typos corrected: each word that no word of the organisation's titles
+   and summaries starts with may also be one of its closest such words by trigram
+   similarity (pg_trgm): ``vergadring`` -> ``vergadering``, ``meetng`` -> ``meeting``.
+   A correction is looked for in titles and summaries only (weights A and B), where
+   the word came from; these hits come closest title first.
 
-Full-text hits come first (by rank), then trigram hits (by similarity). Why typos
-are only a fallback: row-level security is forced on these tables, and PostgreSQL
-does not use an index for an operator that is not leakproof (``@@``, ``<%``) under
-RLS, so both are computed row by row; word similarity costs about 2 µs a title,
-too much for every search of a large catalogue, while a query that finds nothing
-is exactly the one with a typo. (The GIN indexes still serve platform staff and
-any future table without forced RLS.)
-On SQLite (``make run``) a plain ``icontains`` on title and summary stands in.
+The words come from a vocabulary per organisation (``SearchTerm``), filled when a
+version is published. Why not compare the query with every title instead: row-level
+security is forced on these tables, and PostgreSQL does not use an index for an
+operator that is not leakproof (``@@``, ``%``, ``<%``) under RLS, so every test runs
+row by row. Trigram similarity costs about 2 µs a title, 20 ms for a catalogue of
+10,000 units; the vocabulary holds the distinct words (a few hundred to a few
+thousand), so comparing with all of them is cheap, and the corrected search is one
+more full-text scan. (The GIN indexes still serve platform staff and any future
+table without forced RLS.)
+On SQLite (``make run``) a plain ``icontains`` on title and summary stands in, and
+typos are not corrected.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 
 from ..models import Unit
 
 # Search configuration per unit language; anything else is indexed word for word.
 LANGUAGE_CONFIGS = {"nl": "dutch", "en": "english"}
 QUERY_CONFIGS = ("dutch", "english")
-# word_similarity of a typo to the word meant: "meetng"/"meeting" 0.57,
-# "vergadring"/"vergadering" 0.64, unrelated titles stay under 0.3.
-TYPO_THRESHOLD = 0.5
+# Trigram similarity of a typo to the word meant: "meetng"/"meeting" 0.5,
+# "vergadring"/"vergadering" 0.64, "feedbak"/"feedback" 0.55; unrelated words stay lower.
+TYPO_THRESHOLD = 0.4
+# Closest vocabulary terms tried in place of an unknown word.
+MAX_CORRECTIONS = 3
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 8
 # Letters and digits only: whatever else a user types never reaches tsquery syntax.
@@ -78,16 +87,32 @@ UPDATE microlearning_unitversion AS uv SET search_vector =
 """  # noqa: S608
 
 
-def search_index_refresh(*, version_ids: Iterable[int]) -> None:
-    """(Re)build the search vectors of these versions: call it when a version is published.
+# The vocabulary typos are corrected against: the words (letters and digits, three or
+# more) of titles and summaries. ``{versions}`` is a condition on ``uv``.
+VOCABULARY_SQL = """
+INSERT INTO microlearning_searchterm (organisation_id, term)
+SELECT DISTINCT uv.organisation_id, word
+FROM microlearning_unitversion AS uv,
+     unnest(tsvector_to_array(to_tsvector('simple', concat_ws(' ', uv.title, uv.summary))))
+         AS word
+WHERE ({versions}) AND char_length(word) BETWEEN 3 AND 100
+  AND word ~ '^[[:alpha:]][[:alnum:]]*$'
+ON CONFLICT DO NOTHING
+"""
 
-    One statement however many versions; on SQLite there is nothing to build.
+
+def search_index_refresh(*, version_ids: Iterable[int]) -> None:
+    """(Re)build the search vectors of these versions and add their words to the
+    vocabulary: call it when a version is published.
+
+    Two statements however many versions; on SQLite there is nothing to build.
     """
     ids = list(version_ids)
     if not ids or connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         cursor.execute(REFRESH_SQL + " WHERE uv.id = ANY(%s)", [ids])
+        cursor.execute(VOCABULARY_SQL.format(versions="uv.id = ANY(%s)"), [ids])
 
 
 def search_words(query: str) -> list[str]:
@@ -103,72 +128,112 @@ def prefix_tsquery(query: str) -> str:
     return " & ".join(f"{word}:*" for word in search_words(query))
 
 
-class _WordSimilar(Func):
-    """``query <% title``: true when the query is close to a stretch of the title.
-
-    An operator, not ``word_similarity(...) > x``, so the trigram GIN index answers it;
-    the threshold is ``pg_trgm.word_similarity_threshold`` (set per search).
-    """
-
-    arg_joiner = " <%% "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
+def _tsquery(text: str) -> SearchQuery:
+    """The query stemmed in both languages, OR-ed: a Dutch searcher finds English units too."""
+    tsquery = None
+    for config in QUERY_CONFIGS:
+        part = SearchQuery(text, config=config, search_type="raw")
+        tsquery = part if tsquery is None else tsquery | part
+    return tsquery
 
 
-def _typo_threshold_set() -> None:
-    # Local to the transaction: every request runs in one (ATOMIC_REQUESTS).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(TYPO_THRESHOLD)],
-        )
+def units_search(*, units: QuerySet[Unit], query: str) -> QuerySet[Unit]:
+    """Narrow published ``units`` to those whose search vector matches ``query``, best first.
 
-
-def units_search(*, units: QuerySet[Unit], query: str, organisation_id: int) -> QuerySet[Unit]:
-    """Narrow published ``units`` of the organisation to those matching ``query``, best first.
-
-    Annotates ``search_rank`` (full-text, 0 for a typo match) and ``search_similarity``.
+    Full-text only, annotated with ``search_rank``; ``units_search_ids`` adds typos.
     A query without letters or digits matches nothing.
     """
     words = search_words(query)
     if not words:
         return units.none()
-    text = " ".join(words)
     if connection.vendor != "postgresql":
         matches = Q()
         for word in words:
             matches &= Q(live_version__title__icontains=word) | Q(
                 live_version__summary__icontains=word
             )
-        return units.filter(matches).annotate(search_rank=Value(0.0), search_similarity=Value(0.0))
+        return units.filter(matches).annotate(search_rank=Value(0.0))
+    return _matching(units, prefix_tsquery(" ".join(words)))
 
-    _typo_threshold_set()
-    tsquery_text = prefix_tsquery(text)
-    tsquery = None
-    for config in QUERY_CONFIGS:
-        part = SearchQuery(tsquery_text, config=config, search_type="raw")
-        tsquery = part if tsquery is None else tsquery | part
-    vector = F("live_version__search_vector")
-    title = F("live_version__title")
-    # Uncorrelated, so PostgreSQL runs it once and skips the trigram test when it is true.
-    words_found = Exists(
-        Unit.objects.filter(
-            organisation_id=organisation_id,
-            status=Unit.Status.PUBLISHED,
-            live_version__search_vector=tsquery,
-        )
-    )
+
+def _matching(units: QuerySet[Unit], tsquery_text: str) -> QuerySet[Unit]:
+    tsquery = _tsquery(tsquery_text)
     return (
-        units.annotate(
-            search_hit=ExpressionWrapper(
-                Q(live_version__search_vector=tsquery), output_field=BooleanField()
-            ),
-            search_rank=SearchRank(vector, tsquery, cover_density=True),
-            search_similarity=TrigramWordSimilarity(text, title),
+        units.filter(live_version__search_vector=tsquery)
+        .annotate(
+            search_rank=SearchRank(F("live_version__search_vector"), tsquery, cover_density=True)
         )
-        .filter(
-            Q(live_version__search_vector=tsquery)
-            | (~words_found & _WordSimilar(Value(text), title))
-        )
-        .order_by("-search_hit", "-search_rank", "-search_similarity", "title", "pk")
+        .order_by("-search_rank", "title", "pk")
     )
+
+
+def units_search_ids(
+    *,
+    units: QuerySet[Unit],
+    query: str,
+    organisation_id: int,
+    limit: int,
+    order_by: Sequence[str] = (),
+) -> list[int]:
+    """Ids of the published ``units`` matching ``query``, best first (or by ``order_by``).
+
+    When the words match nothing, the search runs once more with each word no title
+    or summary starts with replaced by the organisation's closest words (typos);
+    those hits come closest title first.
+    """
+    hits = units_search(units=units, query=query)
+    if order_by:
+        hits = hits.order_by(*order_by)
+    ids = list(hits.values_list("pk", flat=True)[:limit])
+    if ids or connection.vendor != "postgresql":
+        return ids
+    words = search_words(query)
+    corrections = search_corrections(words, organisation_id=organisation_id)
+    if not corrections:
+        return []
+    corrected = _matching(units, corrected_tsquery(words, corrections)).annotate(
+        search_similarity=TrigramWordSimilarity(" ".join(words), F("live_version__title"))
+    )
+    corrected = corrected.order_by(
+        *(order_by or ("-search_similarity", "-search_rank", "title", "pk"))
+    )
+    return list(corrected.values_list("pk", flat=True)[:limit])
+
+
+def search_corrections(words: list[str], *, organisation_id: int) -> dict[str, list[str]]:
+    """Each word that no vocabulary term starts with -> its closest terms, closest first.
+
+    The vocabulary is small (the distinct words of titles and summaries), so comparing
+    every word with every term row by row is cheap, index or not.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w.word, t.term, similarity(w.word, t.term), starts_with(t.term, w.word)
+            FROM unnest(%s::text[]) AS w(word)
+            JOIN microlearning_searchterm AS t ON t.organisation_id = %s
+             AND (starts_with(t.term, w.word) OR similarity(w.word, t.term) >= %s)
+            """,
+            [words, organisation_id, TYPO_THRESHOLD],
+        )
+        rows = cursor.fetchall()
+    known = {word for word, _term, _similarity, prefix in rows if prefix}
+    close: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for word, term, similarity, _prefix in rows:
+        # Terms go into tsquery text: letters and digits only, as for the query's own words.
+        if word not in known and _WORD.fullmatch(term):
+            close[word].append((similarity, term))
+    return {
+        word: [term for _similarity, term in sorted(terms, reverse=True)[:MAX_CORRECTIONS]]
+        for word, terms in close.items()
+    }
+
+
+def corrected_tsquery(words: list[str], corrections: dict[str, list[str]]) -> str:
+    """Each corrected word becomes itself or one of its corrections; a correction is a
+    word of a title or summary, so it is looked for there only (weights A and B)."""
+    parts = []
+    for word in words:
+        options = [f"{word}:*"] + [f"{term}:*AB" for term in corrections.get(word, [])]
+        parts.append(f"({' | '.join(options)})" if len(options) > 1 else options[0])
+    return " & ".join(parts)

@@ -4,7 +4,8 @@
 units to an organisation that already has members (the synthetic seed's ``synth-1``):
 each has a live version in Dutch or English (two in three Dutch), 2 to 15 minutes,
 a 70:20:10 category, one or two skills, one work process, a text block and its
-search vector; then completions spread over the members. Rows are written with
+search vector (and the words of its title and summary in the search
+vocabulary); then completions spread over the members. Rows are written with
 ``INSERT ... SELECT generate_series`` inside ``organisation_scope`` (row-level
 security stays on), deterministic from the row number. PostgreSQL only.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
-from microlearning.services.search import REFRESH_SQL
+from microlearning.services.search import REFRESH_SQL, VOCABULARY_SQL
 from organisations.models import Membership, Organisation, Skill, WorkProcess
 from organisations.tenancy import organisation_scope
 
@@ -183,6 +184,11 @@ def catalogue_seed(
             REFRESH_SQL + " WHERE uv.id IN (SELECT version_id FROM catalogue_seed_rows)",  # noqa: S608
             [],
         )
+        timed(
+            "search vectors",
+            VOCABULARY_SQL.format(versions="uv.id IN (SELECT version_id FROM catalogue_seed_rows)"),
+            [],
+        )
         report.units = units
 
         members = Membership.objects.filter(organisation=organisation).count()
@@ -210,6 +216,6 @@ def catalogue_seed(
         cursor.execute(
             "ANALYZE microlearning_unit, microlearning_unitversion, microlearning_block,"
             " microlearning_completion, microlearning_unitversionskill,"
-            " microlearning_unitversionworkprocess"
+            " microlearning_unitversionworkprocess, microlearning_searchterm"
         )
     return report

@@ -3,10 +3,10 @@
 import pytest
 from django.db import connection
 
-from microlearning.models import Unit
+from microlearning.models import SearchTerm, Unit
 from microlearning.selectors.catalogue import CatalogueFilters, catalogue_units
 from microlearning.services import units as unit_services
-from microlearning.services.search import prefix_tsquery, search_words
+from microlearning.services.search import prefix_tsquery, search_corrections, search_words
 from organisations.tenancy import organisation_scope
 from tests.factories import (
     MembershipFactory,
@@ -167,3 +167,49 @@ def test_a_query_of_only_punctuation_finds_nothing(meetings):
 
 def test_search_combines_with_filters(meetings):
     assert _search(meetings, "agenda", language="en") == ["Running a good meeting"]
+
+
+@postgres_only
+def test_publishing_adds_the_words_of_title_and_summary_to_the_vocabulary(organisation):
+    author = MembershipFactory(organisation=organisation, is_author=True)
+    with organisation_scope(organisation.pk):
+        unit = unit_services.unit_create(by=author, title="Brandalarm testen", body="Tekst")
+        unit_services.unit_update(
+            unit=unit, by=author, title="Brandalarm testen", summary="Elke maand, om 10 uur."
+        )
+        unit_services.unit_publish(unit=unit, by=author)
+        terms = set(SearchTerm.objects.values_list("term", flat=True))
+
+    assert {"brandalarm", "testen", "elke", "maand", "uur"} <= terms
+    # Short words and numbers help no typo.
+    assert not {"om", "10"} & terms
+
+
+@postgres_only
+def test_a_typo_is_corrected_to_the_closest_word_of_the_organisation(organisation):
+    with organisation_scope(organisation.pk):
+        catalogue_unit(organisation, title="Medicatie dubbel controleren", language="nl")
+        catalogue_unit(organisation, title="Veilig tillen", language="nl")
+    member = MembershipFactory(organisation=organisation)
+
+    with organisation_scope(organisation.pk):
+        corrections = search_corrections(["medicatei", "tillen"], organisation_id=organisation.pk)
+    # A word some title starts with is not a typo; the other maps to the word meant.
+    assert corrections == {"medicatei": ["medicatie"]}
+    assert _search(member, "medicatei dubbel") == ["Medicatie dubbel controleren"]
+
+
+@postgres_only
+def test_a_typo_is_never_corrected_to_a_word_of_another_organisation(organisation):
+    other = OrganisationFactory(slug="globex-vocabulary")
+    with organisation_scope(other.pk):
+        catalogue_unit(other, title="Ontruimingsoefening")
+    with organisation_scope(organisation.pk):
+        catalogue_unit(organisation, title="Veilig tillen")
+        # Only the other organisation's word would correct this typo.
+        assert search_corrections(["ontruimingsoefenng"], organisation_id=organisation.pk) == {}
+        # Even if asked for the other organisation's terms, RLS shows none.
+        assert search_corrections(["ontruimingsoefenng"], organisation_id=other.pk) == {}
+    member = MembershipFactory(organisation=organisation)
+
+    assert _search(member, "ontruimingsoefenng") == []
