@@ -171,24 +171,32 @@ def _raw_browse(organisation_id: int, member_id: int, params: dict) -> None:
 
 
 def _raw_search(organisation_id: int, member_id: int, query: str) -> None:
-    """As the app searches: ranked ids in one scan; when the words match nothing, the
-    vocabulary's corrections and a second scan; then the first page of rows by id."""
+    """As the app searches: the vocabulary's corrections for words no title or summary
+    starts with, ranked ids in one scan (as typed first, and alone if any), then the
+    first page of rows by id."""
     words = search_words(query)
+    typed = prefix_tsquery(query)
     values = {"org": organisation_id, "member": member_id, "text": " ".join(words)}
-    tsquery = "(to_tsquery('dutch', %(words)s) || to_tsquery('english', %(words)s))"
-    hits = f"""SELECT u.id {_FROM} AND v.search_vector @@ {tsquery}
-        ORDER BY {{order}}, u.title, u.id LIMIT 500"""
-    rank = f"ts_rank_cd(v.search_vector, {tsquery}) DESC"
     with organisation_scope(organisation_id), connection.cursor() as cursor:
-        cursor.execute(hits.format(order=rank), {**values, "words": prefix_tsquery(query)})
-        ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            corrections = search_corrections(words, organisation_id=organisation_id)
-            if corrections:
-                cursor.execute(
-                    hits.format(order=f"word_similarity(%(text)s, v.title) DESC, {rank}"),
-                    {**values, "words": corrected_tsquery(words, corrections)},
-                )
-                ids = [row[0] for row in cursor.fetchall()]
+        corrections = search_corrections(words, organisation_id=organisation_id)
+        rank = f"ts_rank_cd(v.search_vector, {_tsquery('typed')}) DESC"
+        either, hit, order = typed, "true", rank
+        if corrections:
+            either = f"({typed}) | ({corrected_tsquery(words, corrections)})"
+            hit = f"v.search_vector @@ {_tsquery('typed')}"
+            order = f"hit DESC, {rank}, word_similarity(%(text)s, v.title) DESC"
+        cursor.execute(
+            f"""SELECT u.id, {hit} AS hit {_FROM} AND v.search_vector @@ {_tsquery("either")}
+                ORDER BY {order}, u.title, u.id LIMIT 500""",
+            {**values, "typed": typed, "either": either},
+        )
+        rows = cursor.fetchall()
+        if rows and rows[0][1]:
+            rows = [row for row in rows if row[1]]
+        ids = [row[0] for row in rows]
         cursor.execute(_ROWS + _FROM + " AND u.id = ANY(%(ids)s)", {**values, "ids": ids[:20]})
         cursor.fetchall()
+
+
+def _tsquery(param: str) -> str:
+    return f"(to_tsquery('dutch', %({param})s) || to_tsquery('english', %({param})s))"

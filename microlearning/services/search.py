@@ -8,12 +8,13 @@ and work processes B, the text of the blocks C. A query matches when
    ``verg`` -> ``verg:*``: search as you type), all occur in the vector, ranked by
    ``ts_rank_cd``; the query is stemmed in both languages and the two are OR-ed, so
    a Dutch searcher finds English units too;
-2. or, when those words match no published unit at all, the same search runs once
-   more with typos corrected: each word that no word of the organisation's titles
-   and summaries starts with may also be one of its closest such words by trigram
-   similarity (pg_trgm): ``vergadring`` -> ``vergadering``, ``meetng`` -> ``meeting``.
-   A correction is looked for in titles and summaries only (weights A and B), where
-   the word came from; these hits come closest title first.
+2. or, when those words match no published unit at all, with typos corrected: each
+   word that no word of the organisation's titles and summaries starts with may also
+   be one of its closest such words by trigram similarity (pg_trgm):
+   ``vergadring`` -> ``vergadering``, ``meetng`` -> ``meeting``. A correction is
+   looked for in titles and summaries only (weights A and B), where the word came
+   from; these hits come closest title first. Both run in one scan: the words as
+   typed or corrected; hits of the words as typed come first and, if any, alone.
 
 The words come from a vocabulary per organisation (``SearchTerm``), filled when a
 version is published. Why not compare the query with every title instead: row-level
@@ -21,9 +22,10 @@ security is forced on these tables, and PostgreSQL does not use an index for an
 operator that is not leakproof (``@@``, ``%``, ``<%``) under RLS, so every test runs
 row by row. Trigram similarity costs about 2 µs a title, 20 ms for a catalogue of
 10,000 units; the vocabulary holds the distinct words (a few hundred to a few
-thousand), so comparing with all of them is cheap, and the corrected search is one
-more full-text scan. (The GIN indexes still serve platform staff and any future
-table without forced RLS.)
+thousand), so comparing the query's words with all of them is cheap, and looking for
+the corrections costs no second scan of the catalogue. Every search costs the same
+queries: the vocabulary, the ranked ids, the page of units. (The GIN indexes still
+serve platform staff and any future table without forced RLS.)
 On SQLite (``make run``) a plain ``icontains`` on title and summary stands in, and
 typos are not corrected.
 """
@@ -36,7 +38,7 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from ..models import Unit
 
@@ -177,27 +179,43 @@ def units_search_ids(
 ) -> list[int]:
     """Ids of the published ``units`` matching ``query``, best first (or by ``order_by``).
 
-    When the words match nothing, the search runs once more with each word no title
-    or summary starts with replaced by the organisation's closest words (typos);
-    those hits come closest title first.
+    A word that no title or summary starts with may be a typo: the same scan then
+    also looks for its closest words of the organisation. Hits of the words as typed
+    come first and, when there are any, alone; otherwise the corrected hits, closest
+    title first.
     """
-    hits = units_search(units=units, query=query)
-    if order_by:
-        hits = hits.order_by(*order_by)
-    ids = list(hits.values_list("pk", flat=True)[:limit])
-    if ids or connection.vendor != "postgresql":
-        return ids
     words = search_words(query)
-    corrections = search_corrections(words, organisation_id=organisation_id)
+    corrections: dict[str, list[str]] = {}
+    if words and connection.vendor == "postgresql":
+        corrections = search_corrections(words, organisation_id=organisation_id)
     if not corrections:
-        return []
-    corrected = _matching(units, corrected_tsquery(words, corrections)).annotate(
-        search_similarity=TrigramWordSimilarity(" ".join(words), F("live_version__title"))
+        hits = units_search(units=units, query=query)
+        if order_by:
+            hits = hits.order_by(*order_by)
+        return list(hits.values_list("pk", flat=True)[:limit])
+
+    typed = prefix_tsquery(" ".join(words))
+    either = f"({typed}) | ({corrected_tsquery(words, corrections)})"
+    hits = (
+        units.filter(live_version__search_vector=_tsquery(either))
+        .annotate(
+            search_hit=ExpressionWrapper(
+                Q(live_version__search_vector=_tsquery(typed)), output_field=BooleanField()
+            ),
+            # 0 for a corrected hit: those are ordered by their title's similarity.
+            search_rank=SearchRank(
+                F("live_version__search_vector"), _tsquery(typed), cover_density=True
+            ),
+            search_similarity=TrigramWordSimilarity(" ".join(words), F("live_version__title")),
+        )
+        .order_by(
+            "-search_hit", *(order_by or ("-search_rank", "-search_similarity", "title", "pk"))
+        )
     )
-    corrected = corrected.order_by(
-        *(order_by or ("-search_similarity", "-search_rank", "title", "pk"))
-    )
-    return list(corrected.values_list("pk", flat=True)[:limit])
+    rows = list(hits.values_list("pk", "search_hit")[:limit])
+    if rows and rows[0][1]:  # the words as typed match: no guesses mixed in
+        rows = [row for row in rows if row[1]]
+    return [pk for pk, _hit in rows]
 
 
 def search_corrections(words: list[str], *, organisation_id: int) -> dict[str, list[str]]:

@@ -213,3 +213,22 @@ def test_a_typo_is_never_corrected_to_a_word_of_another_organisation(organisatio
     member = MembershipFactory(organisation=organisation)
 
     assert _search(member, "ontruimingsoefenng") == []
+
+
+@postgres_only
+def test_words_found_as_typed_win_over_corrections(organisation):
+    with organisation_scope(organisation.pk):
+        catalogue_unit(
+            organisation,
+            title="Feedback geven",
+            blocks=[("text", {"markdown": "Een tip voor de planing."})],  # as typed, in a body
+        )
+        catalogue_unit(organisation, title="Planning maken")
+    member = MembershipFactory(organisation=organisation)
+
+    with organisation_scope(organisation.pk):
+        assert search_corrections(["planing"], organisation_id=organisation.pk) == {
+            "planing": ["planning"]
+        }
+    assert _search(member, "planing") == ["Feedback geven"]
+    assert _search(member, "plannig") == ["Planning maken"]
