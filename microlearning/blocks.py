@@ -137,8 +137,11 @@ def video_file_clean(file: File) -> None:
         raise ValidationError(ERROR_VIDEO_TYPE)
 
 
-def image_file_clean(file: File) -> None:
-    """A PNG, JPEG, WebP or GIF under the size limit that Pillow reads (no SVG: it can script)."""
+def image_file_clean(file: File) -> tuple[int, int]:
+    """A PNG, JPEG, WebP or GIF under the size limit that Pillow reads (no SVG: it can script).
+
+    Returns its width and height, which pages state so the layout does not jump when it loads.
+    """
     from PIL import Image, UnidentifiedImageError
 
     extension = PurePath(file.name or "").suffix.lower()
@@ -151,12 +154,14 @@ def image_file_clean(file: File) -> None:
         with Image.open(file) as image:
             image.verify()
             found = PILLOW_FORMATS.get(image.format or "")
+            size = image.size
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ValidationError(ERROR_IMAGE_BROKEN) from exc
     finally:
         file.seek(0)
     if found != IMAGE_TYPES[extension]:
         raise ValidationError(ERROR_IMAGE_TYPE)
+    return size
 
 
 # --- Video links ----------------------------------------------------------------------
@@ -232,14 +237,18 @@ def _clean_image(data: dict, file: Any, errors: dict) -> dict:
     if "alt" in errors and alt == "":
         errors["alt"] = ERROR_ALT_REQUIRED
     caption = _text(data, "caption", max_length=CAPTION_MAX_LENGTH, required=False, errors=errors)
+    size = [data.get("width"), data.get("height")]  # kept when the file stays the same
     if not file:
         errors["file"] = ERROR_IMAGE_REQUIRED
     elif is_new_upload(file):
         try:
-            image_file_clean(file)
+            size = list(image_file_clean(file))
         except ValidationError as exc:
             errors["file"] = exc
-    return {"alt": alt, "caption": caption}
+    cleaned = {"alt": alt, "caption": caption}
+    if all(isinstance(n, int) and n > 0 for n in size):
+        cleaned["width"], cleaned["height"] = size
+    return cleaned
 
 
 def _clean_checklist(data: dict, file: Any, errors: dict) -> dict:

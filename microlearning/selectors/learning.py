@@ -130,6 +130,11 @@ class UnitPage:
     def can_mark_complete(self) -> bool:
         return self.completion is None and not self.missing_actions
 
+    @property
+    def quiz_started(self) -> bool:
+        """A score means something once a question is answered ("0% right" before is noise)."""
+        return any(b.last_answer is not None for b in self.blocks if b.kind == Block.Kind.QUESTION)
+
 
 def _score(blocks: list[LearnerBlock]) -> float | None:
     questions = [b for b in blocks if b.kind == Block.Kind.QUESTION]

@@ -89,8 +89,13 @@ def test_author_builds_learner_finds_completes_and_rates(
     expect(page.locator("iframe[src*='youtube-nocookie.com/embed/dQw4w9WgXcQ']")).to_have_count(1)
     expect(page.get_by_role("img", name="A till with a receipt")).to_be_visible()
 
+    # Every action is a form post and a new page: wait for each before the next.
     for step in ("Listen", "Summarise", "Offer a solution"):
         page.get_by_role("button", name=re.compile(step)).click()
+        expect(page.get_by_role("button", name=re.compile(step))).to_have_attribute(
+            "aria-pressed", "true"
+        )
+    shoot(page, "issue3-learner-completing")
     page.get_by_label("Argue").check()
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("body")).to_contain_text("That makes it worse.")
@@ -99,10 +104,12 @@ def test_author_builds_learner_finds_completes_and_rates(
     expect(page.locator("body")).to_contain_text("people calm down when heard")
     page.get_by_label("When did a complaint go well?").fill("When I let the customer finish.")
     page.get_by_role("button", name="Save my reflection").click()
+    expect(page.get_by_role("button", name="Save changes")).to_be_visible()
     page.get_by_label("What will you apply?").fill("Summarise before I answer.")
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     page.get_by_label("By when?").fill(due)
     page.get_by_role("button", name="Commit to it").click()
+    expect(page.get_by_role("button", name="Add another")).to_be_visible()
     page.get_by_role("button", name="Mark as complete").click()
     expect(page.locator("#unit-end")).to_contain_text("You completed this")
     expect(page.locator(".unit-progress")).to_contain_text("7 of 7 parts done")
@@ -118,6 +125,13 @@ def test_author_builds_learner_finds_completes_and_rates(
     page.goto(f"{base}/")
     expect(page.locator("body")).to_contain_text("Summarise before I answer.")
     page.close()
+    phone = browser.new_page(viewport=PHONE)
+    login(phone, "learner@acme.test", PASSWORD)
+    phone.goto(f"{base}/catalogue/?q=complant")
+    expect(phone.get_by_role("link", name="Handling a complaint")).to_be_visible()
+    shoot(phone, "issue3-learner-search-typo-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.close()
 
     # The author sees the rating.
     page = browser.new_page()

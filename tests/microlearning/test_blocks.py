@@ -116,10 +116,13 @@ def test_an_image_needs_a_description():
     assert "Describe the image" in errors["alt"][0]
 
 
-def test_an_image_with_a_description_is_kept():
+def test_an_image_with_a_description_is_kept_with_its_size():
+    # The size lets pages reserve the image's space, so nothing jumps when it loads.
     assert block_clean(kind=Kind.IMAGE, data={"alt": "A till"}, file=png_upload()) == {
         "alt": "A till",
         "caption": "",
+        "width": 4,
+        "height": 3,
     }
 
 
