@@ -17,6 +17,20 @@ from tests.microlearning.uploads import png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+EMBEDS = re.compile(r"https://(www\.youtube-nocookie\.com|player\.vimeo\.com)/.*")
+
+
+def offline_embeds(page):
+    """Video embeds are the outside world: answer them locally, so pages finish loading
+    (and scroll to their anchors) before the test clicks on."""
+    page.route(
+        EMBEDS,
+        lambda route: route.fulfill(
+            status=200, content_type="text/html", body="<!doctype html><title>video</title>"
+        ),
+    )
+    return page
+
 
 def test_author_builds_learner_finds_completes_and_rates(
     browser, live_server, login, shoot, tmp_path
@@ -78,7 +92,7 @@ def test_author_builds_learner_finds_completes_and_rates(
     page.close()
 
     # The learner finds it despite a typo and does every part.
-    page = browser.new_page()
+    page = offline_embeds(browser.new_page())
     login(page, "learner@acme.test", PASSWORD)
     page.get_by_role("link", name="Catalogue", exact=True).click()
     page.get_by_role("searchbox").fill("complant")
@@ -95,10 +109,12 @@ def test_author_builds_learner_finds_completes_and_rates(
         expect(page.get_by_role("button", name=re.compile(step))).to_have_attribute(
             "aria-pressed", "true"
         )
+        page.wait_for_load_state("load")
     shoot(page, "issue3-learner-completing")
     page.get_by_label("Argue").check()
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("body")).to_contain_text("That makes it worse.")
+    page.wait_for_load_state("load")
     page.get_by_label("Listen", exact=True).check()
     page.get_by_role("button", name="Answer again").click()
     expect(page.locator("body")).to_contain_text("people calm down when heard")
