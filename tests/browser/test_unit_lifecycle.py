@@ -32,6 +32,20 @@ def offline_embeds(page):
     return page
 
 
+def choose(option):
+    """Pick a radio button by a DOM click: a mouse click at coordinates can land beside a
+    small control while the page still settles on a busy machine."""
+    option.dispatch_event("click")
+    expect(option).to_be_checked()
+
+
+def without_jump(page):
+    """Reopen the page without its #block anchor: the browser's jump to the next open
+    block must not scroll the page while the test is about to click."""
+    page.goto(page.url.split("#")[0])
+    page.wait_for_load_state("load")
+
+
 def test_author_builds_learner_finds_completes_and_rates(
     browser, live_server, login, shoot, tmp_path
 ):
@@ -111,25 +125,31 @@ def test_author_builds_learner_finds_completes_and_rates(
         )
         page.wait_for_load_state("load")
     shoot(page, "issue3-learner-completing")
-    page.get_by_label("Argue").check()
+    without_jump(page)
+    choose(page.get_by_label("Argue"))
     page.get_by_role("button", name="Check my answer").click()
     expect(page.locator("body")).to_contain_text("That makes it worse.")
     page.wait_for_load_state("load")
-    page.get_by_label("Listen", exact=True).check()
+    without_jump(page)
+    choose(page.get_by_label("Listen", exact=True))
     page.get_by_role("button", name="Answer again").click()
     expect(page.locator("body")).to_contain_text("people calm down when heard")
+    without_jump(page)
     page.get_by_label("When did a complaint go well?").fill("When I let the customer finish.")
     page.get_by_role("button", name="Save my reflection").click()
     expect(page.get_by_role("button", name="Save changes")).to_be_visible()
+    without_jump(page)
     page.get_by_label("What will you apply?").fill("Summarise before I answer.")
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     page.get_by_label("By when?").fill(due)
     page.get_by_role("button", name="Commit to it").click()
     expect(page.get_by_role("button", name="Add another")).to_be_visible()
+    without_jump(page)
     page.get_by_role("button", name="Mark as complete").click()
     expect(page.locator("#unit-end")).to_contain_text("You completed this")
     expect(page.locator(".unit-progress")).to_contain_text("7 of 7 parts done")
-    page.get_by_label("5", exact=True).check()
+    without_jump(page)
+    choose(page.get_by_label("5", exact=True))
     page.get_by_label("Comment (optional)").fill("Short and useful.")
     page.get_by_role("button", name="Send").click()
     shoot(page, "issue3-learner-completed")
