@@ -19,6 +19,7 @@ from organisations.models import Membership
 from organisations.permissions import Action, can
 
 from . import selectors, services
+from .access import authored_unit
 from .models import Completion, Unit
 from .serializers import (
     AssignmentSerializer,
@@ -60,10 +61,6 @@ def _openable_units(request) -> QuerySet[Unit]:
     else:
         units = selectors.published_units(organisation=request.organisation)
     return _with_completion(units.select_related("author__user"), request.membership)
-
-
-def _authored_unit(request, unit_id: int) -> Unit:
-    return get_object_or_404(Unit.objects.filter(organisation=request.organisation), pk=unit_id)
 
 
 def _unit_response(request, unit_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
@@ -155,7 +152,7 @@ class UnitDetailView(APIView):
         ],
     )
     def patch(self, request, org_slug: str, unit_id: int):
-        unit = _authored_unit(request, unit_id)
+        unit = authored_unit(request, unit_id)
         payload = UnitWriteSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         draft = unit.draft_version or unit.live_version
@@ -169,7 +166,7 @@ class _UnitStatusView(APIView):
     target_status: Unit.Status
 
     def post(self, request, org_slug: str, unit_id: int):
-        unit = _authored_unit(request, unit_id)
+        unit = authored_unit(request, unit_id)
         services.unit_set_status(unit=unit, by=request.membership, status=self.target_status)
         return _unit_response(request, unit.pk)
 
@@ -216,7 +213,7 @@ class UnitAssignView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int):
-        unit = _authored_unit(request, unit_id)
+        unit = authored_unit(request, unit_id)
         payload = AssignSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         team = payload.validated_data.get("team_id")

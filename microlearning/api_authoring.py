@@ -7,7 +7,6 @@ in the API's one error shape, with the messages under the field they concern.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from organisations.api_errors import WRITE_ERRORS, error_responses
 from organisations.permissions import Action
 
+from .access import authored_block, authored_unit
 from .api import UNIT_EXAMPLE, UNITS_TAG, _unit_response
 from .models import Block, Unit
 from .selectors import authoring as authoring_selectors
@@ -83,19 +83,6 @@ INVALID_BLOCK_EXAMPLE = OpenApiExample(
 PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 
-def _unit(request, unit_id: int) -> Unit:
-    return get_object_or_404(Unit.objects.filter(organisation=request.organisation), pk=unit_id)
-
-
-def _block(request, unit: Unit, block_id: int) -> Block:
-    return get_object_or_404(
-        Block.objects.filter(organisation=request.organisation, version__unit=unit).select_related(
-            "version"
-        ),
-        pk=block_id,
-    )
-
-
 def _version_response(request, unit: Unit) -> Response:
     unit.refresh_from_db()
     version = authoring_selectors.editing_version(unit=unit)
@@ -118,7 +105,7 @@ class UnitVersionView(APIView):
         examples=[OpenApiExample("A draft", response_only=True, value=VERSION_EXAMPLE)],
     )
     def get(self, request, org_slug: str, unit_id: int):
-        return _version_response(request, _unit(request, unit_id))
+        return _version_response(request, authored_unit(request, unit_id))
 
     @extend_schema(
         tags=[UNITS_TAG],
@@ -137,7 +124,7 @@ class UnitVersionView(APIView):
         ],
     )
     def patch(self, request, org_slug: str, unit_id: int):
-        unit = _unit(request, unit_id)
+        unit = authored_unit(request, unit_id)
         payload = VersionWriteSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
         given = payload.validated_data
@@ -171,7 +158,7 @@ class BlockListView(APIView):
         examples=[OpenApiExample("Blocks", response_only=True, value=[BLOCK_EXAMPLE])],
     )
     def get(self, request, org_slug: str, unit_id: int):
-        unit = _unit(request, unit_id)
+        unit = authored_unit(request, unit_id)
         blocks = authoring_selectors.editor_blocks(
             version=authoring_selectors.editing_version(unit=unit)
         )
@@ -200,7 +187,7 @@ class BlockListView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int):
-        unit = _unit(request, unit_id)
+        unit = authored_unit(request, unit_id)
         payload = BlockCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         block = block_services.block_add(
@@ -225,7 +212,9 @@ class BlockDetailView(APIView):
         examples=[OpenApiExample("A question", response_only=True, value=BLOCK_EXAMPLE)],
     )
     def get(self, request, org_slug: str, unit_id: int, block_id: int):
-        return _block_response(request, _block(request, _unit(request, unit_id), block_id))
+        return _block_response(
+            request, authored_block(request, authored_unit(request, unit_id), block_id)
+        )
 
     @extend_schema(
         tags=[BLOCKS_TAG],
@@ -245,7 +234,7 @@ class BlockDetailView(APIView):
         ],
     )
     def patch(self, request, org_slug: str, unit_id: int, block_id: int):
-        block = _block(request, _unit(request, unit_id), block_id)
+        block = authored_block(request, authored_unit(request, unit_id), block_id)
         payload = BlockUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         block = block_services.block_update(
@@ -263,7 +252,7 @@ class BlockDetailView(APIView):
         responses={204: None, **WRITE_ERRORS},
     )
     def delete(self, request, org_slug: str, unit_id: int, block_id: int):
-        block = _block(request, _unit(request, unit_id), block_id)
+        block = authored_block(request, authored_unit(request, unit_id), block_id)
         block_services.block_remove(block=block, by=request.membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -283,7 +272,7 @@ class BlockMoveView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int, block_id: int):
-        block = _block(request, _unit(request, unit_id), block_id)
+        block = authored_block(request, authored_unit(request, unit_id), block_id)
         payload = BlockMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         block = block_services.block_move(
@@ -318,5 +307,7 @@ class UnitDuplicateView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int):
-        copy = unit_services.unit_duplicate(unit=_unit(request, unit_id), by=request.membership)
+        copy = unit_services.unit_duplicate(
+            unit=authored_unit(request, unit_id), by=request.membership
+        )
         return _unit_response(request, copy.pk, status_code=status.HTTP_201_CREATED)

@@ -17,6 +17,7 @@ from organisations.access import member_required
 from organisations.permissions import Action
 
 from .. import selectors, services
+from ..access import authored_block, authored_unit
 from ..forms import (
     BLOCK_FORMS,
     AddBlockForm,
@@ -31,8 +32,6 @@ from ..selectors import authoring as authoring_selectors
 from ..services import blocks as block_services
 from ..services import units as unit_services
 from .common import (
-    authored_block,
-    authored_unit,
     errors_text,
     form_add_errors,
     redirect_to_editor,

@@ -4,24 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.shortcuts import get_object_or_404, redirect
-
-from ..models import Block, Unit
-
-
-def authored_unit(request, unit_id: int) -> Unit:
-    """A unit of the request's organisation in any status (another organisation's: 404)."""
-    return get_object_or_404(Unit.objects.filter(organisation=request.organisation), pk=unit_id)
-
-
-def authored_block(request, unit: Unit, block_id: int) -> Block:
-    """A block of one of ``unit``'s versions (another unit's or organisation's: 404)."""
-    return get_object_or_404(
-        Block.objects.filter(organisation=request.organisation, version__unit=unit).select_related(
-            "version"
-        ),
-        pk=block_id,
-    )
+from django.shortcuts import redirect
 
 
 def redirect_to_unit(request, unit_id: int):
