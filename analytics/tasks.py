@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from organisations.models import Organisation
-from organisations.tasks import TenantTask
+from organisations.tenancy import TenantTask
 
 from . import services
 

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from organisations.models import Organisation
-from organisations.tasks import TenantTask
+from organisations.tenancy import TenantTask
 
 from . import services
 

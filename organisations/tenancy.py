@@ -7,7 +7,8 @@ The setting is made with ``set_config(..., true)`` inside the transaction the
 queries run in, so it ends with that transaction and never reaches the next
 user of a persistent or pooled connection. Leaving a scope restores the values
 that were in force before it, so scopes nest (a task handling two organisations
-in one transaction, or a test making rows for both).
+in one transaction, or a test making rows for both). ``TenantTask`` is the same
+entrance for Celery tasks.
 """
 
 from __future__ import annotations
@@ -16,8 +17,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from celery.contrib.django.task import DjangoTask
 from django.db import connection, transaction
 from django_scopes import scope, scopes_disabled
+
+from .models import Organisation
 
 logger = logging.getLogger("werkwijs.tenancy")
 
@@ -93,3 +97,27 @@ def platform_bypass(*, reason: str, actor: str) -> Iterator[None]:
     logger.warning("tenancy bypass by %s: %s", actor, reason)
     with _local_settings({BYPASS_SETTING: "on"}), scopes_disabled():
         yield
+
+
+class TenantTask(DjangoTask):
+    """Celery task whose first argument is ``organisation_id``.
+
+    The task loads the organisation, then runs inside ``organisation_scope`` (one
+    transaction, the RLS setting and the django-scopes scope), so everything it
+    writes commits together and ``transaction.on_commit`` (or ``delay_on_commit``)
+    fires only after that. A deleted organisation is not an error: there is
+    nothing left to do.
+    """
+
+    abstract = True
+
+    def __call__(self, organisation_id: int, *args, **kwargs):
+        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        if organisation is None:
+            logger.info("%s skipped: organisation %s no longer exists", self.name, organisation_id)
+            return None
+        with organisation_scope(organisation.pk):
+            # self.run, not super().__call__: that would push a second request holding
+            # the Organisation object, hiding the worker's request (id, retries) and
+            # making retry() try to serialise a model instance.
+            return self.run(organisation, *args, **kwargs)
