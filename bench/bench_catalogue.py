@@ -24,6 +24,8 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from bench import Row, env_int, progress
+from demo.catalogue import catalogue_seed
+from demo.synthetic import SyntheticSpec, synthetic_seed
 from microlearning.services.search import (
     corrected_tsquery,
     prefix_tsquery,
@@ -31,8 +33,6 @@ from microlearning.services.search import (
     search_words,
 )
 from organisations.models import Membership, Organisation
-from organisations.seeding.catalogue import catalogue_seed
-from organisations.seeding.synthetic import SyntheticSpec, synthetic_seed
 from organisations.tenancy import organisation_scope
 
 ORDER = 10

@@ -13,7 +13,7 @@ import time
 from django.db import connection, transaction
 
 from bench import Row, env_int, progress
-from organisations.seeding.synthetic import SyntheticSpec, synthetic_seed
+from demo.synthetic import SyntheticSpec, synthetic_seed
 
 # Runs first: later benchmarks measure on the organisations it leaves behind.
 ORDER = 0

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "courses",
     "nudges",
     "analytics",
+    "demo",
 ]
 
 MIDDLEWARE = [

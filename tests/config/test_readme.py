@@ -22,7 +22,7 @@ def test_readme_lists_every_environment_variable_the_settings_read():
 
 
 def test_readme_names_the_two_commands_and_the_demo_logins():
-    from organisations.seeding.demo_content import DEMO_PASSWORD
+    from demo.demo_content import DEMO_PASSWORD
 
     readme = (ROOT / "README.md").read_text()
     assert f"`{DEMO_PASSWORD}`" in readme

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from analytics.models import LearningEvent, TeamDailyCount
+from demo.demo import demo_seed
+from demo.demo_content import DEMO_PASSWORD
+from demo.synthetic import SyntheticSpec, synthetic_seed
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import Membership, Organisation, Team, User
 from organisations.permissions import Action, can
-from organisations.seeding.demo import demo_seed
-from organisations.seeding.demo_content import DEMO_PASSWORD
-from organisations.seeding.synthetic import SyntheticSpec, synthetic_seed
 from organisations.selectors import teams_managed_by
 from organisations.tenancy import organisation_scope
 

@@ -3,9 +3,9 @@
 import pytest
 from django.db import connection
 
+from demo.demo import demo_seed
 from microlearning.selectors.catalogue import CatalogueFilters, catalogue_units, work_process_help
 from organisations.models import Membership, Organisation, WorkProcess
-from organisations.seeding.demo import demo_seed
 from organisations.tenancy import organisation_scope
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@
     manage.py seed_demo --members 10000 --events 2000000 --organisations 3
 
 With any size option the command builds synthetic organisations ``synth-1`` ..
-``synth-N`` instead (see ``organisations.seeding.synthetic``): the same sizes
+``synth-N`` instead (see ``demo.synthetic``): the same sizes
 keep what exists, other sizes (or ``--replace``) replace them.
 """
 
@@ -16,9 +16,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from organisations.seeding.demo import demo_seed
-from organisations.seeding.demo_content import DEMO_PASSWORD
-from organisations.seeding.synthetic import SyntheticSpec, synthetic_seed
+from demo.demo import demo_seed
+from demo.demo_content import DEMO_PASSWORD
+from demo.synthetic import SyntheticSpec, synthetic_seed
 
 SIZE_OPTIONS = ("members", "events", "organisations", "units", "seed")
 
