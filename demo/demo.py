@@ -2,10 +2,11 @@
 
 Rows are written directly, like a data import, rather than through the services:
 the demo is history as of the past (assignments weeks old, completions spread
-over working days), and services always stamp "now". Each row is validated with
-``full_clean`` and found again by its natural key (organisation slug, e-mail,
-team/skill/unit name), so a second run creates nothing and changes nothing. The
-history of an assignment is written once, in the run that creates the
+over working days), and services always stamp "now". Teams, members, skills, work
+processes and units are made by ``build.py``, as the synthetic seed's are. Each row
+is validated with ``full_clean`` and found again by its natural key (organisation
+slug, e-mail, team/skill/unit name), so a second run creates nothing and changes
+nothing. The history of an assignment is written once, in the run that creates the
 assignment; the rollup then folds it in, and a rerun finds no new events.
 """
 
@@ -18,34 +19,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
 from analytics.models import LearningEvent
 from analytics.services import team_daily_rollup
-from microlearning.models import (
-    Assignment,
-    Block,
-    Completion,
-    Unit,
-    UnitVersion,
-    UnitVersionSkill,
-    UnitVersionWorkProcess,
-)
-from microlearning.services.search import search_index_refresh
+from microlearning.models import Assignment, Completion, Unit
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
 
+from .build import People, people_build, tags_build, units_build
 from .demo_content import (
     DEMO_ORGANISATIONS,
     DEMO_PASSWORD,
     UNIT_TAGS,
     DemoOrganisation,
-    Person,
 )
+from .plans import UnitPlan
 
 PERSONA_LABELS = {
     "employee": "employee",
@@ -103,21 +95,17 @@ def _organisation_seed(
                 created_at=now - dt.timedelta(days=MEMBER_SINCE_DAYS),
             ),
         )
-    users = {
-        p.email: _user(person=p, password_hash=password_hash, result=result) for p in plan.people
-    }
     with organisation_scope(organisation.pk):
-        teams, new_teams = _teams(organisation=organisation, plan=plan, result=result)
-        members = _members(
-            organisation=organisation, plan=plan, users=users, teams=teams, now=now, result=result
+        people = _people(
+            organisation=organisation,
+            plan=plan,
+            now=now,
+            password_hash=password_hash,
+            result=result,
         )
-        for team_plan in plan.teams:
-            if team_plan.name in new_teams and team_plan.manager:
-                team = teams[team_plan.name]
-                team.manager = members[team_plan.manager]
-                team.save(update_fields=["manager"])
-        _named_rows(Skill, organisation=organisation, rows=plan.skills, result=result)
-        _named_rows(WorkProcess, organisation=organisation, rows=plan.work_processes, result=result)
+        teams, members = people.teams, people.members
+        _tags(Skill, organisation=organisation, rows=plan.skills, result=result)
+        _tags(WorkProcess, organisation=organisation, rows=plan.work_processes, result=result)
         units = _units(
             organisation=organisation,
             plan=plan,
@@ -153,74 +141,37 @@ def _created(result: DemoResult, obj: models.Model) -> models.Model:
     return obj
 
 
-def _user(*, person: Person, password_hash: str, result: DemoResult) -> User:
-    user = User.objects.filter(email=person.email).first()
-    if user is None:
-        # language stays empty: the organisation's language applies.
-        user = _created(
-            result,
-            User(
-                email=person.email,
-                first_name=person.first_name,
-                last_name=person.last_name,
-                password=password_hash,
-            ),
-        )
-    if not EmailAddress.objects.filter(user=user, email__iexact=user.email).exists():
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        result.created["account.EmailAddress"] += 1
-    return user
-
-
-def _teams(
-    *, organisation: Organisation, plan: DemoOrganisation, result: DemoResult
-) -> tuple[dict[str, Team], set[str]]:
-    teams = {t.name: t for t in Team.objects.filter(organisation=organisation)}
-    new: set[str] = set()
-    for team_plan in plan.teams:  # parents are listed before their children
-        if team_plan.name not in teams:
-            parent = teams[team_plan.parent] if team_plan.parent else None
-            teams[team_plan.name] = _created(
-                result, Team(organisation=organisation, name=team_plan.name, parent=parent)
-            )
-            new.add(team_plan.name)
-    return teams, new
-
-
-def _members(
+def _people(
     *,
     organisation: Organisation,
     plan: DemoOrganisation,
-    users: dict[str, User],
-    teams: dict[str, Team],
     now: dt.datetime,
+    password_hash: str,
     result: DemoResult,
-) -> dict[str, Membership]:
-    existing = {
+) -> People:
+    """The plan's teams and people that are not there yet; an account made for another
+    demo organisation is the same person joining this one."""
+    teams = {t.name: t for t in Team.objects.filter(organisation=organisation)}
+    members = {
         m.user.email: m
         for m in Membership.objects.filter(organisation=organisation).select_related("user")
     }
-    members: dict[str, Membership] = {}
-    for person in plan.people:
-        member = existing.get(person.email)
-        if member is None:
-            member = _created(
-                result,
-                Membership(
-                    organisation=organisation,
-                    user=users[person.email],
-                    team=teams[person.team] if person.team else None,
-                    is_author=person.is_author,
-                    is_hr=person.is_hr,
-                    is_admin=person.is_admin,
-                    created_at=now - dt.timedelta(days=MEMBER_SINCE_DAYS),
-                ),
-            )
-        members[person.email] = member
-    return members
+    emails = [person.email for person in plan.people]
+    return people_build(
+        organisation=organisation,
+        teams=[t for t in plan.teams if t.name not in teams],
+        members=[p for p in plan.people if p.email not in members],
+        joined_at=now - dt.timedelta(days=MEMBER_SINCE_DAYS),
+        password_hash=password_hash,
+        known_teams=teams,
+        known_users={u.email: u for u in User.objects.filter(email__in=emails)},
+        known_members=members,
+        validate=True,
+        tally=result.created,
+    )
 
 
-def _named_rows(
+def _tags(
     model: type[Skill] | type[WorkProcess],
     *,
     organisation: Organisation,
@@ -228,9 +179,13 @@ def _named_rows(
     result: DemoResult,
 ) -> None:
     known = set(model.objects.filter(organisation=organisation).values_list("name", flat=True))
-    for name, description in rows:
-        if name not in known:
-            _created(result, model(organisation=organisation, name=name, description=description))
+    tags_build(
+        model,
+        organisation=organisation,
+        rows=[(name, text) for name, text in rows if name not in known],
+        validate=True,
+        tally=result.created,
+    )
 
 
 def _units(
@@ -243,62 +198,27 @@ def _units(
 ) -> dict[str, Unit]:
     units = {u.title: u for u in Unit.objects.filter(organisation=organisation)}
     oldest = {a.unit: a.days_ago for a in sorted(plan.assignments, key=lambda a: a.days_ago)}
+    plans = []
     for text in plan.units:
         if text.title in units:
             continue
-        # Published a week before its first assignment; drafts are recent work.
-        written = now - dt.timedelta(days=oldest.get(text.title, 0) + 7 if text.published else 2)
-        unit = _created(
-            result,
-            Unit(
-                organisation=organisation,
+        skills, processes = UNIT_TAGS.get(text.title, ((), ()))
+        plans.append(
+            UnitPlan(
                 title=text.title,
-                status=Unit.Status.PUBLISHED if text.published else Unit.Status.DRAFT,
-                author=author,
-                created_at=written,
-                updated_at=written,
-                published_at=written if text.published else None,
-            ),
+                body=text.body,
+                published=text.published,
+                # Published a week before its first assignment; drafts are recent work.
+                written_at=now
+                - dt.timedelta(days=oldest.get(text.title, 0) + 7 if text.published else 2),
+                skills=skills,
+                work_processes=processes,
+            )
         )
-        version = _created(
-            result,
-            UnitVersion(
-                organisation=organisation,
-                unit=unit,
-                number=1,
-                title=text.title,
-                language=organisation.language,
-                created_by=author,
-                created_at=written,
-                published_at=unit.published_at,
-            ),
-        )
-        _created(
-            result,
-            Block(
-                organisation=organisation,
-                version=version,
-                position=1,
-                kind=Block.Kind.TEXT,
-                data={"markdown": text.body},
-            ),
-        )
-        skill_names, process_names = UNIT_TAGS.get(text.title, ((), ()))
-        UnitVersionSkill.objects.bulk_create(
-            UnitVersionSkill(organisation=organisation, version=version, skill=skill)
-            for skill in Skill.objects.filter(organisation=organisation, name__in=skill_names)
-        )
-        UnitVersionWorkProcess.objects.bulk_create(
-            UnitVersionWorkProcess(organisation=organisation, version=version, work_process=wp)
-            for wp in WorkProcess.objects.filter(organisation=organisation, name__in=process_names)
-        )
-        if text.published:
-            unit.live_version = version
-            search_index_refresh(version_ids=[version.pk])
-        else:
-            unit.draft_version = version
-        unit.save(update_fields=["live_version", "draft_version"])
-        units[text.title] = unit
+    built = units_build(
+        organisation=organisation, plans=plans, author=author, validate=True, tally=result.created
+    )
+    units.update((unit.title, unit) for unit in built)
     return units
 
 

@@ -1,36 +1,24 @@
 """What the demo organisations contain: people, teams and real microlearning text.
 
-Data only; ``demo.py`` writes it. Natural keys (slug, e-mail, team/skill/unit
-name) make a second run find everything and change nothing. Unit text is demo
-content in the organisation's own language, not interface text, so it is not
-translated.
+Data only; ``demo.py`` writes it, through ``build.py`` like the synthetic seed.
+Natural keys (slug, e-mail, team/skill/unit name) make a second run find everything
+and change nothing. Unit text is demo content in the organisation's own language,
+not interface text, so it is not translated.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .plans import MemberPlan, TeamPlan
+
 DEMO_PASSWORD = "werkwijs-demo"
 
 
 @dataclass(frozen=True)
-class Person:
-    email: str
-    first_name: str
-    last_name: str
-    team: str | None = None
-    is_author: bool = False
-    is_hr: bool = False
-    is_admin: bool = False
+class Person(MemberPlan):
     # Shown in the list of demo logins when set.
     persona: str = ""
-
-
-@dataclass(frozen=True)
-class TeamPlan:
-    name: str
-    parent: str | None = None
-    manager: str | None = None  # e-mail of a person in the organisation
 
 
 @dataclass(frozen=True)

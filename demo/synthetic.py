@@ -8,7 +8,8 @@ spread evenly over the organisations. Per organisation:
   member 0 is organisation admin, L&D author and HR analyst;
 - a two-level team tree of about 25 members per team; the first member of each
   team manages it, and department heads manage a department;
-- units (``spec.units``, one in ten a draft), three assignments per team;
+- units (``spec.units``, one in ten a draft) by member 0, each tagged with a skill
+  and a work process and, once published, searchable; three assignments per team;
 - completions (a fifth of the events; each has its ``completed`` event) and
   ``viewed`` events for the rest, over the 180 days before the anchor day;
 - then the rollup, through ``analytics.services.team_daily_rollup``.
@@ -17,7 +18,9 @@ The same spec and anchor give the same data: randomness comes from integer
 hashes of row numbers, computed by the database the same way on PostgreSQL and
 SQLite. Big tables are filled with ``INSERT ... SELECT`` over a generated series
 inside ``organisation_scope`` (``COPY`` is refused on tables with forced
-row-level security), so rows never travel through Python.
+row-level security), so rows never travel through Python. Teams, members and
+units are made by ``build.py``, in the same shape as the demo's, with one
+``bulk_create`` per table.
 
 Rerunning with the same spec skips organisations already built from it (a
 marker in their audit log says so); a different spec, ``replace=True`` or a
@@ -34,7 +37,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Model
@@ -42,11 +44,13 @@ from django.utils import timezone
 
 from analytics.models import LearningEvent, TeamDailyCount
 from analytics.services import team_daily_rollup
-from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
-from organisations.models import AuditLog, Membership, Organisation, Team, User
+from microlearning.models import Assignment, Completion, Unit
+from organisations.models import AuditLog, Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.tenancy import organisation_scope
 
+from .build import BATCH_SIZE, people_build, tags_build, units_build
 from .demo_content import DEMO_PASSWORD
+from .plans import MemberPlan, TeamPlan, UnitPlan
 
 SLUG_PREFIX = "synth-"
 MARKER_ACTION = "synthetic.seeded"
@@ -56,7 +60,6 @@ TEAM_SIZE = 25
 ASSIGNMENTS_PER_TEAM = 3
 # One event in this many is a completion (with its own ``completed`` event).
 EVENTS_PER_COMPLETION = 5
-BATCH_SIZE = 2_000
 # Bigger than the service's default: nobody waits on these rows, fewer round trips.
 ROLLUP_BATCH_SIZE = 200_000
 # A prime below 2**31: products of two residues stay inside a signed 64-bit integer.
@@ -78,6 +81,10 @@ UNIT_TOPICS = (
     "Handhygiëne", "Dubbele controle", "Valpreventie", "Een lastig gesprek",
     "Werkplekinstructie", "Klantcontact", "Privacy op de werkvloer", "Brandveiligheid",
 )  # fmt: skip
+SKILLS = (
+    "Veilig werken", "Communiceren", "Samenwerken", "Zorgvuldigheid", "Klantgerichtheid",
+)  # fmt: skip
+PROCESSES = ("Dienstoverdracht", "Teamoverleg", "Klantcontact", "Incidentafhandeling")
 UNIT_BODY = (
     "Waarom dit ertoe doet in je dagelijkse werk.\n\n"
     "Zo pak je het aan, stap voor stap.\n\n"
@@ -244,18 +251,11 @@ def _organisation_build(
     organisation.save()
     with organisation_scope(organisation.pk):
         with _timed(report, "members"):
-            leaves, departments = _teams(organisation, members=members)
-            member_ids = _members(
-                organisation,
-                count=members,
-                leaves=leaves,
-                departments=departments,
-                password_hash=password_hash,
-                since=since,
+            leaves, author = _people(
+                organisation, count=members, password_hash=password_hash, since=since
             )
-            _managers(leaves=leaves, departments=departments, member_ids=member_ids)
         with _timed(report, "units"):
-            published = _units(organisation, spec=spec, since=since)
+            published = _units(organisation, spec=spec, since=since, author=author)
             _assignments(organisation, teams=leaves, units=published, anchor=anchor, salt=index)
         # The index joins the seed so that organisations differ from one another.
         sql = _SeedSql(
@@ -273,139 +273,84 @@ def _organisation_build(
         )
 
 
-def _teams(organisation: Organisation, *, members: int) -> tuple[list[Team], list[Team]]:
-    leaf_count = max(1, math.ceil(members / TEAM_SIZE))
+def _people(
+    organisation: Organisation, *, count: int, password_hash: str, since: dt.datetime
+) -> tuple[list[Team], Membership]:
+    """The team tree and ``count`` members; return the leaf teams and the first member.
+
+    Members in ordinal order: ordinal j < len(leaves) leads leaf team j, the next ones
+    head the departments (when there are enough people), everyone else joins a leaf
+    team in turn.
+    """
+    leaf_count = max(1, math.ceil(count / TEAM_SIZE))
     department_count = max(1, round(math.sqrt(leaf_count)))
-    departments = Team.objects.bulk_create(
-        [Team(organisation=organisation, name=f"Afdeling {d + 1}") for d in range(department_count)]
+    heads = department_count if count > leaf_count + department_count else 0
+    departments = [f"Afdeling {d + 1}" for d in range(department_count)]
+    leaves = [
+        f"Team {j % department_count + 1}.{j // department_count + 1}" for j in range(leaf_count)
+    ]
+
+    def email(m: int) -> str:
+        return f"member-{m:05d}@{organisation.slug}.test"
+
+    def team_of(m: int) -> str:
+        if leaf_count <= m < leaf_count + heads:
+            return departments[m - leaf_count]
+        return leaves[m % leaf_count]
+
+    teams = [
+        TeamPlan(name, manager=email(leaf_count + d) if heads else None)
+        for d, name in enumerate(departments)
+    ] + [
+        TeamPlan(
+            name, parent=departments[j % department_count], manager=email(j) if j < count else None
+        )
+        for j, name in enumerate(leaves)
+    ]
+    members = [
+        MemberPlan(
+            email=email(m),
+            first_name=FIRST_NAMES[m % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[(m // len(FIRST_NAMES) + m) % len(LAST_NAMES)],
+            team=team_of(m),
+            is_admin=m == 0,
+            is_author=m % 500 in (0, 1),
+            is_hr=m % 500 in (0, 2),
+        )
+        for m in range(count)
+    ]
+    people = people_build(
+        organisation=organisation,
+        teams=teams,
+        members=members,
+        joined_at=since,
+        password_hash=password_hash,
     )
-    leaves = Team.objects.bulk_create(
-        [
-            Team(
-                organisation=organisation,
-                name=f"Team {j % department_count + 1}.{j // department_count + 1}",
-                parent=departments[j % department_count],
-            )
-            for j in range(leaf_count)
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    return leaves, departments
+    return [people.teams[name] for name in leaves], people.members[email(0)]
 
 
-def _members(
-    organisation: Organisation,
-    *,
-    count: int,
-    leaves: list[Team],
-    departments: list[Team],
-    password_hash: str,
-    since: dt.datetime,
-) -> list[int]:
-    """Members in ordinal order: ordinal j < len(leaves) leads leaf team j, the next ones head
-    the departments (when there are enough people), everyone else joins a leaf team in turn."""
-    users = User.objects.bulk_create(
-        [
-            User(
-                email=f"member-{m:05d}@{organisation.slug}.test",
-                first_name=FIRST_NAMES[m % len(FIRST_NAMES)],
-                last_name=LAST_NAMES[(m // len(FIRST_NAMES) + m) % len(LAST_NAMES)],
-                password=password_hash,
-                date_joined=since,
-            )
-            for m in range(count)
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
-        batch_size=BATCH_SIZE,
-    )
-    heads = len(departments) if count > len(leaves) + len(departments) else 0
-
-    def team_of(m: int) -> Team:
-        if len(leaves) <= m < len(leaves) + heads:
-            return departments[m - len(leaves)]
-        return leaves[m % len(leaves)]
-
-    memberships = Membership.objects.bulk_create(
-        [
-            Membership(
-                organisation=organisation,
-                user=user,
-                team=team_of(m),
-                is_admin=m == 0,
-                is_author=m % 500 in (0, 1),
-                is_hr=m % 500 in (0, 2),
-                created_at=since,
-            )
-            for m, user in enumerate(users)
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    return [membership.pk for membership in memberships]
-
-
-def _managers(*, leaves: list[Team], departments: list[Team], member_ids: list[int]) -> None:
-    for j, team in enumerate(leaves):
-        team.manager_id = member_ids[j] if j < len(member_ids) else None
-    # Department heads exist only when there are more people than teams (see _members).
-    if len(member_ids) > len(leaves) + len(departments):
-        for d, team in enumerate(departments):
-            team.manager_id = member_ids[len(leaves) + d]
-    Team.objects.bulk_update([*leaves, *departments], ["manager"], batch_size=BATCH_SIZE)
-
-
-def _units(organisation: Organisation, *, spec: SyntheticSpec, since: dt.datetime) -> list[Unit]:
-    units = Unit.objects.bulk_create(
-        [
-            Unit(
-                organisation=organisation,
+def _units(
+    organisation: Organisation, *, spec: SyntheticSpec, since: dt.datetime, author: Membership
+) -> list[Unit]:
+    """``spec.units`` units by member 0, one in ten still a draft (the first is published),
+    each tagged with a skill and a work process; return the published ones."""
+    tags_build(Skill, organisation=organisation, rows=[(name, "") for name in SKILLS])
+    tags_build(WorkProcess, organisation=organisation, rows=[(name, "") for name in PROCESSES])
+    units = units_build(
+        organisation=organisation,
+        plans=[
+            UnitPlan(
                 title=f"{UNIT_TOPICS[k % len(UNIT_TOPICS)]} {k // len(UNIT_TOPICS) + 1}",
-                # One in ten is still a draft; the first is always published.
-                status=Unit.Status.DRAFT if k % 10 == 9 else Unit.Status.PUBLISHED,
-                created_at=since,
-                updated_at=since,
-                published_at=None if k % 10 == 9 else since,
+                body=UNIT_BODY,
+                published=k % 10 != 9,
+                written_at=since,
+                skills=(SKILLS[k % len(SKILLS)],),
+                work_processes=(PROCESSES[k % len(PROCESSES)],),
             )
             for k in range(spec.units)
         ],
-        batch_size=BATCH_SIZE,
+        author=author,
     )
-    versions = UnitVersion.objects.bulk_create(
-        [
-            UnitVersion(
-                organisation=organisation,
-                unit=unit,
-                number=1,
-                title=unit.title,
-                language=organisation.language,
-                created_at=since,
-                published_at=unit.published_at,
-            )
-            for unit in units
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    Block.objects.bulk_create(
-        [
-            Block(
-                organisation=organisation,
-                version=version,
-                position=1,
-                kind=Block.Kind.TEXT,
-                data={"markdown": UNIT_BODY},
-            )
-            for version in versions
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    for unit, version in zip(units, versions, strict=True):
-        if unit.status == Unit.Status.PUBLISHED:
-            unit.live_version = version
-        else:
-            unit.draft_version = version
-    Unit.objects.bulk_update(units, ["live_version", "draft_version"], batch_size=BATCH_SIZE)
     return [u for u in units if u.status == Unit.Status.PUBLISHED]
 
 

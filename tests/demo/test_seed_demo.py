@@ -163,6 +163,13 @@ def fingerprint(spec: SyntheticSpec) -> str:
                 ),
                 *Team.objects.values_list("name", "parent__name", "manager__user__email"),
                 *Assignment.objects.values_list("unit__title", "team__name", "assigned_at"),
+                *Unit.objects.values_list(
+                    "title",
+                    "status",
+                    "author__user__email",
+                    "live_version__skills__name",
+                    "live_version__work_processes__name",
+                ),
                 *Completion.objects.values_list(
                     "member__user__email", "unit__title", "completed_at"
                 ),
