@@ -18,11 +18,11 @@ from rest_framework.views import APIView
 
 from organisations.api_errors import READ_ERRORS, WRITE_ERRORS
 
-from . import selectors, services
-from .models import Block, Commitment, Rating, Reflection, Unit
-from .selectors import learning as learning_selectors
-from .selectors.learning import LearnerBlock
-from .services import learning as learning_services
+from .. import selectors, services
+from ..models import Block, Commitment, Rating, Reflection, Unit
+from ..selectors import learning as learning_selectors
+from ..selectors.learning import LearnerBlock
+from ..services import learning as learning_services
 
 # Doing a unit is part of the units area of the API.
 LEARNING_TAG = "units"

@@ -18,10 +18,10 @@ from organisations.api_errors import READ_ERRORS, WRITE_ERRORS, error_responses
 from organisations.models import Membership
 from organisations.permissions import Action, can
 
-from . import selectors, services
-from .access import authored_unit
-from .models import Completion, Unit
-from .serializers import (
+from .. import selectors, services
+from ..access import authored_unit
+from ..models import Completion, Unit
+from ..serializers.units import (
     AssignmentSerializer,
     AssignSerializer,
     CompletionSerializer,
