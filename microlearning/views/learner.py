@@ -20,13 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organisations.access import member_required
+from organisations.forms import service_errors_text
 from organisations.permissions import Action
 
 from .. import selectors, services
 from ..models import Block, Commitment, Unit
 from ..selectors import learning as learning_selectors
 from ..services import learning as learning_services
-from .common import errors_text
 
 
 def _inapp_notifications_available() -> bool:
@@ -124,7 +124,7 @@ def unit_complete(request, unit_id: int):
     try:
         services.unit_complete(unit=unit, member=request.membership)
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
         return _back_to(request, unit)
     messages.success(request, _("Well done: “%(title)s” is complete.") % {"title": unit.title})
     return redirect("microlearning:unit_detail", request.organisation.slug, unit.pk)
@@ -135,7 +135,7 @@ def _done(request, unit: Unit, block: Block, action, *, onwards: bool = False) -
     try:
         action()
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
         return _back_to(request, unit, block)
     return _back_to(request, unit, block, onwards=onwards)
 
@@ -263,7 +263,7 @@ def commitment_report(request, commitment_id: int):
             )
             messages.success(request, _("Thank you: your report is saved."))
         except ValidationError as exc:
-            messages.error(request, errors_text(exc))
+            messages.error(request, service_errors_text(exc))
     return redirect(
         reverse("microlearning:home", args=[request.organisation.slug]) + "#commitments"
     )
