@@ -30,7 +30,8 @@ from ..serializers.authoring import (
 from ..serializers.units import UnitSerializer
 from ..services import blocks as block_services
 from ..services import units as unit_services
-from .units import UNIT_EXAMPLE, UNITS_TAG, _unit_response
+from .common import unit_response
+from .units import UNIT_EXAMPLE, UNITS_TAG
 
 BLOCKS_TAG = UNITS_TAG
 AUTHOR_READ_ERRORS = error_responses(401, 403, 404)
@@ -310,4 +311,4 @@ class UnitDuplicateView(APIView):
         copy = unit_services.unit_duplicate(
             unit=authored_unit(request, unit_id), by=request.membership
         )
-        return _unit_response(request, copy.pk, status_code=status.HTTP_201_CREATED)
+        return unit_response(request, copy.pk, status_code=status.HTTP_201_CREATED)
