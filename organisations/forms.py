@@ -22,12 +22,20 @@ ERROR_PASSWORDS_DIFFER = _("The two passwords differ. Type the same password twi
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ``ValidationError`` on the form: on its field where the form has one."""
+    """Show a service's ``ValidationError`` on the form: on its field where the form has one.
+
+    Every app's views use this one; keys the form lacks (``__all__`` too) go on top.
+    """
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for name, errors in error.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def service_errors_text(error: ValidationError) -> str:
+    """A service's ``ValidationError`` as one sentence, for a message where no form is shown."""
+    return " ".join(str(message) for message in error.messages)
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organisations.access import member_required
+from organisations.forms import add_service_errors, service_errors_text
 from organisations.permissions import Action
 
 from .. import selectors, services
@@ -31,12 +32,7 @@ from ..models import Block, Unit
 from ..selectors import authoring as authoring_selectors
 from ..services import blocks as block_services
 from ..services import units as unit_services
-from .common import (
-    errors_text,
-    form_add_errors,
-    redirect_to_editor,
-    redirect_to_unit,
-)
+from .common import redirect_to_editor, redirect_to_unit
 
 
 @member_required(Action.AUTHOR_UNITS)
@@ -56,7 +52,7 @@ def unit_create(request):
         try:
             unit = services.unit_create(by=request.membership, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Draft saved. Preview it, then publish it."))
             return redirect_to_unit(request, unit.pk)
@@ -93,7 +89,7 @@ def unit_edit(request, unit_id: int):
                 unit=unit, by=request.membership, **form.cleaned_data
             )
         except ValidationError as exc:
-            form_add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect_to_editor(request, unit.pk)
@@ -144,7 +140,7 @@ def block_add(request, unit_id: int):
                 by=request.membership,
             )
         except ValidationError as exc:
-            form_add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Block added."))
             return redirect_to_editor(request, unit.pk, f"block-{block.pk}")
@@ -171,7 +167,7 @@ def block_edit(request, unit_id: int, block_id: int):
                 by=request.membership,
             )
         except ValidationError as exc:
-            form_add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Block saved."))
             return redirect_to_editor(request, unit.pk, f"block-{block.pk}")
@@ -186,7 +182,7 @@ def block_remove(request, unit_id: int, block_id: int):
     try:
         block_services.block_remove(block=block, by=request.membership)
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
     else:
         messages.success(request, _("Block removed."))
     return redirect_to_editor(request, unit.pk, "blocks")
@@ -206,7 +202,7 @@ def block_move(request, unit_id: int, block_id: int):
             block=block, direction=form.cleaned_data["direction"], by=request.membership
         )
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
         return redirect_to_editor(request, unit.pk, "blocks")
     return redirect_to_editor(request, unit.pk, f"block-{block.pk}")
 
@@ -239,7 +235,7 @@ def _change_status(request, unit_id: int, service, done_message: str):
     try:
         service(unit=unit, by=request.membership)
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
     else:
         messages.success(request, done_message % {"title": unit.title})
     return redirect_to_unit(request, unit.pk)
@@ -277,7 +273,7 @@ def unit_assign(request, unit_id: int):
         try:
             services.unit_assign(unit=unit, by=request.membership, team=team)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -2,8 +2,9 @@
 
 Uploaded block files and cover images are never served straight from
 MEDIA_ROOT: the view loads the row through the request's organisation (another
-organisation's id is not found) and checks the member may see it. Learners get
-the files of a published unit's live version; authors any version's.
+organisation's id is not found) and only if the member may open it
+(``microlearning.access``): learners get the files of a published unit's live
+version, authors any version's.
 """
 
 from __future__ import annotations
@@ -11,16 +12,14 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from django.db.models import F
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import get_valid_filename
 
 from organisations.access import member_required
-from organisations.permissions import Action, can
 
+from ..access import openable_blocks, openable_versions
 from ..blocks import IMAGE_TYPES, VIDEO_TYPES
-from ..models import Block, Unit, UnitVersion
 
 # Only types we accepted on upload are named; anything else is a download of bytes.
 SERVED_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES}
@@ -91,24 +90,13 @@ def _file_response(request, field_file):
     return response
 
 
-def _is_author(request) -> bool:
-    return can(request.membership, Action.AUTHOR_UNITS)
-
-
 @member_required()
 def block_file(request, block_id: int):
-    blocks = Block.objects.filter(organisation=request.organisation)
-    if not _is_author(request):
-        blocks = blocks.filter(
-            version__unit__status=Unit.Status.PUBLISHED,
-            version__unit__live_version=F("version"),
-        )
+    blocks = openable_blocks(membership=request.membership)
     return _file_response(request, get_object_or_404(blocks, pk=block_id).file)
 
 
 @member_required()
 def cover_image(request, version_id: int):
-    versions = UnitVersion.objects.filter(organisation=request.organisation)
-    if not _is_author(request):
-        versions = versions.filter(unit__status=Unit.Status.PUBLISHED, unit__live_version=F("pk"))
+    versions = openable_versions(membership=request.membership)
     return _file_response(request, get_object_or_404(versions, pk=version_id).cover_image)

@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organisations.access import member_required
+from organisations.forms import service_errors_text
 from organisations.permissions import Action
 
 from .. import selectors, services
+from ..access import live_block, published_unit
 from ..models import Block, Commitment, Unit
 from ..selectors import learning as learning_selectors
 from ..services import learning as learning_services
-from .common import errors_text
 
 
 def _inapp_notifications_available() -> bool:
@@ -74,19 +75,6 @@ def home(request):
     )
 
 
-def _published_unit(request, unit_id: int) -> Unit:
-    return get_object_or_404(
-        selectors.published_units(organisation=request.organisation), pk=unit_id
-    )
-
-
-def _live_block(request, unit_id: int, block_id: int) -> tuple[Unit, Block]:
-    """A block of the live version of a published unit of this organisation, or 404."""
-    unit = _published_unit(request, unit_id)
-    block = get_object_or_404(learning_selectors.live_blocks(unit=unit), pk=block_id)
-    return unit, block
-
-
 def _back_to(request, unit: Unit, block: Block | None = None, *, onwards: bool = False):
     """Back to the unit at ``block``; ``onwards``: at the next block still open (or the end)."""
     url = reverse("microlearning:unit_detail", args=[request.organisation.slug, unit.pk])
@@ -98,7 +86,7 @@ def _back_to(request, unit: Unit, block: Block | None = None, *, onwards: bool =
 
 @member_required()
 def unit_detail(request, unit_id: int):
-    unit = _published_unit(request, unit_id)
+    unit = published_unit(request, unit_id)
     services.unit_open(unit=unit, member=request.membership)
     page = learning_selectors.unit_page(unit=unit, membership=request.membership)
     return render(
@@ -120,11 +108,11 @@ def unit_detail(request, unit_id: int):
 @require_POST
 @member_required()
 def unit_complete(request, unit_id: int):
-    unit = _published_unit(request, unit_id)
+    unit = published_unit(request, unit_id)
     try:
         services.unit_complete(unit=unit, member=request.membership)
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
         return _back_to(request, unit)
     messages.success(request, _("Well done: “%(title)s” is complete.") % {"title": unit.title})
     return redirect("microlearning:unit_detail", request.organisation.slug, unit.pk)
@@ -135,7 +123,7 @@ def _done(request, unit: Unit, block: Block, action, *, onwards: bool = False) -
     try:
         action()
     except ValidationError as exc:
-        messages.error(request, errors_text(exc))
+        messages.error(request, service_errors_text(exc))
         return _back_to(request, unit, block)
     return _back_to(request, unit, block, onwards=onwards)
 
@@ -143,7 +131,7 @@ def _done(request, unit: Unit, block: Block, action, *, onwards: bool = False) -
 @require_POST
 @member_required()
 def block_done(request, unit_id: int, block_id: int):
-    unit, block = _live_block(request, unit_id, block_id)
+    unit, block = live_block(request, unit_id, block_id)
     return _done(
         request,
         unit,
@@ -156,7 +144,7 @@ def block_done(request, unit_id: int, block_id: int):
 @require_POST
 @member_required()
 def checklist_tick(request, unit_id: int, block_id: int):
-    unit, block = _live_block(request, unit_id, block_id)
+    unit, block = live_block(request, unit_id, block_id)
     try:
         item = int(request.POST.get("item", ""))
     except ValueError:
@@ -175,7 +163,7 @@ def checklist_tick(request, unit_id: int, block_id: int):
 @require_POST
 @member_required()
 def question_answer(request, unit_id: int, block_id: int):
-    unit, block = _live_block(request, unit_id, block_id)
+    unit, block = live_block(request, unit_id, block_id)
     selected = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
     return _done(
         request,
@@ -190,7 +178,7 @@ def question_answer(request, unit_id: int, block_id: int):
 @require_POST
 @member_required()
 def reflection_save(request, unit_id: int, block_id: int):
-    unit, block = _live_block(request, unit_id, block_id)
+    unit, block = live_block(request, unit_id, block_id)
 
     def save():
         learning_services.reflection_save(
@@ -207,7 +195,7 @@ def reflection_save(request, unit_id: int, block_id: int):
 @require_POST
 @member_required()
 def commitment_create(request, unit_id: int, block_id: int):
-    unit, block = _live_block(request, unit_id, block_id)
+    unit, block = live_block(request, unit_id, block_id)
     form = CommitmentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what you will apply and pick a date."))
@@ -228,7 +216,7 @@ def commitment_create(request, unit_id: int, block_id: int):
 @require_POST
 @member_required()
 def rating_save(request, unit_id: int):
-    unit = _published_unit(request, unit_id)
+    unit = published_unit(request, unit_id)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a score from 1 to 5."))
@@ -263,7 +251,7 @@ def commitment_report(request, commitment_id: int):
             )
             messages.success(request, _("Thank you: your report is saved."))
         except ValidationError as exc:
-            messages.error(request, errors_text(exc))
+            messages.error(request, service_errors_text(exc))
     return redirect(
         reverse("microlearning:home", args=[request.organisation.slug]) + "#commitments"
     )

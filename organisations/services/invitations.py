@@ -346,22 +346,40 @@ def invitation_revoke(*, invitation: Invitation, by: Membership) -> None:
     invitation.delete()
 
 
-def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """Join the organisation as invited; the link's owner must be the signed-in person."""
+def invitation_check(*, invitation: Invitation | None, user: User | None) -> Invitation:
+    """The invitation, if ``user`` may accept it; else ``InvitationProblem`` says why not.
+
+    Every rule about accepting lives here: the link's page asks before it shows a
+    form (``user`` is None before the person has an account or has signed in), and
+    ``invitation_accept`` asks again under the lock. An expired or changed link is
+    refused earlier, by ``invitation_token_read``.
+    """
+    if invitation is None:  # withdrawn, or replaced by a newer invitation
+        raise InvitationProblem(InvitationProblem.REVOKED)
+    if invitation.accepted_at is not None:
+        raise InvitationProblem(InvitationProblem.USED)
+    if user is None:
+        return invitation
     if _normalise_email(user.email) != _normalise_email(invitation.email):
         raise InvitationProblem(InvitationProblem.WRONG_ACCOUNT)
+    if Membership.objects.filter(
+        organisation_id=invitation.organisation_id, user=user, is_active=False
+    ).exists():
+        raise InvitationProblem(InvitationProblem.DEACTIVATED)
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Join the organisation as invited; the link's owner must be the signed-in person."""
     with transaction.atomic():
         # Locked and read again: a double click or two tabs accept only once.
-        invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
-        if invitation is None:
-            raise InvitationProblem(InvitationProblem.REVOKED)
-        if invitation.accepted_at is not None:
-            raise InvitationProblem(InvitationProblem.USED)
+        invitation = invitation_check(
+            invitation=Invitation.objects.select_for_update().filter(pk=invitation.pk).first(),
+            user=user,
+        )
         membership = Membership.objects.filter(
             organisation_id=invitation.organisation_id, user=user
         ).first()
-        if membership is not None and not membership.is_active:
-            raise InvitationProblem(InvitationProblem.DEACTIVATED)
         if membership is None:
             membership = Membership(
                 organisation_id=invitation.organisation_id,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..forms import InvitationAccountForm, add_service_errors
-from ..models import Invitation, Membership, User
+from ..models import Invitation, User
 from ..selectors import invitation_for_link
 from ..services import InvitationProblem
 from ..tenancy import organisation_scope
@@ -28,13 +28,11 @@ def invitation_accept(request, token: str):
         invitation = invitation_for_link(
             organisation_id=organisation_id, invitation_id=invitation_id
         )
+        # Opening the link again after accepting it is no problem: it leads home.
+        if invitation is not None and user is not None and invitation.accepted_by_id == user.pk:
+            return redirect("microlearning:home", org_slug=invitation.organisation.slug)
         try:
-            if invitation is None:
-                raise InvitationProblem(InvitationProblem.REVOKED)
-            if invitation.accepted_at is not None:
-                if user is not None and invitation.accepted_by_id == user.pk:
-                    return redirect("microlearning:home", org_slug=invitation.organisation.slug)
-                raise InvitationProblem(InvitationProblem.USED)
+            services.invitation_check(invitation=invitation, user=user)
             if user is not None:
                 return _accept_signed_in(request, invitation, user)
             if User.objects.filter(email__iexact=invitation.email).exists():
@@ -49,10 +47,6 @@ def invitation_accept(request, token: str):
 
 
 def _accept_signed_in(request, invitation: Invitation, user: User):
-    if user.email.lower() != invitation.email.lower():
-        raise InvitationProblem(InvitationProblem.WRONG_ACCOUNT)
-    if Membership.objects.filter(user=user, is_active=False).exists():
-        raise InvitationProblem(InvitationProblem.DEACTIVATED)
     if request.method == "POST":
         services.invitation_accept(invitation=invitation, user=user)
         messages.success(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import services
 from ..access import member_required
-from ..forms import NamedItemForm, add_service_errors
+from ..forms import NamedItemForm, add_service_errors, service_errors_text
 from ..models import Skill, WorkProcess
 from .common import ADMIN, posted
 
@@ -117,7 +117,7 @@ def _catalogue_delete(request, catalogue: _Catalogue, object_id: int):
         try:
             catalogue.delete(**{catalogue.kwarg: item}, by=request.membership)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, service_errors_text(exc))
         else:
             messages.success(request, _("%(name)s deleted.") % {"name": item.name})
         return redirect(catalogue.list_url, org_slug=request.organisation.slug)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..access import member_required
-from ..forms import MemberForm, MemberSearchForm, add_service_errors
+from ..forms import MemberForm, MemberSearchForm, add_service_errors, service_errors_text
 from ..models import Membership
 from ..selectors import member_search
 from .common import ADMIN, manage_redirect, post_only, posted
@@ -72,7 +72,7 @@ def member_deactivate(request, member_id: int):
     try:
         services.member_deactivate(member=member, by=request.membership)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, service_errors_text(exc))
         return redirect("organisations:member_edit", request.organisation.slug, member.pk)
     messages.success(
         request,

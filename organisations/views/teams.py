@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import services
 from ..access import member_required
-from ..forms import TeamForm, add_service_errors
+from ..forms import TeamForm, add_service_errors, service_errors_text
 from ..models import Team
 from ..selectors import team_tree
 from .common import ADMIN, manage_redirect, posted
@@ -71,7 +71,7 @@ def team_delete(request, team_id: int):
         try:
             services.team_delete(team=team, by=request.membership)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, service_errors_text(exc))
             return redirect("organisations:team_edit", request.organisation.slug, team.pk)
         messages.success(request, _("Team %(name)s deleted.") % {"name": team.name})
         return manage_redirect(request, "team_list")

@@ -450,6 +450,37 @@ def test_a_deactivated_member_is_not_reactivated_by_an_invitation(organisation):
     assert not former.is_active
 
 
+def test_a_pending_invitation_may_be_opened_before_signing_in(organisation):
+    invitation = InvitationFactory(organisation=organisation, email="kim@example.test")
+
+    with organisation_scope(organisation.pk):
+        assert services.invitation_check(invitation=invitation, user=None) == invitation
+
+
+def test_someone_else_cannot_accept_an_invitation(organisation):
+    invitation = InvitationFactory(organisation=organisation, email="kim@example.test")
+    other = UserFactory(email="sam@example.test")
+
+    with organisation_scope(organisation.pk), pytest.raises(InvitationProblem) as caught:
+        services.invitation_accept(invitation=invitation, user=other)
+
+    assert caught.value.code == InvitationProblem.WRONG_ACCOUNT
+    with organisation_scope(organisation.pk):
+        assert not Membership.objects.filter(user=other).exists()
+
+
+def test_a_withdrawn_invitation_cannot_be_accepted(organisation, org_admin):
+    invitation = InvitationFactory(organisation=organisation, email="kim@example.test")
+    user = UserFactory(email="kim@example.test")
+
+    with organisation_scope(organisation.pk):
+        services.invitation_revoke(invitation=invitation, by=org_admin)
+        with pytest.raises(InvitationProblem) as caught:
+            services.invitation_accept(invitation=invitation, user=user)
+
+    assert caught.value.code == InvitationProblem.REVOKED
+
+
 def test_new_account_from_an_invitation_has_a_verified_primary_address(organisation):
     invitation = InvitationFactory(organisation=organisation, email="new@example.test")
 

@@ -7,21 +7,18 @@ to a team above it) and may open and complete any published unit; L&D authors
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations.api_errors import READ_ERRORS, WRITE_ERRORS, error_responses
-from organisations.models import Membership
-from organisations.permissions import Action, can
+from organisations.permissions import Action
 
-from . import selectors, services
-from .access import authored_unit
-from .models import Completion, Unit
-from .serializers import (
+from .. import selectors, services
+from ..access import authored_unit, openable_units, opens_every_unit
+from ..models import Unit
+from ..serializers.units import (
     AssignmentSerializer,
     AssignSerializer,
     CompletionSerializer,
@@ -30,6 +27,7 @@ from .serializers import (
     UnitSummarySerializer,
     UnitWriteSerializer,
 )
+from .common import openable_unit, unit_response, with_completion
 
 UNITS_TAG = "units"
 
@@ -46,35 +44,13 @@ UNIT_EXAMPLE = {
 }
 
 
-def _with_completion(units: QuerySet[Unit], membership: Membership) -> QuerySet[Unit]:
-    """Annotate when the caller completed each unit: one subquery, not a query per row."""
-    completed = Completion.objects.filter(
-        organisation_id=membership.organisation_id, member=membership, unit=OuterRef("pk")
-    ).values("completed_at")[:1]
-    return units.annotate(completed_at=Subquery(completed))
-
-
-def _openable_units(request) -> QuerySet[Unit]:
-    """Authors open every unit of the organisation; learners only published ones."""
-    if can(request.membership, Action.AUTHOR_UNITS):
-        units = Unit.objects.filter(organisation=request.organisation)
-    else:
-        units = selectors.published_units(organisation=request.organisation)
-    return _with_completion(units.select_related("author__user"), request.membership)
-
-
-def _unit_response(request, unit_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
-    unit = get_object_or_404(_openable_units(request), pk=unit_id)
-    return Response(UnitSerializer(unit).data, status=status_code)
-
-
 class UnitListCreateView(generics.ListAPIView):
     serializer_class = UnitSummarySerializer
     required_action = {"GET": Action.LEARN, "POST": Action.AUTHOR_UNITS}
 
     def get_queryset(self):
         request = self.request
-        if can(request.membership, Action.AUTHOR_UNITS):
+        if opens_every_unit(request.membership):
             query = UnitListQuerySerializer(data=request.query_params)
             query.is_valid(raise_exception=True)
             units = selectors.units_for_authoring(
@@ -82,13 +58,13 @@ class UnitListCreateView(generics.ListAPIView):
             )
         else:
             # A selector for "the learner's units as a queryset" does not exist yet;
-            # this composes the two that do, so the list can be paginated in SQL.
+            # this composes what they may open with what reaches them, paginated in SQL.
             assigned = selectors.assignments_reaching(membership=request.membership)
-            units = selectors.published_units(organisation=request.organisation).filter(
+            units = openable_units(membership=request.membership).filter(
                 pk__in=assigned.values("unit_id")
             )
             units = units.order_by("-published_at", "-pk")
-        return _with_completion(units, request.membership)
+        return with_completion(units, request.membership)
 
     @extend_schema(
         tags=[UNITS_TAG],
@@ -126,7 +102,7 @@ class UnitListCreateView(generics.ListAPIView):
         payload = UnitWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         unit = services.unit_create(by=request.membership, **payload.validated_data)
-        return _unit_response(request, unit.pk, status_code=status.HTTP_201_CREATED)
+        return unit_response(request, unit.pk, status_code=status.HTTP_201_CREATED)
 
 
 class UnitDetailView(APIView):
@@ -140,7 +116,7 @@ class UnitDetailView(APIView):
         examples=[OpenApiExample("A published unit", response_only=True, value=UNIT_EXAMPLE)],
     )
     def get(self, request, org_slug: str, unit_id: int):
-        return _unit_response(request, unit_id)
+        return unit_response(request, unit_id)
 
     @extend_schema(
         tags=[UNITS_TAG],
@@ -158,7 +134,7 @@ class UnitDetailView(APIView):
         draft = unit.draft_version or unit.live_version
         title = payload.validated_data.get("title", draft.title)
         services.unit_update(unit=unit, by=request.membership, title=title)
-        return _unit_response(request, unit.pk)
+        return unit_response(request, unit.pk)
 
 
 class _UnitStatusView(APIView):
@@ -168,7 +144,7 @@ class _UnitStatusView(APIView):
     def post(self, request, org_slug: str, unit_id: int):
         unit = authored_unit(request, unit_id)
         services.unit_set_status(unit=unit, by=request.membership, status=self.target_status)
-        return _unit_response(request, unit.pk)
+        return unit_response(request, unit.pk)
 
 
 @extend_schema(
@@ -238,7 +214,7 @@ class UnitCompleteView(APIView):
         responses={201: CompletionSerializer, 200: CompletionSerializer, **WRITE_ERRORS},
     )
     def post(self, request, org_slug: str, unit_id: int):
-        unit = get_object_or_404(_openable_units(request), pk=unit_id)
+        unit = openable_unit(request, unit_id)
         existed = unit.completed_at is not None
         completion = services.unit_complete(unit=unit, member=request.membership)
         return Response(

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from organisations.models import LANGUAGE_CHOICES, Skill, WorkProcess
 from organisations.serializers import OrganisationObjectField
 
-from .models import Block, Category, UnitVersion
+from ..models import Block, Category, UnitVersion
 
 
 def _file_url(request, name: str, object_id: int) -> str:

@@ -11,7 +11,7 @@ from organisations.serializers import (
     TeamRefSerializer,
 )
 
-from .models import Assignment, Completion, Unit
+from ..models import Assignment, Completion, Unit
 
 
 class UnitSummarySerializer(serializers.ModelSerializer):

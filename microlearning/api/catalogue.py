@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from organisations.api_errors import READ_ERRORS, error_responses
 from organisations.models import LANGUAGE_CHOICES, WorkProcess
 
-from .models import Category
-from .selectors import catalogue as selectors
-from .services.search import MAX_QUERY_LENGTH
+from ..models import Category
+from ..selectors import catalogue as selectors
+from ..services.search import MAX_QUERY_LENGTH
 
 # Finding units is part of the units area of the API.
 CATALOGUE_TAG = "units"

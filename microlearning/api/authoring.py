@@ -1,7 +1,7 @@
 """API for authors: a unit's draft details, its content blocks, duplicating a unit.
 
 Every change goes to the unit's draft (a published unit gets a new draft first);
-publishing and archiving are in ``microlearning.api``. Validation errors are 400
+publishing and archiving are in ``microlearning.api.units``. Validation errors are 400
 in the API's one error shape, with the messages under the field they concern.
 """
 
@@ -16,12 +16,10 @@ from rest_framework.views import APIView
 from organisations.api_errors import WRITE_ERRORS, error_responses
 from organisations.permissions import Action
 
-from .access import authored_block, authored_unit
-from .api import UNIT_EXAMPLE, UNITS_TAG, _unit_response
-from .models import Block, Unit
-from .selectors import authoring as authoring_selectors
-from .serializers import UnitSerializer
-from .serializers_authoring import (
+from ..access import authored_block, authored_unit
+from ..models import Block, Unit
+from ..selectors import authoring as authoring_selectors
+from ..serializers.authoring import (
     BlockCreateSerializer,
     BlockMoveSerializer,
     BlockSerializer,
@@ -29,8 +27,11 @@ from .serializers_authoring import (
     VersionSerializer,
     VersionWriteSerializer,
 )
-from .services import blocks as block_services
-from .services import units as unit_services
+from ..serializers.units import UnitSerializer
+from ..services import blocks as block_services
+from ..services import units as unit_services
+from .common import unit_response
+from .units import UNIT_EXAMPLE, UNITS_TAG
 
 BLOCKS_TAG = UNITS_TAG
 AUTHOR_READ_ERRORS = error_responses(401, 403, 404)
@@ -310,4 +311,4 @@ class UnitDuplicateView(APIView):
         copy = unit_services.unit_duplicate(
             unit=authored_unit(request, unit_id), by=request.membership
         )
-        return _unit_response(request, copy.pk, status_code=status.HTTP_201_CREATED)
+        return unit_response(request, copy.pk, status_code=status.HTTP_201_CREATED)

@@ -18,11 +18,12 @@ from rest_framework.views import APIView
 
 from organisations.api_errors import READ_ERRORS, WRITE_ERRORS
 
-from . import selectors, services
-from .models import Block, Commitment, Rating, Reflection, Unit
-from .selectors import learning as learning_selectors
-from .selectors.learning import LearnerBlock
-from .services import learning as learning_services
+from .. import selectors, services
+from ..access import live_block, published_unit
+from ..models import Block, Commitment, Rating, Reflection, Unit
+from ..selectors import learning as learning_selectors
+from ..selectors.learning import LearnerBlock
+from ..services import learning as learning_services
 
 # Doing a unit is part of the units area of the API.
 LEARNING_TAG = "units"
@@ -241,17 +242,6 @@ def _block_data(request, item: LearnerBlock) -> dict:
     }
 
 
-def _published_unit(request, unit_id: int) -> Unit:
-    return get_object_or_404(
-        selectors.published_units(organisation=request.organisation), pk=unit_id
-    )
-
-
-def _live_block(request, unit_id: int, block_id: int) -> tuple[Unit, Block]:
-    unit = _published_unit(request, unit_id)
-    return unit, get_object_or_404(learning_selectors.live_blocks(unit=unit), pk=block_id)
-
-
 def _completed(unit: Unit, request) -> bool:
     return selectors.completion_of(unit=unit, membership=request.membership) is not None
 
@@ -322,7 +312,7 @@ class LearnerUnitView(APIView):
         examples=[OpenApiExample("A unit with a question", value=EXAMPLE_UNIT)],
     )
     def get(self, request, org_slug: str, unit_id: int):
-        unit = _published_unit(request, unit_id)
+        unit = published_unit(request, unit_id)
         services.unit_open(unit=unit, member=request.membership)
         page = learning_selectors.unit_page(unit=unit, membership=request.membership)
         version = page.version
@@ -362,7 +352,7 @@ class BlockProgressView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int, block_id: int):
-        unit, block = _live_block(request, unit_id, block_id)
+        unit, block = live_block(request, unit_id, block_id)
         payload = ProgressWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if block.kind == Block.Kind.CHECKLIST:
@@ -416,7 +406,7 @@ class AnswerView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int, block_id: int):
-        unit, block = _live_block(request, unit_id, block_id)
+        unit, block = live_block(request, unit_id, block_id)
         payload = AnswerWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         answer = learning_services.question_answer(
@@ -450,7 +440,7 @@ class ReflectionView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int, block_id: int):
-        _unit, block = _live_block(request, unit_id, block_id)
+        _unit, block = live_block(request, unit_id, block_id)
         payload = ReflectionWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reflection = learning_services.reflection_save(
@@ -480,7 +470,7 @@ class CommitmentCreateView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int, block_id: int):
-        _unit, block = _live_block(request, unit_id, block_id)
+        _unit, block = live_block(request, unit_id, block_id)
         payload = CommitmentWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         commitment = learning_services.commitment_create(
@@ -552,7 +542,7 @@ class RatingView(APIView):
         ],
     )
     def post(self, request, org_slug: str, unit_id: int):
-        unit = _published_unit(request, unit_id)
+        unit = published_unit(request, unit_id)
         payload = RatingWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rating = learning_services.rating_save(

@@ -1,0 +1,1 @@
+"""The microlearning JSON API, one module per concern: units, authoring, learning, catalogue."""

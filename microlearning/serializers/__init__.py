@@ -1,0 +1,1 @@
+"""Serializers of the microlearning API: units and assignments, and the authoring payloads."""
