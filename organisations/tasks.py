@@ -1,4 +1,4 @@
-"""The tenant-aware task base, and the organisation's own tasks (invitation e-mails)."""
+"""The tenant-aware task base, and the organisation's own tasks (invitation e-mails, outbox)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import logging
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django.utils import timezone
 
 from .models import Organisation
-from .services import invitation_emails_send
+from .services import invitation_emails_send, outbox_claim, outbox_sweep
 from .tenancy import organisation_scope
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,16 @@ class TenantTask(DjangoTask):
     retry_backoff_max=600,
     max_retries=8,
 )
-def send_invitation_emails(organisation: Organisation, invitation_ids: list[int]) -> int:
+def send_invitation_emails(
+    organisation: Organisation, invitation_ids: list[int], outbox_id: int | None = None
+) -> int:
     """Mail the invitations that are still open; revoked or accepted ones are skipped."""
+    if not outbox_claim(outbox_id=outbox_id):
+        return 0  # delivered twice (a sweep overlapped the first publish): mailed once
     return invitation_emails_send(organisation=organisation, invitation_ids=invitation_ids)
+
+
+@shared_task(name="organisations.outbox_sweep")
+def sweep_outbox() -> int:
+    """Beat entry: publish after-commit work the broker could not take when it was written."""
+    return outbox_sweep(now=timezone.now())
