@@ -5,20 +5,23 @@ from __future__ import annotations
 from celery import shared_task
 
 from organisations.models import Organisation
+from organisations.services import enqueue_after_commit, outbox_claim
 from organisations.tenancy import TenantTask
 
 from . import services
 
 
 @shared_task(name="analytics.rollup_organisation", base=TenantTask, acks_late=True)
-def rollup_organisation(organisation: Organisation) -> int:
+def rollup_organisation(organisation: Organisation, outbox_id: int | None = None) -> int:
     """Fold one batch of new events; a full batch means more wait, so go on in a new task.
 
     One batch per task keeps each transaction short; the checkpoint makes reruns safe.
     """
+    if not outbox_claim(outbox_id=outbox_id):
+        return 0
     folded = services.team_daily_rollup(organisation=organisation)
     if folded >= services.ROLLUP_BATCH_SIZE:
-        rollup_organisation.delay_on_commit(organisation.pk)
+        enqueue_after_commit(rollup_organisation, organisation=organisation)
     return folded
 
 

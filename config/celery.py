@@ -1,4 +1,5 @@
 import os
+from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
@@ -18,5 +19,10 @@ app.conf.beat_schedule = {
     "nudges-plan-due": {
         "task": "nudges.plan_all",
         "schedule": crontab(minute="*/15"),
+    },
+    # After-commit work the broker could not take (it was down) goes out from here.
+    "organisations-outbox-sweep": {
+        "task": "organisations.outbox_sweep",
+        "schedule": timedelta(seconds=30),
     },
 }

@@ -173,6 +173,9 @@ MIDDLEWARE = [
     "organisations.middleware.OrganisationMiddleware",
     # Language from member preference, then organisation default, then browser.
     "organisations.middleware.MemberLanguageMiddleware",
+    # Refuses NUL characters, lone surrogates and oversized bodies with 400/413; last, so
+    # its pages are in the member's language.
+    "organisations.middleware.RequestInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -325,6 +328,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["organisations.api_permissions.IsMember"],
+    # DRF's parsers plus the input checks (NUL, lone surrogates, depth): organisations.input_checks
+    "DEFAULT_PARSER_CLASSES": [
+        "organisations.api_parsers.JSONParser",
+        "organisations.api_parsers.FormParser",
+        "organisations.api_parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -34,5 +34,6 @@ urlpatterns = [
 ]
 
 # JSON errors under /api/, the friendly pages elsewhere.
+handler400 = "organisations.api_errors.handler400"
 handler404 = "organisations.api_errors.handler404"
 handler500 = "organisations.api_errors.handler500"

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from organisations.models import Organisation
+from organisations.services import enqueue_after_commit, outbox_claim
 from organisations.tenancy import TenantTask
 
 from . import services
@@ -15,15 +16,17 @@ from . import services
 def plan_organisation(organisation: Organisation) -> int:
     """Plan the organisation's due nudges and enqueue one delivery task per planned nudge."""
     ids = services.nudges_plan_due(organisation=organisation, now=timezone.now())
-    # Enqueued only once the planned rows are committed, so a worker always finds them.
+    # Published once the planned rows are committed, so a worker always finds them.
     for nudge_id in ids:
-        deliver_nudge.delay_on_commit(organisation.pk, nudge_id)
+        enqueue_after_commit(deliver_nudge, organisation=organisation, nudge_id=nudge_id)
     return len(ids)
 
 
 @shared_task(name="nudges.deliver", base=TenantTask, acks_late=True)
-def deliver_nudge(organisation: Organisation, nudge_id: int) -> str:
+def deliver_nudge(organisation: Organisation, nudge_id: int, outbox_id: int | None = None) -> str:
     """Deliver one nudge. A failed send leaves it planned; the next planner run retries it."""
+    if not outbox_claim(outbox_id=outbox_id):
+        return "duplicate"
     return services.nudge_deliver(nudge_id=nudge_id)
 
 

@@ -4,8 +4,10 @@ Every error body is ``{"error": {"code": ..., "message": ..., "fields": {...}}}`
 ``fields`` maps each invalid field to its messages; it is filled for 400 only
 (errors that concern no single field are under ``non_field_errors``) and empty
 otherwise. The shape is the same for errors raised by DRF, by Django (``Http404``,
-``PermissionDenied``, a service's ``ValidationError``), for malformed JSON, for an
-unknown organisation slug (see ``organisations.middleware``) and for unexpected
+``PermissionDenied``, a service's ``ValidationError``), for malformed JSON, for
+input refused by ``organisations.input_checks`` (NUL characters, lone surrogates,
+JSON nested too deeply: 400; a body over the upload limit: 413), for an unknown
+organisation slug (see ``organisations.middleware``) and for unexpected
 errors, so an API client never has to parse an HTML page.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, BadRequest, SuspiciousOperation
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -24,6 +26,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from .input_checks import InputProblem, problem_for_django_error
 
 logger = logging.getLogger("werkwijs.api")
 
@@ -48,8 +52,24 @@ def _field_errors(detail) -> dict:
     return fields
 
 
+def input_problem_body(problem: InputProblem) -> dict:
+    fields = {api_settings.NON_FIELD_ERRORS_KEY: [str(problem.message)]}
+    return error_body(problem.code, problem.message, fields if problem.status == 400 else None)
+
+
+def input_problem_response(problem: InputProblem) -> JsonResponse:
+    """The answer to malformed input found before any view runs (the middleware)."""
+    return JsonResponse(input_problem_body(problem), status=problem.status)
+
+
 def exception_handler(exc, context):
     """DRF's handler, then every error rewritten into the one shape."""
+    if isinstance(exc, SuspiciousOperation | BadRequest):
+        # Django's refusals of a body (over DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+        # fields), raised while a parser reads it: the client's fault, not ours.
+        exc = problem_for_django_error(exc) or InputProblem("bad_request", MESSAGE_MALFORMED)
+    if isinstance(exc, InputProblem):
+        return Response(input_problem_body(exc), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError; to a client it is a 400 like any other.
         exc = exceptions.ValidationError(serializers.as_serializer_error(exc))
@@ -103,6 +123,20 @@ def handler404(request, exception):
     return page_not_found(request, exception)
 
 
+def handler400(request, exception):
+    """``handler400`` for the root URLconf: JSON under /api/, the site's page elsewhere.
+
+    Django sends what it refuses itself here: a body over its upload limits (413
+    then), too many fields, a malformed multipart body.
+    """
+    from django.shortcuts import render
+
+    problem = problem_for_django_error(exception) or InputProblem("bad_request", MESSAGE_MALFORMED)
+    if is_api_path(request.path_info):
+        return input_problem_response(problem)
+    return render(request, "400.html", {"message": problem.message}, status=problem.status)
+
+
 def handler500(request):
     """``handler500`` for the root URLconf: JSON under /api/, the site's page elsewhere."""
     from django.views.defaults import server_error
@@ -132,7 +166,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 _ERROR_DESCRIPTIONS = {
-    400: "Invalid data or malformed JSON; `fields` names what to fix.",
+    400: "Invalid data or malformed JSON (also: NUL characters, lone surrogates, JSON nested "
+    "more than 64 levels); `fields` names what to fix. A body over the upload limit gets 413.",
     401: "No credentials, or an invalid, revoked or foreign token.",
     403: "A member without the role this needs (or a session request without CSRF token).",
     404: "Not found in this organisation, or the caller is not a member of it.",

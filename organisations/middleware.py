@@ -5,18 +5,32 @@ organisation and runs the rest of the request inside ``organisation_scope``: one
 transaction holding the RLS setting and the django-scopes scope. It wraps the
 whole view, which ``ATOMIC_REQUESTS`` alone would not (a setting made in
 middleware outside the view's transaction has no effect).
+
+``RequestInputMiddleware`` refuses malformed input (NUL characters, lone
+surrogates, bodies over the upload limits) with 400 or 413 before any view sees it.
 """
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import transaction
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 
-from .api_errors import is_api_path, not_found_response
+from .api_errors import MESSAGE_MALFORMED, input_problem_response, is_api_path, not_found_response
+from .api_parsers import checked_json, is_json
+from .input_checks import (
+    MESSAGE_UNSAFE_TEXT,
+    InputProblem,
+    check_files,
+    check_query_dict,
+    problem_for_django_error,
+    unsafe,
+)
 from .models import Membership, Organisation
 from .tenancy import organisation_scope, platform_bypass, user_scope
 
@@ -110,3 +124,48 @@ class MemberLanguageMiddleware:
         translation.deactivate()
         timezone.deactivate()
         return response
+
+
+class RequestInputMiddleware:
+    """Refuses malformed input before any view runs: 400 (413 for a body over the limits).
+
+    Checks the path, the query string, form and multipart bodies (web and API) and
+    JSON bodies with ``organisations.input_checks``, for every route, so a view that
+    never reads its body cannot be handed one that breaks the database either. A JSON
+    body is parsed here once; the API's parser reuses the result.
+    """
+
+    FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            self.check(request)
+        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as exc:
+            return self.refuse(request, problem_for_django_error(exc))
+        except MultiPartParserError:
+            return self.refuse(request, InputProblem("parse_error", MESSAGE_MALFORMED))
+        except InputProblem as problem:
+            return self.refuse(request, problem)
+        return self.get_response(request)
+
+    def refuse(self, request, problem: InputProblem):
+        if is_api_path(request.path_info):
+            return input_problem_response(problem)
+        return render(request, "400.html", {"message": problem.message}, status=problem.status)
+
+    def check(self, request) -> None:
+        if unsafe(request.path_info):
+            raise InputProblem("unsafe_text", MESSAGE_UNSAFE_TEXT)
+        check_query_dict(request.GET)
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if request.method == "POST" and request.content_type in self.FORM_CONTENT_TYPES:
+            check_query_dict(request.POST)
+            check_files(request.FILES)
+        elif is_json(request.content_type):
+            body = request.body  # RequestDataTooBig over DATA_UPLOAD_MAX_MEMORY_SIZE
+            if body:
+                checked_json(request, body)

@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -314,3 +315,43 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return self.action
+
+
+class OutboxMessage(models.Model):
+    """A task to run after a commit, written in the same transaction as the change it follows.
+
+    The row is the promise; the broker message is only a delivery attempt. If the
+    broker cannot be reached when the transaction commits, the row stays pending and
+    the sweeper publishes it later (see ``organisations.services.outbox``).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("outbox", "pending")  # not handed to the broker yet
+        SENT = "sent", pgettext_lazy("outbox", "sent")  # handed to the broker, not run yet
+        DONE = "done", pgettext_lazy("outbox", "done")  # claimed by the worker that ran it
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        indexes = [
+            # The sweeper's question: what of this organisation is still waiting, oldest first.
+            models.Index(
+                fields=["organisation", "created_at"],
+                name="outbox_org_waiting",
+                condition=models.Q(state__in=["pending", "sent"]),
+            ),
+            models.Index(fields=["organisation", "done_at"], name="outbox_org_done"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} ({self.state})"

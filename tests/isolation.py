@@ -49,6 +49,7 @@ from organisations.models import (
     Invitation,
     Membership,
     Organisation,
+    OutboxMessage,
     Skill,
     Team,
     User,
@@ -294,6 +295,14 @@ def build_world(*, slug: str, canary: str = "") -> World:
             action="isolation.probe",
             obj=skill,
             data={"note": text("audit-data")},
+        )
+        OutboxMessage.objects.create(
+            organisation=organisation,
+            task="organisations.send_invitation_emails",
+            kwargs={"invitation_ids": [invitation.pk], "note": text("outbox-kwargs")},
+            state=OutboxMessage.State.DONE,
+            last_error=text("outbox-error"),
+            done_at=timezone.now(),
         )
 
     return World(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations.api_errors import WRITE_ERRORS, error_responses
+from organisations.api_parsers import FormParser, JSONParser, MultiPartParser
 from organisations.permissions import Action
 
 from ..access import authored_block, authored_unit

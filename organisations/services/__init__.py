@@ -50,6 +50,7 @@ from .members import (
     member_update,
 )
 from .organisation import ERROR_TIME_ZONE, organisation_update
+from .outbox import enqueue_after_commit, outbox_claim, outbox_sweep
 from .teams import (
     ERROR_MANAGER_NOT_ACTIVE,
     ERROR_TEAM_CYCLE,
@@ -84,6 +85,7 @@ __all__ = [
     "api_token_create",
     "api_token_revoke",
     "audit_log_record",
+    "enqueue_after_commit",
     "invitation_accept",
     "invitation_accept_with_new_account",
     "invitation_addresses_parse",
@@ -100,6 +102,8 @@ __all__ = [
     "member_reactivate",
     "member_update",
     "organisation_update",
+    "outbox_claim",
+    "outbox_sweep",
     "skill_create",
     "skill_delete",
     "skill_update",

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from functools import partial
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -28,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import AuditLog, Invitation, Membership, Organisation, Team, User
 from .audit import audit_log_record
 from .checks import ERROR_OTHER_ORGANISATION
+from .outbox import enqueue_after_commit
 
 # Errors (module constants, so tests and pages share one wording)
 ERROR_ALREADY_MEMBER = _("%(email)s is already a member of this organisation.")
@@ -119,17 +119,17 @@ def _invitation_message(invitation: Invitation, *, organisation: Organisation):
 def _send_after_commit(*, organisation_id: int, invitation_ids: list[int]) -> None:
     """Mail only once the invitations exist: a rolled-back request sends nothing.
 
-    A task sends them, so a bulk invite does not keep the admin waiting on SMTP.
+    A task sends them, so a bulk invite does not keep the admin waiting on SMTP. The
+    outbox keeps the promise when the broker is down: the invitations are saved, the
+    admin sees no error, and the mail goes out once the broker is back.
     """
     # The tasks module imports these services, so the task is imported when used.
     from ..tasks import send_invitation_emails
 
     if not invitation_ids:
         return
-    # Robust: the invitations are saved either way; if the queue cannot be reached,
-    # the admin resends from the list of pending ones rather than seeing an error.
-    transaction.on_commit(
-        partial(send_invitation_emails.delay, organisation_id, invitation_ids), robust=True
+    enqueue_after_commit(
+        send_invitation_emails, organisation=organisation_id, invitation_ids=invitation_ids
     )
 
 

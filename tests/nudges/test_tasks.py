@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 def test_planner_task_enqueues_one_delivery_per_planned_nudge_only_on_commit(
     assigned, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(tasks.deliver_nudge, "delay") as delay:
+    with mock.patch.object(tasks.deliver_nudge, "apply_async") as publish:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             # when the planner task runs inside a transaction that has not committed yet
             planned = tasks.plan_organisation(assigned.organisation.pk)
 
-            # then nothing is enqueued before the commit
+            # then nothing is published before the commit
             assert planned == 4
-            delay.assert_not_called()
+            publish.assert_not_called()
 
         # and one delivery per nudge once it commits
         for callback in callbacks:
@@ -29,9 +29,9 @@ def test_planner_task_enqueues_one_delivery_per_planned_nudge_only_on_commit(
 
     with organisation_scope(assigned.organisation.pk):
         ids = set(Nudge.objects.values_list("id", flat=True))
-    assert {c.args for c in delay.call_args_list} == {
-        (assigned.organisation.pk, nudge_id) for nudge_id in ids
-    }
+    assert {
+        (*c.kwargs["args"], c.kwargs["kwargs"]["nudge_id"]) for c in publish.call_args_list
+    } == {(assigned.organisation.pk, nudge_id) for nudge_id in ids}
 
 
 def test_delivery_task_delivers_inside_the_organisation(assigned):

@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from organisations import services, tasks
-from organisations.models import AuditLog, Invitation, Membership
+from organisations.models import AuditLog, Invitation, Membership, OutboxMessage
 from organisations.services import BulkInviteOutcome, InvitationProblem
 from organisations.tenancy import organisation_scope
 from tests.conftest import make_member
@@ -327,21 +327,24 @@ def test_invitation_mail_goes_out_only_after_commit_in_the_organisations_languag
 def test_bulk_invite_hands_all_its_mail_to_one_task_after_commit(
     organisation, org_admin, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(tasks.send_invitation_emails, "delay") as delay:
+    with mock.patch.object(tasks.send_invitation_emails, "apply_async") as publish:
         with django_capture_on_commit_callbacks() as callbacks, organisation_scope(organisation.pk):
             # when a list is invited inside a transaction that has not committed yet
             services.invitations_bulk_create(by=org_admin, text="a@example.test b@example.test")
             ids = list(Invitation.objects.order_by("pk").values_list("pk", flat=True))
+            (outbox,) = OutboxMessage.objects.all()
 
-            # then nothing is enqueued, let alone sent, before the commit
-            delay.assert_not_called()
+            # then nothing is published, let alone sent, before the commit
+            publish.assert_not_called()
 
         # and once it commits, one task gets every new invitation, while the request
         # itself sends nothing
         for callback in callbacks:
             callback()
 
-    delay.assert_called_once_with(organisation.pk, ids)
+    publish.assert_called_once_with(
+        args=[organisation.pk], kwargs={"invitation_ids": ids, "outbox_id": outbox.pk}, retry=False
+    )
     assert mail.outbox == []
 
 
