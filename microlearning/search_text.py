@@ -22,6 +22,10 @@ Typos are corrected against the organisation's vocabulary (``SearchTerm``: the
 normalised words of titles and summaries) by trigram similarity, computed as
 PostgreSQL's pg_trgm does (``trigram_similarity`` mirrors ``similarity()``), so the
 same typo finds the same word on both backends.
+
+The tokens are stored, not recomputed per query: a change to what this module makes
+needs a migration that reindexes the published versions, as 0014 does
+(``search_index_write``).
 """
 
 from __future__ import annotations
