@@ -58,6 +58,9 @@ test: setup messages db-role browser lint
 	  $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/pytest -q
+	# The search tests again on SQLite (make run's database, FTS5): same queries, same units.
+	DATABASE_URL=sqlite:///$(CURDIR)/var/test-search.sqlite3 REDIS_URL=$(TEST_REDIS_URL) \
+	  TEST_DATABASE_NAME= $(BIN)/pytest -q tests/microlearning/test_search*.py
 
 bench: setup messages db-role
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \

@@ -199,4 +199,4 @@ def _raw_search(organisation_id: int, member_id: int, query: str) -> None:
 
 
 def _tsquery(param: str) -> str:
-    return f"(to_tsquery('dutch', %({param})s) || to_tsquery('english', %({param})s))"
+    return f"(%({param})s::tsquery)"

@@ -1,13 +1,25 @@
 """The search vocabulary: words of live titles and summaries, per organisation, with RLS.
 
-The backfill is PostgreSQL-only (on SQLite the search does not correct typos).
+The backfill is PostgreSQL-only; 0014 fills the vocabulary on both backends.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from microlearning.services.search import VOCABULARY_SQL
 from organisations.rls import EnableTenantRLS
+
+# The vocabulary typos are corrected against: the words (letters and digits, three or
+# more) of titles and summaries. ``{versions}`` is a condition on ``uv``.
+VOCABULARY_SQL = """
+INSERT INTO microlearning_searchterm (organisation_id, term)
+SELECT DISTINCT uv.organisation_id, word
+FROM microlearning_unitversion AS uv,
+     unnest(tsvector_to_array(to_tsvector('simple', concat_ws(' ', uv.title, uv.summary))))
+         AS word
+WHERE ({versions}) AND char_length(word) BETWEEN 3 AND 100
+  AND word ~ '^[[:alpha:]][[:alnum:]]*$'
+ON CONFLICT DO NOTHING
+"""
 
 
 def forwards(apps, schema_editor):
