@@ -6,6 +6,7 @@ provide every secret and every server; a missing or malformed variable stops
 start-up with a message that names it. README.md lists every variable.
 """
 
+import re
 import secrets
 from email.utils import parseaddr
 from pathlib import Path
@@ -67,13 +68,27 @@ def _int(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
-def _choice(name: str, default: str, choices: set[str]) -> str:
+def _choice(name: str, default: str, choices: set[str], *, upper: bool = False) -> str:
     raw = _raw(name) or default
+    if upper:
+        raw = raw.upper()
     if raw not in choices:
         raise ImproperlyConfigured(
             f"Environment variable {name} must be one of {', '.join(sorted(choices))}."
         )
     return raw
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit ``N/duration`` (``5/5m``, ``300/h``, ``10/30s``) as (amount, seconds)."""
+    raw = _raw(name) or default
+    match = re.fullmatch(r"(\d+)/(\d*)([smhd])", raw)
+    if not match or int(match[1]) < 1:
+        raise ImproperlyConfigured(
+            f"Environment variable {name} must be a rate like 5/5m or 300/h, not {raw!r}."
+        )
+    seconds = int(match[2] or 1) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[match[3]]
+    return int(match[1]), seconds
 
 
 def _production(name: str, local_default: str) -> str:
@@ -311,6 +326,40 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_ADAPTER = "organisations.adapters.AccountAdapter"
 # Accounts come from invitations; open sign-up would create people in no organisation.
 ACCOUNT_SIGNUP_OPEN = _bool("ACCOUNT_SIGNUP_OPEN", default=False)
+# Sign-in rate limits (allauth counts them in the cache, per account and per client
+# address). An organisation signs in from one address (a proxy, a hospital's egress),
+# so the per-address limits fit a shift start of hundreds of people, while a failed
+# attempt counts against its account strictly. The account's limit comes first: a
+# person retrying a locked account then uses up nothing of the office's allowance.
+# Refusals answer 429 (organisations.views.signin); stopped spraying is audited.
+LOGIN_FAILED_PER_ACCOUNT = _rate("LOGIN_FAILED_PER_ACCOUNT", "5/5m")
+LOGIN_FAILED_PER_ADDRESS = _rate("LOGIN_FAILED_PER_ADDRESS", "100/5m")
+LOGIN_PER_ADDRESS = _rate("LOGIN_PER_ADDRESS", "600/5m")
+ACCOUNT_RATE_LIMITS = {
+    # Every sign-in form posted from one address, successful or not.
+    "login": "{}/{}s/ip".format(*LOGIN_PER_ADDRESS),
+    "login_failed": "{}/{}s/key,{}/{}s/ip".format(
+        *LOGIN_FAILED_PER_ACCOUNT, *LOGIN_FAILED_PER_ADDRESS
+    ),
+}
+# The client address behind trusted proxies: without one, X-Forwarded-For is ignored
+# (anyone can send it); with N, the Nth address from the right is the client's.
+ALLAUTH_TRUSTED_PROXY_COUNT = _int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = _raw("ALLAUTH_TRUSTED_CLIENT_IP_HEADER") or None
+if ALLAUTH_TRUSTED_CLIENT_IP_HEADER and not ALLAUTH_TRUSTED_PROXY_COUNT:
+    # allauth would read the header from any client; only a proxy that sets it may be believed.
+    raise ImproperlyConfigured(
+        "Environment variable ALLAUTH_TRUSTED_CLIENT_IP_HEADER needs "
+        "ALLAUTH_TRUSTED_PROXY_COUNT: name the proxy that sets it."
+    )
+# Argon2id, memory-hard, at a cost a shift start can pay (see config/hashers.py); the
+# others only read older hashes, which are rewritten as Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "config.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
@@ -397,7 +446,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {
         "handlers": ["console"],
-        "level": _choice("LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}),
+        # Either case: gunicorn reads the same variable and lower-cases it.
+        "level": _choice(
+            "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}, upper=True
+        ),
     },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

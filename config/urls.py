@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from organisations.views import home as organisation_views
+from organisations.views import signin
 
 # Every route inside an organisation carries <org_slug>; the tenancy middleware
 # resolves it. Routes outside are listed in tests/test_tenant_isolation.py.
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", organisation_views.home, name="home"),
     path("health/", organisation_views.health, name="health"),
     path("i18n/setlang/", organisation_views.set_language, name="set_language"),
+    # allauth's sign-in, answering a refusal by the rate limits with 429 (same URL and name).
+    path("accounts/login/", signin.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("invitations/", include("organisations.invitation_urls")),
     path("admin/", admin.site.urls),
@@ -37,3 +40,5 @@ urlpatterns = [
 handler400 = "organisations.api_errors.handler400"
 handler404 = "organisations.api_errors.handler404"
 handler500 = "organisations.api_errors.handler500"
+# Not Django's: allauth looks it up here for every used-up rate limit.
+handler429 = "organisations.views.signin.handler429"

@@ -193,3 +193,8 @@ def test_local_procfile_runs_web_worker_and_beat():
     assert set(processes) == {"web", "worker", "beat"}
     assert "runserver" in processes["web"]
     assert "--pool=solo" in processes["worker"]
+
+
+def test_compose_trusts_the_one_proxy_in_front_of_web(compose):
+    # sign-in limits count per client: behind the TLS proxy that is X-Forwarded-For's last entry
+    assert compose["services"]["web"]["environment"]["ALLAUTH_TRUSTED_PROXY_COUNT"] == "1"

@@ -68,6 +68,11 @@ def test_empty_production_variable_counts_as_missing(run_manage, name):
         ("ACCOUNT_SIGNUP_OPEN", "perhaps"),
         ("INVITATION_MAX_AGE_DAYS", "0"),
         ("LOG_LEVEL", "LOUD"),
+        ("LOGIN_FAILED_PER_ACCOUNT", "five"),
+        ("LOGIN_FAILED_PER_ADDRESS", "0/5m"),
+        ("LOGIN_PER_ADDRESS", "600/5w"),
+        ("ALLAUTH_TRUSTED_PROXY_COUNT", "one"),
+        ("ALLAUTH_TRUSTED_CLIENT_IP_HEADER", "X-Real-IP"),
     ],
 )
 def test_malformed_variable_stops_start_up_naming_it(run_manage, name, value):
@@ -94,3 +99,45 @@ def test_debug_accepts_the_usual_words(run_manage):
     for value in ("on", "OFF", "true", "False", "yes", "no", "1", "0"):
         result = run_manage("check", env={**PRODUCTION_ENV, "DEBUG": value})
         assert result.returncode == 0, (value, result.stderr)
+
+
+def test_log_level_accepts_either_case_in_django_and_gunicorn(run_manage, monkeypatch):
+    from .conftest import ROOT
+
+    for value in ("warning", "WARNING", "Warning"):
+        result = run_manage("check", env={**PRODUCTION_ENV, "LOG_LEVEL": value})
+        assert result.returncode == 0, (value, result.stderr)
+
+        monkeypatch.setenv("LOG_LEVEL", value)
+        config: dict = {}
+        exec((ROOT / "platform/gunicorn.conf.py").read_text(), config)  # noqa: S102
+        assert config["loglevel"] == "warning"
+
+
+def test_sign_in_limits_and_trusted_proxies_come_from_the_environment(run_manage):
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.ACCOUNT_RATE_LIMITS, s.ALLAUTH_TRUSTED_PROXY_COUNT, "
+        "s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER)"
+    )
+    defaults = run_manage("shell", "--no-imports", "-c", show, env={})
+    assert defaults.stdout.strip() == (
+        "{'login': '600/300s/ip', 'login_failed': '5/300s/key,100/300s/ip'} 0 None"
+    ), defaults.stderr
+
+    chosen = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        env={
+            "LOGIN_PER_ADDRESS": "1000/h",
+            "LOGIN_FAILED_PER_ACCOUNT": "3/10m",
+            "LOGIN_FAILED_PER_ADDRESS": "50/m",
+            "ALLAUTH_TRUSTED_PROXY_COUNT": "1",
+            "ALLAUTH_TRUSTED_CLIENT_IP_HEADER": "X-Real-IP",
+        },
+    )
+    assert chosen.stdout.strip() == (
+        "{'login': '1000/3600s/ip', 'login_failed': '3/600s/key,50/60s/ip'} 1 X-Real-IP"
+    ), chosen.stderr
