@@ -5,8 +5,11 @@ Setup: ``BENCH_CATALOGUE_UNITS`` (10,000) published units and
 (left by ``bench_seed``; a small one is made if it is missing), with languages,
 skills, work processes, a text block and search vectors.
 
-Measured (``BENCH_CATALOGUE_REQUESTS``, 250, per measure, after a warm-up): the
-catalogue page (filters and pages varying) and search (prefixes, stemming and
+Measured (``BENCH_CATALOGUE_REQUESTS``, 250, per measure, after a warm-up): first the
+fixed cost every page pays (session, user, organisation, membership, the tenant
+transaction, middleware), as a minimal view at ``/o/<slug>/bench/minimal/`` answered
+for the signed-in member, next to the same view through Django with no middleware
+at all; then the catalogue page (filters and pages varying) and search (prefixes, stemming and
 typos, varying), through Django's test client as a signed-in member, so the time
 is everything the server does for the request: session, tenancy, RLS, queries,
 template. The reference is the same page's queries written by hand as raw SQL
@@ -76,7 +79,14 @@ def run() -> list[Row]:
     catalogue_url = reverse("microlearning:catalogue", args=[organisation.slug])
 
     # DEBUG off: no query log kept per request, as in production.
-    with override_settings(DEBUG=False):
+    with override_settings(DEBUG=False, ROOT_URLCONF="bench.urls"):
+        progress(f"Measuring the fixed cost of a request, {requests} requests each")
+        minimal_url = reverse("bench_minimal", args=[organisation.slug])
+        fixed = _measure(requests, lambda i: _get(client, minimal_url, {}))
+        with override_settings(MIDDLEWARE=[]):
+            bare = Client()
+            bare_fixed = _measure(requests, lambda i: _get(bare, minimal_url, {}))
+
         progress(f"Measuring the catalogue page and search, {requests} requests each")
         browse = _measure(requests, lambda i: _get(client, catalogue_url, BROWSE[i % len(BROWSE)]))
         search = _measure(
@@ -92,6 +102,18 @@ def run() -> list[Row]:
             lambda i: _raw_search(organisation.pk, member.pk, SEARCHES[i % len(SEARCHES)]),
         )
     return [
+        Row(
+            NAME,
+            "fixed cost p50 ms: minimal member page (bare Django ref)",
+            _p(fixed, 50),
+            _p(bare_fixed, 50),
+        ),
+        Row(
+            NAME,
+            "fixed cost p95 ms: minimal member page (bare Django ref)",
+            _p(fixed, 95),
+            _p(bare_fixed, 95),
+        ),
         Row(NAME, "published units added", report.units),
         Row(NAME, "completions added", report.completions),
         Row(NAME, "seconds adding units (with search vectors)", setup_seconds),

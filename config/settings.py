@@ -248,8 +248,9 @@ if _ENGINE == "django.db.backends.sqlite3":
 # Parallel test runs on one server each need their own test database.
 if _raw("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": _raw("TEST_DATABASE_NAME")}
-# Views run in a savepoint inside the tenant transaction the middleware opens.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Views run inside the tenant transaction that organisations.middleware opens for every
+# request; ATOMIC_REQUESTS would only add a savepoint (two statements) to each one.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 # --- Cache (keys carry the organisation, see organisations.cache) -------------------
 # Production needs one cache shared by all web processes: allauth's login rate
@@ -265,6 +266,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions live in the database (a cache flush signs nobody out) and are read through the
+# cache: every page reads the session, and the cache answers it without a query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ---------------------------------------------------------------------
 # Without a broker URL, kombu's filesystem transport under var/ needs no server;

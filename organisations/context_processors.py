@@ -12,7 +12,10 @@ def organisation(request):
         # A callable, so pages that do not show the switcher cost no query.
         "my_memberships": (
             (lambda: memberships_for_user(user=user))
-            if user is not None and user.is_authenticated
+            if user is not None
+            and user.is_authenticated
+            # The request's membership already counted them: one organisation needs no list.
+            and getattr(membership, "active_memberships", 2) > 1
             else ()
         ),
     }

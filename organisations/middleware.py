@@ -1,10 +1,13 @@
 """Per-request tenancy and language.
 
 ``OrganisationMiddleware`` resolves ``/o/<slug>/`` and ``/api/v1/o/<slug>/`` to one
-organisation and runs the rest of the request inside ``organisation_scope``: one
-transaction holding the RLS setting and the django-scopes scope. It wraps the
-whole view, which ``ATOMIC_REQUESTS`` alone would not (a setting made in
-middleware outside the view's transaction has no effect).
+organisation and runs the rest of the request inside its scope: one transaction
+holding the RLS setting and the django-scopes scope. It wraps the whole view, so
+``ATOMIC_REQUESTS`` is off: it would only add a savepoint inside this transaction
+(and a setting made in middleware outside the view's transaction has no effect).
+Every page pays what happens here, so it is kept to three queries: the user (by
+Django's session auth), the organisation found and entered in one statement, and
+the membership with what the header needs of it.
 
 ``RequestInputMiddleware`` refuses malformed input (NUL characters, lone
 surrogates, bodies over the upload limits) with 400 or 413 before any view sees it.
@@ -31,8 +34,8 @@ from .input_checks import (
     problem_for_django_error,
     unsafe,
 )
-from .models import Membership, Organisation
-from .tenancy import organisation_scope, platform_bypass, user_scope
+from .selectors import membership_for_request
+from .tenancy import organisation_scope_for_slug, platform_bypass, user_scope
 
 
 def _org_slug(request) -> str | None:
@@ -64,30 +67,25 @@ class OrganisationMiddleware:
             with scope:
                 return self._respond(request)
 
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None:
-            if is_api_path(request.path_info):
-                return not_found_response()
-            return render(
-                request, "organisations/unknown_organisation.html", {"slug": slug}, status=404
-            )
-        with organisation_scope(organisation.pk, user_id=user_id):
-            request.organisation = organisation
-            if user_id is not None:
-                request.membership = (
-                    Membership.objects.filter(user_id=user_id, is_active=True)
-                    .select_related("user", "team")
-                    .first()
-                )
-                if request.membership is not None:
-                    request.membership.organisation = organisation
-            return self._respond(request)
+        with organisation_scope_for_slug(slug, user_id=user_id) as organisation:
+            if organisation is not None:
+                request.organisation = organisation
+                if user_id is not None:
+                    request.membership = membership_for_request(
+                        organisation=organisation, user=user
+                    )
+                return self._respond(request)
+        if is_api_path(request.path_info):
+            return not_found_response()
+        return render(
+            request, "organisations/unknown_organisation.html", {"slug": slug}, status=404
+        )
 
     def _respond(self, request):
         response = self.get_response(request)
         if response.status_code >= 500:
-            # The view's own savepoint rolled back already; this also drops anything
-            # written by middleware around it, so a failed request leaves no trace.
+            # Rolls back the request's transaction: whatever the view or the middleware
+            # around it wrote, a failed request leaves no trace.
             transaction.set_rollback(True)
         return response
 

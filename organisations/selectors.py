@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django_scopes import scopes_disabled
 
 from .models import ApiToken, Invitation, Membership, Organisation, Skill, Team, User, WorkProcess
@@ -23,6 +23,36 @@ def memberships_for_user(*, user: User) -> list[Membership]:
             .select_related("organisation")
             .order_by("organisation__name")
         )
+
+
+def membership_for_request(*, organisation: Organisation, user: User) -> Membership | None:
+    """The signed-in person's active membership, with what every page's header asks of it.
+
+    One query per request: whether they manage a team (the "My team" link) and how many
+    organisations they belong to (the switcher, read only when there is more than one)
+    come along as annotations. Call inside the organisation's scope; the count crosses
+    organisations through the ``member_self`` policy, as ``memberships_for_user`` does.
+    """
+    membership = (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("user", "team")
+        .annotate(
+            manages_teams=Exists(Team.objects.filter(manager=OuterRef("pk"))),
+            # The base manager is unscoped: this counts across organisations, as RLS allows.
+            active_memberships=Subquery(
+                Membership._base_manager.filter(user=OuterRef("user"), is_active=True)
+                .order_by()
+                .values("user")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+        )
+        .first()
+    )
+    if membership is not None:
+        membership.organisation = organisation
+        membership._is_manager = membership.manages_teams
+    return membership
 
 
 def team_parents(*, organisation: Organisation) -> dict[int, int | None]:

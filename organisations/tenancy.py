@@ -34,16 +34,19 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _current(names: list[str]) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(["current_setting(%s, true)"] * len(names)), names)
+        return dict(zip(names, (v or "" for v in cursor.fetchone()), strict=True))
+
+
 def _set_local(values: dict[str, str], *, remember: bool) -> dict[str, str]:
     """Set transaction-local settings; return the values they replace if asked to."""
     if not _is_postgres() or not values:
         return {}
     names = list(values)
-    previous: dict[str, str] = {}
+    previous = _current(names) if remember else {}
     with connection.cursor() as cursor:
-        if remember:
-            cursor.execute("SELECT " + ", ".join(["current_setting(%s, true)"] * len(names)), names)
-            previous = dict(zip(names, (v or "" for v in cursor.fetchone()), strict=True))
         params: list[str] = []
         for name in names:
             params += [name, values[name]]
@@ -77,6 +80,50 @@ def organisation_scope(organisation_id: int, *, user_id: int | None = None) -> I
         values[USER_SETTING] = str(user_id)
     with _local_settings(values), scope(organisation=organisation_id):
         yield
+
+
+@contextmanager
+def organisation_scope_for_slug(
+    slug: str, *, user_id: int | None = None
+) -> Iterator[Organisation | None]:
+    """``organisation_scope`` for the organisation behind a URL's slug, found and entered in one
+    statement; yields the ``Organisation``, or ``None`` (and no scope) if no organisation has it.
+
+    Every request to an organisation's pages pays this, so on PostgreSQL the lookup and the
+    RLS settings share one round trip: ``set_config`` runs only for the row found.
+    """
+    values = {BYPASS_SETTING: "off"}
+    if user_id is not None:
+        values[USER_SETTING] = str(user_id)
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        previous: dict[str, str] = {}
+        if _is_postgres():
+            names = [ORGANISATION_SETTING, *values]
+            if nested:
+                previous = _current(names)
+            settings = ", ".join(
+                ["set_config(%s, o.id::text, true)"] + ["set_config(%s, %s, true)"] * len(values)
+            )
+            params: list[str] = [ORGANISATION_SETTING]
+            for name, value in values.items():
+                params += [name, value]
+            table = Organisation._meta.db_table
+            # Only the table name and placeholders are interpolated; the values are parameters.
+            query = Organisation.objects.raw(
+                f"SELECT o.*, {settings} FROM {table} AS o WHERE o.slug = %s",  # noqa: S608
+                [*params, slug],
+            )
+            organisation = next(iter(query), None)
+        else:
+            organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            yield None
+            return
+        with scope(organisation=organisation.pk):
+            yield organisation
+        if previous and not connection.needs_rollback:
+            _set_local(previous, remember=False)
 
 
 @contextmanager

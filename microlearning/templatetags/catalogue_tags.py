@@ -1,12 +1,28 @@
-"""``{% units_for_you as for_you %}``: the learner home shows "For you" with one include,
-without its view knowing about it."""
+"""Catalogue tags.
+
+``{% units_for_you as for_you %}``: the learner home shows "For you" with one include,
+without its view knowing about it. ``{% unit_cards units %}``: the result cards of a
+catalogue or work process page, rendered once per unit version and then read from the cache.
+"""
+
+from collections.abc import Iterable
 
 from django import template
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from microlearning.selectors.catalogue import FOR_YOU_SOURCES
 from microlearning.selectors.catalogue import units_for_you as select_units_for_you
 
 register = template.Library()
+
+# A card shows only its unit's live version, which is never edited once published: a new
+# version has a new id, so a cached card is never stale and may stay for a day.
+CARD_SECONDS = 24 * 60 * 60
 
 FOR_YOU_LIMIT = 6
 # The home lists assigned units under "To do" already; "For you" there adds the rest.
@@ -19,3 +35,45 @@ def units_for_you(context) -> list:
     if membership is None:
         return []
     return select_units_for_you(membership=membership, limit=FOR_YOU_LIMIT, sources=HOME_SOURCES)
+
+
+def _card_key(unit, organisation, language: str) -> str:
+    # The organisation leads every tenant cache key; its slug is in the card's link.
+    return (
+        f"org-{organisation.pk}:unit-card:{unit.pk}:{unit.live_version_id}"
+        f":{organisation.slug}:{language}"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def unit_cards(context, units: Iterable) -> SafeString:
+    """One ``<li>`` per published unit (with ``live_version`` and ``is_done``): the card from
+    the cache, rendered on a miss, and the member's own "done" badge added outside it."""
+    units = list(units)
+    organisation = context["organisation"]
+    language = get_language()
+    keys = {unit.pk: _card_key(unit, organisation, language) for unit in units}
+    cards = cache.get_many(keys.values())
+    missing = {}
+    for unit in units:
+        if keys[unit.pk] not in cards:
+            card = render_to_string(
+                "microlearning/_unit_card.html", {"unit": unit, "organisation": organisation}
+            )
+            cards[keys[unit.pk]] = missing[keys[unit.pk]] = card
+    if missing:
+        cache.set_many(missing, CARD_SECONDS)
+    done, not_done = _("Done"), _("Not done yet")
+    return format_html_join(
+        "\n",
+        "<li>{}{}</li>",
+        (
+            (
+                SafeString(cards[keys[unit.pk]]),
+                format_html('<span class="badge done">{}</span>', done)
+                if unit.is_done
+                else format_html('<span class="badge">{}</span>', not_done),
+            )
+            for unit in units
+        ),
+    )
