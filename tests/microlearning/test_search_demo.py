@@ -3,11 +3,11 @@ this file on both): typos, diacritics, stems, prefixes and parts of Dutch compou
 
 import pytest
 
+from demo.demo import demo_seed
 from microlearning.models import Unit
 from microlearning.selectors.catalogue import CatalogueFilters, catalogue_units
 from microlearning.services.search import units_search_ids
 from organisations.models import Membership, Organisation
-from organisations.seeding.demo import demo_seed
 from organisations.tenancy import organisation_scope
 from tests.factories import catalogue_unit
 
