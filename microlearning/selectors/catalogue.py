@@ -330,16 +330,10 @@ def _team_topics(membership: Membership, team_ids: set[int], limit: int) -> Sequ
         version_id=OuterRef("live_version_id"),
         work_process_id__in=processes,
     )
-    # The team's own units reach the member as assignments ("To do"): this source adds
-    # the others on the same topics, so a unit is never both to do and suggested.
-    reaching = Assignment.objects.filter(
-        Q(member=membership) | Q(team_id__in=team_ids), organisation_id=organisation_id
-    ).values("unit_id")
     units = (
         _published(organisation_id)
         .filter(Exists(by_skill) | Exists(by_process))
         .exclude(pk__in=_completed(membership))
-        .exclude(pk__in=reaching)
     )
     return list(units.order_by("-published_at", "-pk").values_list("pk", flat=True)[:limit])
 

@@ -70,6 +70,16 @@ class AxeChecked:
         page.expose_function("__werkwijsAxe", self._report)
         return page
 
+    def check(self, page) -> None:
+        """Check the page as it is now (a menu opened, say), not only as it loaded."""
+        violations = page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+            " resultTypes: ['violations'], iframes: false})"
+            ".then((result) => JSON.stringify(result.violations))",
+            AXE_TAGS,
+        )
+        self._report(page.url, violations)
+
     def _loaded(self, url: str) -> None:
         self.loaded.append(url)
 

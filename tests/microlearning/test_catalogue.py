@@ -11,12 +11,7 @@ from django.utils import formats, timezone
 
 from analytics.models import LearningEvent
 from microlearning.models import BlockProgress, Unit
-from microlearning.selectors.catalogue import (
-    FOR_YOU_SOURCES,
-    CatalogueFilters,
-    catalogue_units,
-    units_for_you,
-)
+from microlearning.selectors.catalogue import CatalogueFilters, catalogue_units, units_for_you
 from organisations.tenancy import organisation_scope
 from tests.factories import (
     AssignmentFactory,
@@ -277,23 +272,30 @@ def test_home_shows_for_you_without_repeating_what_is_to_do(client, organisation
     assert "Eerder bekeken" in page
 
 
-def test_for_your_team_suggests_other_units_on_its_topics_never_its_own(organisation):
+def test_home_never_suggests_for_you_what_is_to_do_whatever_the_reason(client, organisation):
     with organisation_scope(organisation.pk):
         team = TeamFactory(organisation=organisation)
         member = MembershipFactory(organisation=organisation, team=team)
         skill = SkillFactory(organisation=organisation)
         for_team = catalogue_unit(organisation, title="Voor het team", skills=[skill])
-        for_me = catalogue_unit(organisation, title="Voor mij", skills=[skill])
+        started = catalogue_unit(organisation, title="Al begonnen", skills=[skill])
         catalogue_unit(organisation, title="Zelfde vaardigheid", skills=[skill])
         AssignmentFactory(unit=for_team, team=team)
-        AssignmentFactory(unit=for_me, member=member)
-
-        # The home leaves out the "assigned" source: those are under "To do".
-        items = units_for_you(
-            membership=member, limit=10, sources=[s for s in FOR_YOU_SOURCES if s[0] == "team"]
+        AssignmentFactory(unit=started, member=member)
+        BlockProgress.objects.create(
+            organisation=organisation,
+            member=member,
+            block=started.live_version.blocks.first(),
+            version=started.live_version,
         )
+        LearningEventFactory(actor=member, verb=LearningEvent.Verb.VIEWED, object_id=started.pk)
+    client.force_login(member.user)
 
-    assert [(i.unit.title, i.reason) for i in items] == [("Zelfde vaardigheid", "team")]
+    page = client.get(_url(organisation, "home")).content.decode()
+
+    for_you = page[page.index('id="for-you-heading"') :]
+    assert "Zelfde vaardigheid" in for_you
+    assert "Voor het team" not in for_you and "Al begonnen" not in for_you
 
 
 def test_home_to_do_cards_show_when_due_and_how_long(client, organisation):
