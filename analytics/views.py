@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from organisations.access import member_required
 from organisations.permissions import Action
@@ -52,6 +56,77 @@ def _bar_chart(per_day: list[selectors.DayCount]) -> dict:
     }
 
 
+def _progress(row: selectors.MemberProgress) -> tuple[int, float]:
+    """Share of assigned units completed; members with nothing assigned are not behind."""
+    if not row.units_assigned:
+        return (1, 1.0)
+    return (0, row.units_completed / row.units_assigned)
+
+
+# The team table sorts by any column, with links (no JavaScript): ``?sort=progress``
+# puts who is behind first, ``?sort=-progress`` who is ahead.
+TEAM_SORT_KEYS = {
+    "name": lambda row: row.member.display_name.casefold(),
+    "progress": _progress,
+    "completions": lambda row: row.completions,
+    "last_active": lambda row: row.last_active or dt.date.min,
+    "team": lambda row: row.member.team.name.casefold() if row.member.team else "",
+}
+DEFAULT_TEAM_SORT = "name"
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    key: str
+    label: str
+    url: str  # the link on the header: this column, the other direction if sorted by it
+    aria_sort: str  # "ascending", "descending" or "" (not sorted by this column)
+    numeric: bool = False
+
+
+def _team_sort(request) -> tuple[str, bool]:
+    value = request.GET.get("sort", DEFAULT_TEAM_SORT)
+    key = value.removeprefix("-")
+    if key not in TEAM_SORT_KEYS:
+        return DEFAULT_TEAM_SORT, False
+    return key, value.startswith("-")
+
+
+def _sorted_rows(rows: list, key: str, descending: bool) -> list:
+    # By name first, so equal values (two members both at 0 of 3) stay alphabetical.
+    by_name = sorted(rows, key=TEAM_SORT_KEYS["name"])
+    return sorted(by_name, key=TEAM_SORT_KEYS[key], reverse=descending)
+
+
+def _sort_columns(*, days: int, key: str, descending: bool) -> list[SortColumn]:
+    labels = [
+        ("name", _("Member"), False),
+        ("progress", _("Assigned units completed"), False),
+        (
+            "completions",
+            ngettext("Completions (last %(days)s day)", "Completions (last %(days)s days)", days)
+            % {"days": days},
+            True,
+        ),
+        ("last_active", _("Last activity"), False),
+        ("team", _("Team"), False),
+    ]
+    columns = []
+    for column, label, numeric in labels:
+        active = column == key
+        sort = f"-{column}" if active and not descending else column
+        columns.append(
+            SortColumn(
+                key=column,
+                label=label,
+                url="?" + urlencode({"days": days, "sort": sort}) + "#members-heading",
+                aria_sort=("descending" if descending else "ascending") if active else "",
+                numeric=numeric,
+            )
+        )
+    return columns
+
+
 @member_required(Action.VIEW_TEAM_DASHBOARD)
 def team_dashboard(request):
     days = _choice(request, "days", selectors.DASHBOARD_PERIODS, selectors.DEFAULT_DASHBOARD_PERIOD)
@@ -60,11 +135,15 @@ def team_dashboard(request):
         days=days,
         today=selectors.organisation_today(organisation=request.organisation),
     )
+    sort_key, descending = _team_sort(request)
     return render(
         request,
         "analytics/team_dashboard.html",
         {
             "dashboard": dashboard,
+            "members": _sorted_rows(dashboard.members, sort_key, descending),
+            "columns": _sort_columns(days=days, key=sort_key, descending=descending),
+            "sort": f"-{sort_key}" if descending else sort_key,
             "days": days,
             "periods": selectors.DASHBOARD_PERIODS,
             "chart": _bar_chart(dashboard.per_day),

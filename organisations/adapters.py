@@ -1,9 +1,34 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from . import login_limits
+from .selectors import memberships_for_user
 from .services.security import login_spraying_record
+from .tenancy import user_scope
+
+
+def member_language(request) -> str | None:
+    """The language a signed-in person reads: their own choice, else their organisation's.
+
+    ``MemberLanguageMiddleware`` picks the page's language before the view runs, so
+    on the sign-in page (no one signed in yet, no organisation in the URL) it is the
+    browser's. A message made once the person is known must follow them instead.
+    Several organisations with different languages: no answer, the browser's stays.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    if user.language:
+        return user.language
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        return membership.organisation.language
+    # Signed in during this request: the middleware's scope did not know the user yet.
+    with user_scope(user.pk):
+        languages = {m.organisation.language for m in memberships_for_user(user=user)}
+    return languages.pop() if len(languages) == 1 else None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,3 +66,9 @@ class AccountAdapter(DefaultAccountAdapter):
         super().authentication_failed(request, **credentials)
         login = credentials.get("email") or credentials.get("username") or ""
         login_limits.tried_login_note(request, login)
+
+    def add_message(self, request, *args, **kwargs) -> None:
+        # allauth renders the text now ("Successfully signed in as …"): in the member's language.
+        language = member_language(request) or translation.get_language()
+        with translation.override(language):
+            super().add_message(request, *args, **kwargs)

@@ -1,8 +1,9 @@
-"""Organisation administration and personal API tokens, under ``/o/<org_slug>/manage/``."""
+"""Organisation administration, the member's account page and personal API tokens, under
+``/o/<org_slug>/manage/``."""
 
 from django.urls import path
 
-from .views import catalogue, invitations, members, organisation, teams, tokens
+from .views import account, catalogue, invitations, members, organisation, teams, tokens
 
 app_name = "organisations"
 
@@ -49,6 +50,7 @@ urlpatterns = [
         name="work_process_delete",
     ),
     path("settings/", organisation.organisation_settings, name="organisation_settings"),
+    path("account/", account.account, name="account"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

@@ -25,6 +25,8 @@ class LearnerUnit:
     unit: Unit
     assigned_at: dt.datetime | None
     completed_at: dt.datetime | None
+    # When the reminder comes: the organisation expects it done within nudge_after_days.
+    due_at: dt.datetime | None = None
 
     @property
     def is_done(self) -> bool:
@@ -58,7 +60,9 @@ def learner_home(*, membership: Membership) -> LearnerHome:
     """Units assigned to the learner still to do (oldest first) and everything they completed."""
     first_assigned: dict[int, dt.datetime] = {}
     units: dict[int, Unit] = {}
-    for assignment in assignments_reaching(membership=membership).select_related("unit"):
+    for assignment in assignments_reaching(membership=membership).select_related(
+        "unit__live_version"
+    ):
         known = first_assigned.get(assignment.unit_id)
         if known is None or assignment.assigned_at < known:
             first_assigned[assignment.unit_id] = assignment.assigned_at
@@ -78,9 +82,15 @@ def learner_home(*, membership: Membership) -> LearnerHome:
         for c in completions
     ]
     finished = {item.unit.pk for item in done}
+    allowed = dt.timedelta(days=membership.organisation.nudge_after_days)
     to_do = sorted(
         (
-            LearnerUnit(unit=unit, assigned_at=first_assigned[unit_id], completed_at=None)
+            LearnerUnit(
+                unit=unit,
+                assigned_at=first_assigned[unit_id],
+                completed_at=None,
+                due_at=first_assigned[unit_id] + allowed,
+            )
             for unit_id, unit in units.items()
             if unit_id not in finished
         ),

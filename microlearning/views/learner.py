@@ -70,6 +70,7 @@ def home(request):
             "commitments": list(learning_selectors.open_commitments(membership=request.membership)),
             "report_choices": CommitmentReportForm.base_fields["status"].choices,
             "today": timezone.localdate(),
+            "now": timezone.now(),
             "show_notifications": _inapp_notifications_available(),
         },
     )
@@ -118,13 +119,21 @@ def unit_complete(request, unit_id: int):
     return redirect("microlearning:unit_detail", request.organisation.slug, unit.pk)
 
 
+def _block_tag(block: Block) -> str:
+    """Tags a message as the result of an action on this block: the block shows it (in a
+    live region) and keyboard focus returns there, instead of at the top of the page."""
+    return f"block-{block.pk}"
+
+
 def _done(request, unit: Unit, block: Block, action, *, onwards: bool = False) -> HttpResponse:
     """Run one learner action; errors go back to the block as a message."""
     try:
-        action()
+        result = action()
     except ValidationError as exc:
-        messages.error(request, service_errors_text(exc))
+        messages.error(request, service_errors_text(exc), extra_tags=_block_tag(block))
         return _back_to(request, unit, block)
+    if isinstance(result, str):
+        messages.success(request, result, extra_tags=_block_tag(block))
     return _back_to(request, unit, block, onwards=onwards)
 
 
@@ -150,14 +159,21 @@ def checklist_tick(request, unit_id: int, block_id: int):
     except ValueError:
         item = -1
     ticked = request.POST.get("ticked", "1") == "1"
-    return _done(
-        request,
-        unit,
-        block,
-        lambda: learning_services.checklist_tick(
+
+    def tick() -> str:
+        progress = learning_services.checklist_tick(
             block=block, member=request.membership, item=item, ticked=ticked
-        ),
-    )
+        )
+        values = {
+            "step": block.data["items"][item],
+            "done": len(progress.state.get("ticked", [])),
+            "total": len(block.data["items"]),
+        }
+        if ticked:
+            return _("Ticked “%(step)s”: %(done)s of %(total)s steps done.") % values
+        return _("Unticked “%(step)s”: %(done)s of %(total)s steps done.") % values
+
+    return _done(request, unit, block, tick)
 
 
 @require_POST
@@ -165,14 +181,14 @@ def checklist_tick(request, unit_id: int, block_id: int):
 def question_answer(request, unit_id: int, block_id: int):
     unit, block = live_block(request, unit_id, block_id)
     selected = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
-    return _done(
-        request,
-        unit,
-        block,
-        lambda: learning_services.question_answer(
+
+    def answer() -> str:
+        result = learning_services.question_answer(
             block=block, member=request.membership, selected=selected
-        ),
-    )
+        )
+        return _("Right.") if result.correct else _("Not quite. Have another go.")
+
+    return _done(request, unit, block, answer)
 
 
 @require_POST

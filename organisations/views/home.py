@@ -32,7 +32,12 @@ def set_language(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
-    if language in dict(settings.LANGUAGES):
+    if language == "" and request.user.is_authenticated:
+        # Back to the organisation's language (the account page offers it).
+        request.user.language = ""
+        request.user.save(update_fields=["language"])
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    elif language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
             request.user.language = language
             request.user.save(update_fields=["language"])

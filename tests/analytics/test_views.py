@@ -281,3 +281,69 @@ def test_organisation_report_query_count_does_not_grow_with_teams(
         many = _queries(client, url(organisation, "organisation_report"))
 
     assert many == few
+
+
+# --- Sorting the team table ---------------------------------------------------------------
+
+
+def _names(response) -> list[str]:
+    return [row.member.user.first_name for row in response.context["members"]]
+
+
+@pytest.fixture
+def one_behind(organisation, people):
+    """A unit assigned to Sales (and so to Sales North): Bob finished it, Alice did not."""
+    unit = UnitFactory(organisation=organisation)
+    AssignmentFactory(unit=unit, team=people.sales)
+    CompletionFactory(unit=unit, member=people.bob)
+    people.manager.user.first_name = "Zoë"
+    people.manager.user.save(update_fields=["first_name"])
+    return people
+
+
+def test_team_table_is_alphabetical_until_sorted(client, organisation, one_behind):
+    client.force_login(one_behind.manager.user)
+
+    response = client.get(url(organisation, "team_dashboard"))
+
+    assert _names(response) == ["Alice", "Bob", "Zoë"]
+    assert 'aria-sort="ascending"><a class="sort" href="?days=30&amp;sort=-name' in (
+        response.content.decode()
+    )
+
+
+def test_sorting_by_progress_puts_who_is_behind_first_and_a_second_click_reverses(
+    client, organisation, one_behind
+):
+    client.force_login(one_behind.manager.user)
+
+    behind_first = client.get(url(organisation, "team_dashboard"), {"sort": "progress"})
+    ahead_first = client.get(url(organisation, "team_dashboard"), {"sort": "-progress"})
+
+    assert _names(behind_first) == ["Alice", "Zoë", "Bob"]
+    assert _names(ahead_first) == ["Bob", "Alice", "Zoë"]
+    page = behind_first.content.decode()
+    assert 'aria-sort="ascending"><a class="sort" href="?days=30&amp;sort=-progress' in page
+    assert page.count("aria-sort=") == 1
+    assert 'aria-sort="descending"' in ahead_first.content.decode()
+
+
+def test_an_unknown_sort_falls_back_to_names_and_the_period_is_kept(
+    client, organisation, one_behind
+):
+    client.force_login(one_behind.manager.user)
+
+    response = client.get(url(organisation, "team_dashboard"), {"sort": "salary", "days": 7})
+
+    assert _names(response) == ["Alice", "Bob", "Zoë"]
+    assert 'href="?days=7&amp;sort=progress#members-heading"' in response.content.decode()
+
+
+def test_team_table_scrolls_in_a_named_region_the_keyboard_can_reach(
+    client, organisation, one_behind
+):
+    client.force_login(one_behind.manager.user)
+
+    page = client.get(url(organisation, "team_dashboard")).content.decode()
+
+    assert '<div class="table-wrap" role="region" tabindex="0" aria-label="Members">' in page

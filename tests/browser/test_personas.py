@@ -68,6 +68,8 @@ def test_language_switch_turns_the_page_dutch_and_is_remembered(browser, live_se
     login(page, member.user.email, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("My learning")
 
+    # Account things, the language among them, live in the header's account menu.
+    page.get_by_text("Account", exact=True).click()
     page.get_by_role("button", name="Nederlands").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(in_language("nl", "My learning"))

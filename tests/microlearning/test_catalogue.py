@@ -1,12 +1,13 @@
 """The catalogue, the work process page and "For you", as a learner sees them."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from analytics.models import LearningEvent
 from microlearning.models import BlockProgress, Unit
@@ -269,6 +270,57 @@ def test_home_shows_for_you_without_repeating_what_is_to_do(client, organisation
     assert 'id="for-you-heading"' in page
     assert page.count("Aan jou toegewezen") == 1  # under "To do" only
     assert "Eerder bekeken" in page
+
+
+def test_home_never_suggests_for_you_what_is_to_do_whatever_the_reason(client, organisation):
+    with organisation_scope(organisation.pk):
+        team = TeamFactory(organisation=organisation)
+        member = MembershipFactory(organisation=organisation, team=team)
+        skill = SkillFactory(organisation=organisation)
+        for_team = catalogue_unit(organisation, title="Voor het team", skills=[skill])
+        started = catalogue_unit(organisation, title="Al begonnen", skills=[skill])
+        catalogue_unit(organisation, title="Zelfde vaardigheid", skills=[skill])
+        AssignmentFactory(unit=for_team, team=team)
+        AssignmentFactory(unit=started, member=member)
+        BlockProgress.objects.create(
+            organisation=organisation,
+            member=member,
+            block=started.live_version.blocks.first(),
+            version=started.live_version,
+        )
+        LearningEventFactory(actor=member, verb=LearningEvent.Verb.VIEWED, object_id=started.pk)
+    client.force_login(member.user)
+
+    page = client.get(_url(organisation, "home")).content.decode()
+
+    for_you = page[page.index('id="for-you-heading"') :]
+    assert "Zelfde vaardigheid" in for_you
+    assert "Voor het team" not in for_you and "Al begonnen" not in for_you
+
+
+def test_home_to_do_cards_show_when_due_and_how_long(client, organisation):
+    organisation.nudge_after_days = 5
+    organisation.save(update_fields=["nudge_after_days"])
+    member = MembershipFactory(organisation=organisation)
+    assigned_at = timezone.now() - dt.timedelta(days=1)
+    with organisation_scope(organisation.pk):
+        unit = catalogue_unit(organisation, title="Klachten", minutes=7)
+        late = catalogue_unit(organisation, title="Te laat", minutes=3)
+        AssignmentFactory(unit=unit, member=member, assigned_at=assigned_at)
+        AssignmentFactory(
+            unit=late, member=member, assigned_at=timezone.now() - dt.timedelta(days=9)
+        )
+    client.force_login(member.user)
+
+    page = client.get(_url(organisation, "home")).content.decode()
+
+    due = formats.date_format(
+        (assigned_at + dt.timedelta(days=5)).astimezone(ZoneInfo(organisation.time_zone)).date(),
+        "DATE_FORMAT",
+    )
+    assert f'<span class="due">Due by {due}</span>' in page
+    assert "<span>7 minutes</span>" in page
+    assert '<span class="overdue">Overdue since' in page and "<span>3 minutes</span>" in page
 
 
 # --- Query counts --------------------------------------------------------------------------

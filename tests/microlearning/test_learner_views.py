@@ -325,3 +325,48 @@ def test_a_video_url_that_is_not_https_is_never_embedded(signed_in, organisation
     html = signed_in.get(web_url(organisation, "unit_detail", unit.pk)).content.decode()
 
     assert "javascript:alert" not in html and "<iframe" not in html
+
+
+def test_ticking_a_step_returns_to_its_block_and_announces_the_result_there(
+    signed_in, organisation, unit
+):
+    checklist = by_kind(unit, "checklist")
+
+    response = signed_in.post(
+        web_url(organisation, "checklist_tick", unit.pk, checklist.pk), {"item": "0"}
+    )
+    html = signed_in.get(web_url(organisation, "unit_detail", unit.pk)).content.decode()
+
+    assert response.url.endswith(f"#block-{checklist.pk}")
+    block = html[html.index(f'id="block-{checklist.pk}"') :]
+    block = block[: block.index("</li>")]
+    assert 'tabindex="-1"' in block
+    step = checklist.data["items"][0]
+    total = len(checklist.data["items"])
+    assert f'role="status"><p class="message success">Ticked “{step}”: 1 of {total}' in block
+    # Announced at the block, so not a second time at the top of the page.
+    assert html.count(f"Ticked “{step}”") == 1
+
+
+def test_answering_announces_right_or_not_at_the_question(signed_in, organisation, unit):
+    question = by_kind(unit, "question")
+    url = web_url(organisation, "question_answer", unit.pk, question.pk)
+
+    signed_in.post(url, {"selected": "1"})
+    wrong = signed_in.get(web_url(organisation, "unit_detail", unit.pk)).content.decode()
+    signed_in.post(url, {"selected": "0"})
+    right = signed_in.get(web_url(organisation, "unit_detail", unit.pk)).content.decode()
+
+    status = '<div class="block-result visually-hidden" role="status"><p class="message success">'
+    assert status + "Not quite. Have another go.</p>" in wrong
+    assert status + "Right.</p>" in right
+
+
+def test_a_refused_action_says_why_at_its_block(signed_in, organisation, unit):
+    question = by_kind(unit, "question")
+
+    signed_in.post(web_url(organisation, "question_answer", unit.pk, question.pk), {})
+    html = signed_in.get(web_url(organisation, "unit_detail", unit.pk)).content.decode()
+
+    block = html[html.index(f'id="block-{question.pk}"') :]
+    assert '<p class="message error">' in block[: block.index("</li>")]

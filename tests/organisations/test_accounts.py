@@ -49,6 +49,71 @@ def test_a_person_in_two_organisations_chooses_one(
     assert "Choose an organisation" in response.content.decode()
 
 
+def test_the_signed_in_message_follows_the_members_language_not_the_browsers(
+    client, organisation, member
+):
+    organisation.language = "nl"
+    organisation.save(update_fields=["language"])
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.user.email, "password": PASSWORD},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    page = response.content.decode()
+    assert "Je bent nu ingelogd als" in page
+    assert "Successfully signed in" not in page
+
+
+def test_the_signed_in_message_follows_the_persons_own_language_first(client, organisation, member):
+    member.user.language = "en"
+    member.user.save(update_fields=["language"])
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.user.email, "password": PASSWORD},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert "Successfully signed in as" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("own_language", "browser", "heading"),
+    [
+        ("", "nl", "Kies een organisatie"),
+        ("", "en", "Choose an organisation"),
+        ("nl", "en", "Kies een organisatie"),
+    ],
+)
+def test_the_organisation_chooser_follows_your_language_then_the_browser(
+    client, organisation, other_organisation, member, own_language, browser, heading
+):
+    organisation.language, other_organisation.language = "nl", "en"
+    organisation.save(update_fields=["language"])
+    other_organisation.save(update_fields=["language"])
+    make_member(other_organisation, user=member.user)
+    member.user.language = own_language
+    member.user.save(update_fields=["language"])
+
+    response = sign_in_with_browser(client, member.user.email, browser)
+
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def sign_in_with_browser(client, email, language):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": PASSWORD},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
 @pytest.mark.parametrize(
     "name",
     ["account_login", "account_reset_password", "account_signup", "account_reset_password_done"],
