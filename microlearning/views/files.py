@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp
 from django.db.models import F
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,6 +27,9 @@ from ..models import Block, Unit, UnitVersion
 # Only types we accepted on upload are named; anything else is a download of bytes.
 SERVED_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES}
 
+
+# A file is never a page: nothing in it may run, even when opened on its own.
+FILE_POLICY = {"default-src": [NONE], "img-src": [SELF], "media-src": [SELF]}
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
@@ -85,8 +90,6 @@ def _file_response(request, field_file):
         )
     response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
-    # A file is never a page: nothing in it may run, even when opened on its own.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -95,6 +98,7 @@ def _is_author(request) -> bool:
     return can(request.membership, Action.AUTHOR_UNITS)
 
 
+@csp(FILE_POLICY)
 @member_required()
 def block_file(request, block_id: int):
     blocks = Block.objects.filter(organisation=request.organisation)
@@ -106,6 +110,7 @@ def block_file(request, block_id: int):
     return _file_response(request, get_object_or_404(blocks, pk=block_id).file)
 
 
+@csp(FILE_POLICY)
 @member_required()
 def cover_image(request, version_id: int):
     versions = UnitVersion.objects.filter(organisation=request.organisation)
