@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from organisations.api_schema import DocsView, SchemaView
 from organisations.views import home as organisation_views
 from organisations.views import signin
 
@@ -32,8 +32,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include(organisation_web)),
     path("api/v1/o/<slug:org_slug>/", include(organisation_api)),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/v1/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 # JSON errors under /api/, the friendly pages elsewhere.

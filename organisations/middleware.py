@@ -38,12 +38,13 @@ from .selectors import membership_for_request
 from .tenancy import organisation_scope_for_slug, platform_bypass, user_scope
 
 
-def _org_slug(request) -> str | None:
+def _route(request) -> tuple[bool, str | None]:
+    """Whether a route matches the path, and its organisation slug (None outside one)."""
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return None
-    return match.kwargs.get("org_slug")
+        return False, None
+    return True, match.kwargs.get("org_slug")
 
 
 class OrganisationMiddleware:
@@ -55,8 +56,12 @@ class OrganisationMiddleware:
         request.membership = None
         user = request.user
         user_id = user.pk if user.is_authenticated else None
-        slug = _org_slug(request)
+        found, slug = _route(request)
 
+        if not found and is_api_path(request.path_info):
+            # handler404 answers JSON only with DEBUG off; on, Django's HTML debug page
+            # would. A missing slash is still redirected to the route (CommonMiddleware).
+            return not_found_response()
         if slug is None:
             if request.path_info.startswith("/admin/") and user.is_authenticated and user.is_staff:
                 scope = platform_bypass(

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from csp.constants import NONE, SELF
+from csp.decorators import csp
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import get_valid_filename
@@ -24,6 +26,9 @@ from ..blocks import IMAGE_TYPES, VIDEO_TYPES
 # Only types we accepted on upload are named; anything else is a download of bytes.
 SERVED_TYPES = {**IMAGE_TYPES, **VIDEO_TYPES}
 
+
+# A file is never a page: nothing in it may run, even when opened on its own.
+FILE_POLICY = {"default-src": [NONE], "img-src": [SELF], "media-src": [SELF]}
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
@@ -84,18 +89,18 @@ def _file_response(request, field_file):
         )
     response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
-    # A file is never a page: nothing in it may run, even when opened on its own.
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; media-src 'self'"
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
+@csp(FILE_POLICY)
 @member_required()
 def block_file(request, block_id: int):
     blocks = openable_blocks(membership=request.membership)
     return _file_response(request, get_object_or_404(blocks, pk=block_id).file)
 
 
+@csp(FILE_POLICY)
 @member_required()
 def cover_image(request, version_id: int):
     versions = openable_versions(membership=request.membership)

@@ -157,3 +157,27 @@ def test_unknown_api_path_gives_json_404_once_the_handler_is_wired(acme, as_memb
 
     assert response.status_code == 404
     assert error_of(response)["code"] == "not_found"
+
+
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/o/acme/no-such-endpoint/", "/api/v1/o/acme/units/not-a-number/", "/api/v2/"]
+)
+def test_unknown_api_path_gives_json_404_with_debug_on_and_off(
+    acme, as_member, settings, debug, path
+):
+    settings.DEBUG = debug
+
+    response = as_member(acme.learner).get(path)
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_api_path_without_its_slash_is_still_redirected_to_it(acme, as_member, settings):
+    settings.DEBUG = True
+
+    response = as_member(acme.learner).get("/api/v1/o/acme/units")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/o/acme/units/"

@@ -1,7 +1,18 @@
 """The OpenAPI schema: valid, warning-free, every operation typed, tagged and secured."""
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 
@@ -102,3 +113,75 @@ def test_docs_page_renders_swagger_ui_from_local_static_files(client):
     assert "swagger-ui" in page
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn" not in page.lower()
+
+
+# --- Served once, even to parallel first requests -----------------------------------------
+
+
+@pytest.fixture
+def fresh_server(db, tmp_path):
+    """A threaded gunicorn in a new process (nothing generated or imported yet) on the test DB.
+
+    The test's own process has generated the schema already; only a fresh process shows
+    what the first requests after a deploy meet.
+    """
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DEBUG": "on",
+        "WERKWIJS_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": (
+            f"postgresql://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+    }
+    with socket.socket() as probe:  # a free port for the server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--threads", "8", "--log-level", "warning"],
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(600):  # until it answers (a busy machine starts slowly)
+            assert server.poll() is None, "the server stopped"
+            try:
+                with urllib.request.urlopen(f"{url}/health/", timeout=5):
+                    break
+            except OSError:
+                threading.Event().wait(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _get_all_at_once(url: str, count: int) -> list[tuple[int, bytes]]:
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def fetch(index: int) -> None:
+        start.wait()
+        try:
+            with urllib.request.urlopen(url, timeout=120) as response:
+                results[index] = (response.status, response.read())
+        except urllib.error.HTTPError as error:
+            results[index] = (error.code, error.read())
+
+    threads = [threading.Thread(target=fetch, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_parallel_first_requests_for_the_schema_all_get_the_same_schema(fresh_server):
+    results = _get_all_at_once(f"{fresh_server}/api/v1/schema/?format=json", 8)
+
+    assert [status for status, _body in results] == [200] * 8, [b[:200] for _s, b in results]
+    assert len({body for _status, body in results}) == 1
+    assert json.loads(results[0][1])["info"]["title"] == "Werkwijs API"
