@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "organisations",
+    "events",
     "goals",
     "microlearning",
     "courses",
