@@ -1,31 +1,14 @@
-"""Django admin for platform staff: events and rollups are for reading, never editing.
+"""Django admin for platform staff: rollups are for reading, never editing.
 
-The event log is append-only and the rollup is computed from it, so changing rows
-here would make figures disagree with their source.
+They are computed from the event log, so changing rows here would make figures
+disagree with their source.
 """
 
 from django.contrib import admin
 
-from .models import LearningEvent, RollupCheckpoint, TeamDailyCount
+from events.admin import ReadOnlyAdmin
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(LearningEvent)
-class LearningEventAdmin(ReadOnlyAdmin):
-    list_display = ["timestamp", "organisation", "actor", "verb", "object_type", "object_id"]
-    list_filter = ["verb", "organisation"]
-    list_select_related = ["organisation", "actor__user"]
-    show_full_result_count = False  # counting millions of events on every page is slow
+from .models import RollupCheckpoint, TeamDailyCount
 
 
 @admin.register(TeamDailyCount)

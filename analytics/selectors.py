@@ -16,6 +16,7 @@ from django.db.models import Max, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import Membership, Organisation, Team
 from organisations.selectors import (
@@ -25,7 +26,7 @@ from organisations.selectors import (
     teams_managed_by,
 )
 
-from .models import LearningEvent, RollupCheckpoint, TeamDailyCount
+from .models import RollupCheckpoint, TeamDailyCount
 
 TEAM_DAILY_ROLLUP = "team_daily"
 DASHBOARD_PERIODS = (7, 30, 90)

@@ -1,4 +1,4 @@
-"""Writes for analytics: recording learning events and rolling them up."""
+"""Writes for analytics: rolling the learning events up into counts."""
 
 from __future__ import annotations
 
@@ -9,36 +9,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from events.models import LearningEvent
 from organisations.models import Membership, Organisation
 
-from .models import LearningEvent, RollupCheckpoint, TeamDailyCount
+from .models import RollupCheckpoint, TeamDailyCount
 from .selectors import TEAM_DAILY_ROLLUP, organisation_zone
 
 # Bounded so one run holds its transaction briefly; the next run goes on from the checkpoint.
 ROLLUP_BATCH_SIZE = 50_000
-
-
-def learning_event_record(
-    *,
-    actor: Membership,
-    verb: str,
-    object_type: str,
-    object_id: int,
-    result: dict | None = None,
-    context: dict | None = None,
-    timestamp: dt.datetime | None = None,
-) -> LearningEvent:
-    """Append one xAPI-shaped statement: actor, verb, object, result, context, timestamp."""
-    return LearningEvent.objects.create(
-        organisation_id=actor.organisation_id,
-        actor=actor,
-        verb=verb,
-        object_type=object_type,
-        object_id=object_id,
-        result=result or {},
-        context=context or {},
-        timestamp=timestamp or timezone.now(),
-    )
 
 
 def team_daily_rollup(

@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "organisations",
+    "events",
     "goals",
     "microlearning",
     "courses",

@@ -23,8 +23,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from analytics.models import LearningEvent
 from analytics.services import team_daily_rollup
+from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.selectors import team_subtree_ids

@@ -42,8 +42,9 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from analytics.models import LearningEvent, TeamDailyCount
+from analytics.models import TeamDailyCount
 from analytics.services import team_daily_rollup
+from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import AuditLog, Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.tenancy import organisation_scope

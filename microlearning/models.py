@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# 70:20:10 is the events' vocabulary; units, trajectories and goals all use it.
+from events.verbs import Category
 from organisations.models import (
     LANGUAGE_CHOICES,
     Membership,
@@ -17,14 +19,6 @@ from organisations.models import (
     TenantManager,
     WorkProcess,
 )
-
-
-class Category(models.TextChoices):
-    """70:20:10: where the learning happens."""
-
-    EXPERIENCE = "experience", _("Experience (on the job, 70)")
-    SOCIAL = "social", _("Social (with colleagues, 20)")
-    FORMAL = "formal", _("Formal (courses, 10)")
 
 
 class Unit(models.Model):

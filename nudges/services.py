@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from analytics.models import LearningEvent
-from analytics.services import learning_event_record
+from events.models import LearningEvent
+from events.services import learning_event_record
 from microlearning.models import Completion, Unit
 from organisations.models import Organisation
 

@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
 from nudges.models import Nudge
 from organisations.models import (

@@ -26,8 +26,10 @@ from django.db.models import F
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent, RollupCheckpoint, TeamDailyCount
-from analytics.services import TEAM_DAILY_ROLLUP, learning_event_record
+from analytics.models import RollupCheckpoint, TeamDailyCount
+from analytics.services import TEAM_DAILY_ROLLUP
+from events.models import LearningEvent
+from events.services import learning_event_record
 from microlearning import services as microlearning_services
 from microlearning.models import (
     Assignment,

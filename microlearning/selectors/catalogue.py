@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from organisations.models import Membership, Organisation, Skill, WorkProcess
 
 from ..models import (

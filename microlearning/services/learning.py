@@ -16,8 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.models import LearningEvent
-from analytics.services import learning_event_record
+from events.models import LearningEvent
+from events.services import learning_event_record
 from organisations.models import Membership
 
 from ..models import (

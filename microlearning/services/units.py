@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from analytics.models import LearningEvent
-from analytics.services import learning_event_record
+from events.models import LearningEvent
+from events.services import learning_event_record
 from organisations.models import Membership, Skill, Team, WorkProcess
 from organisations.services import audit_log_record
 

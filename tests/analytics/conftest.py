@@ -4,7 +4,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from tests.factories import LearningEventFactory, MembershipFactory, TeamFactory, UserFactory
 
 

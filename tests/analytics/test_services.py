@@ -5,7 +5,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from analytics import services
-from analytics.models import LearningEvent, RollupCheckpoint, TeamDailyCount
+from analytics.models import RollupCheckpoint, TeamDailyCount
+from events.models import LearningEvent
 from organisations.tenancy import organisation_scope
 from tests.analytics.conftest import complete
 from tests.factories import LearningEventFactory

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
 from analytics.services import team_daily_rollup
+from events.models import LearningEvent
 from nudges.models import Nudge
 from organisations.tenancy import organisation_scope
 from tests.api.support import error_of

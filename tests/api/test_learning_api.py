@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import Completion, Rating, Reflection
 from tests.microlearning.learning_support import (
     QUESTION_SINGLE,

@@ -3,7 +3,7 @@
 import pytest
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from tests.api.support import error_of
 from tests.factories import AssignmentFactory, CompletionFactory, UnitFactory

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent, TeamDailyCount
+from analytics.models import TeamDailyCount
 from demo.demo import demo_seed
 from demo.demo_content import DEMO_PASSWORD
 from demo.synthetic import SyntheticSpec, synthetic_seed
+from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import Membership, Organisation, Team, User
 from organisations.permissions import Action, can
@@ -65,7 +66,7 @@ def test_seeding_the_demo_twice_changes_nothing():
     assert row_counts() == counts
     assert dict(User.objects.values_list("email", "password")) == passwords
     assert counts["organisations.Organisation"] == 2
-    assert counts["analytics.LearningEvent"] > 0
+    assert counts["events.LearningEvent"] > 0
 
 
 def test_demo_personas_hold_their_roles():

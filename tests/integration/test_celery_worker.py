@@ -32,7 +32,8 @@ from django_scopes import scopes_disabled
 from kombu import Connection
 
 from analytics import tasks as analytics_tasks
-from analytics.models import LearningEvent, TeamDailyCount
+from analytics.models import TeamDailyCount
+from events.models import LearningEvent
 from nudges import tasks as nudge_tasks
 from nudges.models import Nudge
 from tests import factories

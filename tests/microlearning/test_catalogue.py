@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import BlockProgress, Unit
 from microlearning.selectors.catalogue import CatalogueFilters, catalogue_units, units_for_you
 from organisations.tenancy import organisation_scope

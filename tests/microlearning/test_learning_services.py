@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import Commitment, Completion, QuestionAnswer, Rating, Reflection
 from microlearning.selectors import learning as learning_selectors
 from microlearning.services import learning

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning import services
 from microlearning.models import Unit
 from organisations.models import AuditLog

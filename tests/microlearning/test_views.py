@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from tests.factories import (
     AssignmentFactory,

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from microlearning.models import Unit
 from nudges import services
 from nudges.models import Nudge

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from analytics.models import LearningEvent
+from events.models import LearningEvent
 from nudges.models import Nudge
 from organisations.tenancy import organisation_scope
 from tests import factories

@@ -1,0 +1,86 @@
+"""The verb vocabulary of learning events: what each verb means in xAPI and in 70:20:10.
+
+Every verb has its xAPI IRI (ADL's vocabulary where it has the verb, our own
+otherwise) and the 70:20:10 category it implies. Adding a verb is one line in
+``Verb``: its stored code, IRI, category and label.
+
+Some verbs count where their object does: completing a unit is as formal, social
+or experiential as the unit itself, and a unit's category lives in its version.
+Those verbs carry ``FROM_OBJECT``; ``event_category`` applies the rule, so the
+recorder passes the object's category and nobody has to remember it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    """70:20:10: where the learning happens."""
+
+    EXPERIENCE = "experience", _("Experience (on the job, 70)")
+    SOCIAL = "social", _("Social (with colleagues, 20)")
+    FORMAL = "formal", _("Formal (courses, 10)")
+
+
+# ADL's vocabulary: the verbs every learning record store already knows.
+ADL = "http://adlnet.gov/expapi/verbs/"
+# Ours, for what ADL lacks. A fixed base, not SITE_URL: an IRI names a meaning and
+# must be the same in every installation and stay the same when a site moves.
+WERKWIJS = "https://werkwijs.nl/xapi/verbs/"
+
+
+class FromObject:
+    """The category of the event's object, with a default for an object without one."""
+
+    def __init__(self, default: Category):
+        self.default = default
+
+    def __repr__(self) -> str:
+        return f"FromObject({self.default.value!r})"
+
+
+FROM_OBJECT_FORMAL = FromObject(Category.FORMAL)
+
+
+class Verb(models.TextChoices):
+    """What a learner did (or what was done for them). Stored as the short code.
+
+    ``category`` is a ``Category``, a ``FromObject`` (the object's category decides),
+    or None: the event is about learning but is no learning activity itself
+    (an assignment, a reminder, a rating), so it counts in no part of the mix.
+    """
+
+    # code, xAPI IRI, 70:20:10 category, label
+    VIEWED = "viewed", ADL + "experienced", FROM_OBJECT_FORMAL, _("viewed")
+    COMPLETED = "completed", ADL + "completed", FROM_OBJECT_FORMAL, _("completed")
+    ANSWERED = "answered", ADL + "answered", FROM_OBJECT_FORMAL, _("answered")
+    # Reflecting on one's own work turns experience into learning, whatever prompted it.
+    REFLECTED = "reflected", ADL + "commented", Category.EXPERIENCE, _("reflected")
+    COMMITTED = "committed", WERKWIJS + "committed", Category.EXPERIENCE, _("committed to apply")
+    APPLIED = "applied", WERKWIJS + "applied", Category.EXPERIENCE, _("applied")
+    RATED = "rated", WERKWIJS + "rated", None, _("rated")
+    ASSIGNED = "assigned", WERKWIJS + "assigned", None, _("assigned")
+    NUDGE_SENT = "nudge_sent", WERKWIJS + "nudge-sent", None, _("nudge sent")
+    NUDGE_OPENED = "nudge_opened", WERKWIJS + "nudge-opened", None, _("nudge opened")
+
+    def __new__(cls, code: str, iri: str, category: Category | FromObject | None):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.iri = iri
+        member.category = category
+        return member
+
+
+def event_category(*, verb: Verb | str, object_category: str | None = None) -> Category | None:
+    """The 70:20:10 category an event counts under.
+
+    A verb whose category comes from its object takes ``object_category`` (for a
+    unit: its version's category) and its own default when the object has none;
+    any other verb keeps its own, whatever the object.
+    """
+    category = Verb(verb).category
+    if isinstance(category, FromObject):
+        return Category(object_category) if object_category else category.default
+    return category
