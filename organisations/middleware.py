@@ -9,8 +9,6 @@ middleware outside the view's transaction has no effect).
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
@@ -98,10 +96,7 @@ class MemberLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         # Dates and times on the page read in the organisation's own time zone.
         if request.organisation is not None:
-            try:
-                timezone.activate(ZoneInfo(request.organisation.time_zone))
-            except (ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            timezone.activate(request.organisation.zone)
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch = response.headers.get("Vary", "")
