@@ -8,23 +8,16 @@ Each selector runs a fixed number of queries, whatever the number of members.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db.models import Max, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from events.models import LearningEvent
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.selectors.reach import units_completed, units_reaching
 from organisations.models import Membership, Organisation, Team
-from organisations.selectors import (
-    members_of_teams,
-    team_ancestors,
-    team_parents,
-    teams_managed_by,
-)
+from organisations.selectors import members_of_teams, teams_managed_by
 
 from .models import RollupCheckpoint, TeamDailyCount
 
@@ -35,16 +28,8 @@ REPORT_PERIODS = (4, 12, 26, 52)
 DEFAULT_REPORT_WEEKS = 12
 
 
-def organisation_zone(*, organisation: Organisation) -> dt.tzinfo:
-    """The organisation's time zone: days in the rollup are its days, not UTC's."""
-    try:
-        return ZoneInfo(organisation.time_zone)
-    except (KeyError, ValueError):
-        return dt.UTC
-
-
 def organisation_today(*, organisation: Organisation) -> dt.date:
-    return timezone.now().astimezone(organisation_zone(organisation=organisation)).date()
+    return timezone.localdate(timezone=organisation.zone)
 
 
 def rollup_last_run(*, organisation: Organisation) -> dt.datetime | None:
@@ -84,32 +69,6 @@ class TeamDashboard:
         return sum(day.count for day in self.per_day)
 
 
-def _assigned_units_per_member(
-    *, organisation: Organisation, members: list[Membership]
-) -> dict[int, set[int]]:
-    """Published units reaching each member: assigned to them, their team or a team above."""
-    parents = team_parents(organisation=organisation)
-    # member -> their team and the teams above it
-    lines = {member.pk: team_ancestors(parents, member.team_id) for member in members}
-    reachable = {team_id for line in lines.values() for team_id in line}
-
-    units_by_team: dict[int, set[int]] = defaultdict(set)
-    result: dict[int, set[int]] = defaultdict(set)
-    for unit_id, team_id, member_id in Assignment.objects.filter(
-        Q(team_id__in=reachable) | Q(member_id__in=list(lines)),
-        organisation=organisation,
-        unit__status=Unit.Status.PUBLISHED,
-    ).values_list("unit_id", "team_id", "member_id"):
-        if team_id is not None:
-            units_by_team[team_id].add(unit_id)
-        else:
-            result[member_id].add(unit_id)
-    for member_id, line in lines.items():
-        for team_id in line:
-            result[member_id] |= units_by_team.get(team_id, set())
-    return result
-
-
 def team_dashboard(*, membership: Membership, days: int, today: dt.date) -> TeamDashboard:
     """The teams a manager leads (and every team below), member by member.
 
@@ -138,18 +97,17 @@ def team_dashboard(*, membership: Membership, days: int, today: dt.date) -> Team
         .values_list("day", "total")
     )
 
-    assigned = _assigned_units_per_member(organisation=organisation, members=members)
-    all_assigned = set().union(*assigned.values()) if assigned else set()
-    completed: dict[int, set[int]] = defaultdict(set)
-    for member_id, unit_id in Completion.objects.filter(
-        organisation=organisation, member_id__in=member_ids, unit_id__in=all_assigned
-    ).values_list("member_id", "unit_id"):
-        completed[member_id].add(unit_id)
+    assigned = units_reaching(organisation=organisation, memberships=members)
+    completed = units_completed(
+        organisation=organisation,
+        unit_ids=set().union(*assigned.values()) if assigned else set(),
+        membership_ids=member_ids,
+    )
 
     rows = []
     for member in members:
         stats = per_member.get(member.pk, {})
-        units = assigned.get(member.pk, set())
+        units = set(assigned.get(member.pk, ()))
         rows.append(
             MemberProgress(
                 member=member,

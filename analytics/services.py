@@ -13,7 +13,7 @@ from events.models import LearningEvent
 from organisations.models import Membership, Organisation
 
 from .models import RollupCheckpoint, TeamDailyCount
-from .selectors import TEAM_DAILY_ROLLUP, organisation_zone
+from .selectors import TEAM_DAILY_ROLLUP
 
 # Bounded so one run holds its transaction briefly; the next run goes on from the checkpoint.
 ROLLUP_BATCH_SIZE = 50_000
@@ -85,7 +85,7 @@ def _fold_in_database(
         last_id = cursor.fetchone()[0]
         if last_id is None:
             return after_id, 0
-        zone = str(organisation_zone(organisation=organisation))
+        zone = str(organisation.zone)
         cursor.execute(
             f"""
             WITH batch AS (
@@ -123,7 +123,7 @@ def _fold_in_python(
             break
     if not rows:
         return after_id, 0
-    tz = organisation_zone(organisation=organisation)
+    tz = organisation.zone
     counts: Counter[tuple[int, int | None, dt.date, str]] = Counter()
     for _event_id, actor_id, team_id, verb, timestamp in rows:
         counts[(actor_id, team_id, timestamp.astimezone(tz).date(), verb)] += 1

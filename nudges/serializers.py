@@ -5,21 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from microlearning.models import Unit
+from microlearning.serializers import UnitRefSerializer
 
 from .models import Nudge
 
 
-class NudgeUnitSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Unit
-        fields = ["id", "title"]
-        read_only_fields = fields
-
-
 class NudgeSerializer(serializers.ModelSerializer):
     message = serializers.SerializerMethodField(help_text="The reminder, in the member's language.")
-    unit = NudgeUnitSerializer(read_only=True, allow_null=True)
+    unit = UnitRefSerializer(read_only=True, allow_null=True)
     unit_completed = serializers.BooleanField(
         read_only=True, help_text="The unit was completed since: the reminder has done its job."
     )

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from events.models import LearningEvent
 from events.services import learning_event_record
-from microlearning.models import Completion, Unit
+from microlearning.selectors.reach import has_completed
 from organisations.models import Organisation
 
 from .models import Nudge
@@ -122,11 +122,8 @@ def _still_needed(nudge: Nudge) -> bool:
     member, unit = nudge.member, nudge.unit
     return (
         unit is not None
-        and unit.status == Unit.Status.PUBLISHED
         and member.is_active
-        and not Completion.objects.filter(
-            organisation_id=nudge.organisation_id, unit=unit, member=member
-        ).exists()
+        and not has_completed(membership=member, unit_id=unit.pk)
         and unit_still_assigned(member=member, unit_id=unit.pk)
     )
 

@@ -15,8 +15,6 @@ surrogates, bodies over the upload limits) with 400 or 413 before any view sees 
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import transaction
 from django.http.multipartparser import MultiPartParserError
@@ -115,10 +113,7 @@ class MemberLanguageMiddleware:
         request.LANGUAGE_CODE = translation.get_language()
         # Dates and times on the page read in the organisation's own time zone.
         if request.organisation is not None:
-            try:
-                timezone.activate(ZoneInfo(request.organisation.time_zone))
-            except (ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
+            timezone.activate(request.organisation.zone)
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch = response.headers.get("Vary", "")

@@ -7,6 +7,9 @@ and gets a row-level security policy in its migration (see ``organisations.rls``
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -16,6 +19,14 @@ from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
+
+
+def zone_named(name: str) -> ZoneInfo | None:
+    """The time zone of that IANA name, or None for a name the zone database does not know."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def TenantManager():  # noqa: N802 - reads like a class at the use site
@@ -95,6 +106,15 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """Where the organisation's days begin and end: pages, rollups and nudges use it.
+
+        A name the zone database does not know (saved before it was checked, or
+        dropped from tzdata since) reads as the installation's time zone.
+        """
+        return zone_named(self.time_zone) or timezone.get_default_timezone()
 
 
 class Team(models.Model):

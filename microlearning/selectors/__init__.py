@@ -3,14 +3,13 @@ re-exported here for its many callers; the newer concerns are imported by module
 (``from microlearning.selectors import catalogue``), which keeps this file from growing into
 an index of everything."""
 
+from .reach import assignments_reaching, team_ancestor_ids
 from .units import (
     LearnerHome,
     LearnerUnit,
-    assignments_reaching,
     completion_of,
     learner_home,
     published_units,
-    team_ancestor_ids,
     teams_to_assign,
     unit_assignments,
     units_for_authoring,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.models import LearningEvent
@@ -20,13 +20,17 @@ from ..models import (
     Assignment,
     Block,
     BlockProgress,
-    Completion,
     Unit,
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
 from ..services.search import units_search_ids
-from .units import team_ancestor_ids
+from .reach import (
+    assignments_reaching,
+    completed_unit_ids,
+    completions_of,
+    team_ancestor_ids,
+)
 
 
 @dataclass(frozen=True)
@@ -200,13 +204,7 @@ def _shown(units: QuerySet[Unit], *, membership: Membership) -> QuerySet[Unit]:
 def with_done(units: QuerySet[Unit], *, membership: Membership) -> QuerySet[Unit]:
     """Annotate ``is_done``: one ``Exists`` per row, in the same query."""
     return units.annotate(
-        is_done=Exists(
-            Completion.objects.filter(
-                organisation_id=membership.organisation_id,
-                member=membership,
-                unit_id=OuterRef("pk"),
-            )
-        )
+        is_done=Exists(completions_of(membership=membership).filter(unit_id=OuterRef("pk")))
     )
 
 
@@ -274,25 +272,14 @@ def _published(organisation_id: int) -> QuerySet[Unit]:
     return Unit.objects.filter(organisation_id=organisation_id, status=Unit.Status.PUBLISHED)
 
 
-def _completed(membership: Membership) -> QuerySet[Completion]:
-    """Unit ids the member completed, as a subquery: sources leave them out in SQL."""
-    return Completion.objects.filter(
-        organisation_id=membership.organisation_id, member=membership
-    ).values("unit_id")
-
-
 def _assigned(membership: Membership, team_ids: set[int], limit: int) -> Sequence[int]:
     """Assigned to the member, their team or a team above it; oldest assignment first.
 
-    The same assignments as ``assignments_reaching``, with the team tree already read.
+    The team tree is read once for every source (``team_ids``).
     """
     rows = (
-        Assignment.objects.filter(
-            Q(member=membership) | Q(team_id__in=team_ids),
-            organisation_id=membership.organisation_id,
-            unit__status=Unit.Status.PUBLISHED,
-        )
-        .exclude(unit_id__in=_completed(membership))
+        assignments_reaching(membership=membership, team_ids=team_ids)
+        .exclude(unit_id__in=completed_unit_ids(membership=membership))
         .values("unit_id")
         .annotate(first=Min("assigned_at"))
         .order_by("first", "unit_id")[:limit]
@@ -333,7 +320,7 @@ def _team_topics(membership: Membership, team_ids: set[int], limit: int) -> Sequ
     units = (
         _published(organisation_id)
         .filter(Exists(by_skill) | Exists(by_process))
-        .exclude(pk__in=_completed(membership))
+        .exclude(pk__in=completed_unit_ids(membership=membership))
     )
     return list(units.order_by("-published_at", "-pk").values_list("pk", flat=True)[:limit])
 
@@ -346,7 +333,7 @@ def _continue(membership: Membership, team_ids: set[int], limit: int) -> Sequenc
             member=membership,
             version__unit__status=Unit.Status.PUBLISHED,
         )
-        .exclude(version__unit_id__in=_completed(membership))
+        .exclude(version__unit_id__in=completed_unit_ids(membership=membership))
         .values("version__unit_id")
         .annotate(last=Max("updated_at"))
         .order_by("-last")[:limit]
@@ -362,7 +349,7 @@ def _recently_viewed(membership: Membership, team_ids: set[int], limit: int) -> 
             verb=LearningEvent.Verb.VIEWED,
             object_type="unit",
         )
-        .exclude(object_id__in=_completed(membership))
+        .exclude(object_id__in=completed_unit_ids(membership=membership))
         .values("object_id")
         .annotate(last=Max("timestamp"))
         .order_by("-last")[:limit]

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from organisations.models import Membership, Organisation, Team
-from organisations.selectors import team_ancestors, team_parents
 
 from ..models import Assignment, Block, Completion, Unit, UnitVersion
+from .reach import assignments_reaching, completions_of
 
 
 @dataclass(frozen=True)
@@ -39,23 +39,6 @@ class LearnerHome:
     done: list[LearnerUnit]
 
 
-def team_ancestor_ids(*, organisation: Organisation, team_id: int | None) -> set[int]:
-    """The team and every team above it: a unit assigned higher up reaches this team too."""
-    if team_id is None:
-        return set()
-    return set(team_ancestors(team_parents(organisation=organisation), team_id))
-
-
-def assignments_reaching(*, membership: Membership) -> QuerySet[Assignment]:
-    """Assignments of published units to this member, their team or a team above it."""
-    team_ids = team_ancestor_ids(organisation=membership.organisation, team_id=membership.team_id)
-    return Assignment.objects.filter(
-        Q(member=membership) | Q(team_id__in=team_ids),
-        organisation_id=membership.organisation_id,
-        unit__status=Unit.Status.PUBLISHED,
-    )
-
-
 def learner_home(*, membership: Membership) -> LearnerHome:
     """Units assigned to the learner still to do (oldest first) and everything they completed."""
     first_assigned: dict[int, dt.datetime] = {}
@@ -69,9 +52,7 @@ def learner_home(*, membership: Membership) -> LearnerHome:
         units[assignment.unit_id] = assignment.unit
 
     completions = (
-        Completion.objects.filter(organisation_id=membership.organisation_id, member=membership)
-        .select_related("unit")
-        .order_by("-completed_at")
+        completions_of(membership=membership).select_related("unit").order_by("-completed_at")
     )
     done = [
         LearnerUnit(
@@ -114,9 +95,7 @@ def version_blocks(*, version: UnitVersion | None) -> list[Block]:
 
 
 def completion_of(*, unit: Unit, membership: Membership) -> Completion | None:
-    return Completion.objects.filter(
-        organisation_id=unit.organisation_id, unit=unit, member=membership
-    ).first()
+    return completions_of(membership=membership).filter(unit=unit).first()
 
 
 def _count_of(model, **outer: str) -> Coalesce:

@@ -14,6 +14,15 @@ from organisations.serializers import (
 from ..models import Assignment, Completion, Unit
 
 
+class UnitRefSerializer(serializers.ModelSerializer):
+    """A unit named from elsewhere (a nudge, a trajectory step): its id and title."""
+
+    class Meta:
+        model = Unit
+        fields = ["id", "title"]
+        read_only_fields = fields
+
+
 class UnitSummarySerializer(serializers.ModelSerializer):
     """A unit in a list: enough to choose it, without its text."""
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Membership, Organisation
+from ..models import Membership, Organisation, zone_named
 from .audit import audit_log_record
 
 # Errors (module constants, so tests and pages share one wording)
@@ -23,12 +21,10 @@ def organisation_update(
     time_zone: str,
     nudge_after_days: int,
 ) -> Organisation:
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    if zone_named(time_zone) is None:
         raise ValidationError(
             {"time_zone": ValidationError(ERROR_TIME_ZONE, params={"value": time_zone})}
-        ) from None
+        )
     before = {
         "name": organisation.name,
         "language": organisation.language,
