@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from microlearning.serializers import UnitRefSerializer
+from microlearning.serializers.units import UnitRefSerializer
 
 from .models import Nudge
 
