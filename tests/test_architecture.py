@@ -37,20 +37,10 @@ FLOORS = {
 UNCHECKED = {"demo"}
 SHARED_MODELS = {"organisations", "events"}
 
-# TODO(lead): remove once demo/ has taken over the seeding and its commands
-# (organisations/seeding/, seed_demo and runall move there in a parallel branch).
-# Until then they live in organisations and import every app, as demo/ may.
-EXEMPT = {
-    Path("organisations/seeding"),
-    Path("organisations/management"),
-}
-
 
 def app_files(app: str) -> Iterator[Path]:
     for path in sorted((ROOT / app).rglob("*.py")):
-        relative = path.relative_to(ROOT)
-        if not any(relative.is_relative_to(exempt) for exempt in EXEMPT):
-            yield relative
+        yield path.relative_to(ROOT)
 
 
 def imports(path: Path) -> Iterator[tuple[int, str]]:
