@@ -303,7 +303,11 @@ def unit_complete(*, unit: Unit, membership: Membership) -> Completion:
                 verb=LearningEvent.Verb.COMPLETED,
                 object_type="unit",
                 object_id=unit.pk,
-                context={"version": unit.live_version_id},
+                context={
+                    "version": unit.live_version_id,
+                    "minutes": unit.live_version.estimated_minutes,
+                },
+                object_category=unit.live_version.category or None,
                 timestamp=completion.completed_at,
             )
     except IntegrityError:  # a double click raced us; the first one counts
