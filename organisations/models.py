@@ -103,15 +103,20 @@ class Organisation(models.Model):
         _("public holidays of"),
         max_length=2,
         default="NL",
+        db_default="NL",
         blank=True,
         help_text=_("Country code (e.g. NL, BE, DE) whose public holidays are no work days."),
     )
     # The mix of where learning happens that the organisation aims for (70:20:10).
     target_experience = models.PositiveSmallIntegerField(
-        _("target share experience (%)"), default=70
+        _("target share experience (%)"), default=70, db_default=70
     )
-    target_social = models.PositiveSmallIntegerField(_("target share social (%)"), default=20)
-    target_formal = models.PositiveSmallIntegerField(_("target share formal (%)"), default=10)
+    target_social = models.PositiveSmallIntegerField(
+        _("target share social (%)"), default=20, db_default=20
+    )
+    target_formal = models.PositiveSmallIntegerField(
+        _("target share formal (%)"), default=10, db_default=10
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

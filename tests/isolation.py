@@ -28,6 +28,15 @@ from django_scopes import scopes_disabled
 
 from analytics.models import RollupCheckpoint, TeamDailyCount
 from analytics.services import TEAM_DAILY_ROLLUP
+from courses.models import (
+    Enrolment,
+    Step,
+    StepProgress,
+    StepRequirement,
+    StepSkill,
+    Trajectory,
+    TrajectoryVersion,
+)
 from events.models import LearningEvent
 from events.services import learning_event_record
 from microlearning import services as microlearning_services
@@ -51,6 +60,7 @@ from organisations.models import (
     Invitation,
     Membership,
     Organisation,
+    OrganisationHoliday,
     OutboxMessage,
     Skill,
     Team,
@@ -100,6 +110,12 @@ class World:
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    # A published trajectory with a unit step and an assignment waiting for it;
+    # the learner is enrolled (the manager is their buddy).
+    trajectory: Trajectory | None = None
+    steps: list[Step] = field(default_factory=list)
+    enrolment: Enrolment | None = None
+    progress: list[StepProgress] = field(default_factory=list)
 
     @property
     def users(self) -> list[User]:
@@ -306,6 +322,12 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_error=text("outbox-error"),
             done_at=timezone.now(),
         )
+        OrganisationHoliday.objects.create(
+            organisation=organisation, date=dt.date(2030, 1, 2), name=text("holiday")
+        )
+        trajectory, steps, enrolment, progress = _trajectory_world(
+            organisation=organisation, members=members, unit=unit, skill=skill, text=text
+        )
 
     return World(
         organisation=organisation,
@@ -324,7 +346,81 @@ def build_world(*, slug: str, canary: str = "") -> World:
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
+        trajectory=trajectory,
+        steps=steps,
+        enrolment=enrolment,
+        progress=progress,
     )
+
+
+def _trajectory_world(*, organisation, members, unit, skill, text):
+    """Rows made directly, so the world does not wait for the courses services it tests."""
+    author, learner = members["author"], members["learner"]
+    trajectory = Trajectory.objects.create(
+        organisation=organisation,
+        title=text("trajectory-title"),
+        status=Trajectory.Status.PUBLISHED,
+        created_by=author,
+        published_at=timezone.now(),
+    )
+    version = TrajectoryVersion.objects.create(
+        organisation=organisation,
+        trajectory=trajectory,
+        number=1,
+        title=text("trajectory-title"),
+        description=text("trajectory-description"),
+        audience=text("trajectory-audience"),
+        self_enrolment=True,
+        created_by=author,
+        published_at=timezone.now(),
+    )
+    trajectory.live_version = version
+    trajectory.save(update_fields=["live_version"])
+    steps = [
+        Step.objects.create(
+            organisation=organisation,
+            version=version,
+            position=0,
+            kind=Step.Kind.UNIT,
+            title=text("step-unit"),
+            instructions=text("step-unit-instructions"),
+            unit=unit,
+            due_offset_days=5,
+        ),
+        Step.objects.create(
+            organisation=organisation,
+            version=version,
+            position=1,
+            kind=Step.Kind.ASSIGNMENT,
+            title=text("step-assignment"),
+            instructions=text("step-assignment-instructions"),
+            evidence_text=True,
+            evidence_checklist=[text("step-checklist")],
+            sign_off=Step.SignOff.MANAGER,
+            due_offset_days=10,
+        ),
+    ]
+    StepRequirement.objects.create(organisation=organisation, step=steps[1], required_step=steps[0])
+    StepSkill.objects.create(organisation=organisation, step=steps[1], skill=skill)
+    enrolment = Enrolment.objects.create(
+        organisation=organisation,
+        trajectory=trajectory,
+        version=version,
+        membership=learner,
+        buddy=members["manager"],
+        enrolled_by=author,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    progress = [
+        StepProgress.objects.create(
+            organisation=organisation,
+            enrolment=enrolment,
+            step=step,
+            due_on=timezone.localdate() + dt.timedelta(days=7),
+        )
+        for step in steps
+    ]
+    return trajectory, steps, enrolment, progress
 
 
 def build_two_worlds() -> tuple[World, World]:

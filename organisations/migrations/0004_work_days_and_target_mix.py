@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
             name="holiday_country",
             field=models.CharField(
                 blank=True,
+                db_default="NL",
                 default="NL",
                 help_text="Country code (e.g. NL, BE, DE) whose public holidays are no work days.",
                 max_length=2,
@@ -46,21 +47,21 @@ class Migration(migrations.Migration):
             model_name="organisation",
             name="target_experience",
             field=models.PositiveSmallIntegerField(
-                default=70, verbose_name="target share experience (%)"
+                db_default=70, default=70, verbose_name="target share experience (%)"
             ),
         ),
         migrations.AddField(
             model_name="organisation",
             name="target_formal",
             field=models.PositiveSmallIntegerField(
-                default=10, verbose_name="target share formal (%)"
+                db_default=10, default=10, verbose_name="target share formal (%)"
             ),
         ),
         migrations.AddField(
             model_name="organisation",
             name="target_social",
             field=models.PositiveSmallIntegerField(
-                default=20, verbose_name="target share social (%)"
+                db_default=20, default=20, verbose_name="target share social (%)"
             ),
         ),
         migrations.AddConstraint(
