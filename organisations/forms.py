@@ -161,6 +161,30 @@ class OrganisationSettingsForm(forms.Form):
         self.fields["time_zone"].choices = time_zone_choices()
 
 
+class WorkDaysForm(forms.Form):
+    holiday_country = forms.ChoiceField(
+        label=_("Public holidays of"),
+        required=False,
+        help_text=_("These days are no work days: due dates and reminders skip them."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .workdays import country_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["holiday_country"].choices = [("", _("No public holidays")), *country_choices()]
+
+
+class DayOffForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: company day, or the day between Ascension and the weekend."),
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

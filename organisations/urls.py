@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import account, catalogue, invitations, members, organisation, teams, tokens
+from .views import account, catalogue, invitations, members, organisation, teams, tokens, workdays
 
 app_name = "organisations"
 
@@ -50,6 +50,8 @@ urlpatterns = [
         name="work_process_delete",
     ),
     path("settings/", organisation.organisation_settings, name="organisation_settings"),
+    path("work-days/", workdays.work_days, name="work_days"),
+    path("work-days/<int:day_off_id>/delete/", workdays.day_off_delete, name="day_off_delete"),
     path("account/", account.account, name="account"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),

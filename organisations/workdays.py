@@ -10,6 +10,7 @@ Sunday, whatever UTC says, across daylight-saving changes alike.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -36,7 +37,8 @@ def _public_holidays(country: str, first_year: int, last_year: int) -> frozenset
 
 
 def country_known(country: str) -> bool:
-    return country.upper() in holidays.list_supported_countries()
+    """Whether ``country`` is a two-letter code whose public holidays the package knows."""
+    return len(country) == 2 and country.upper() in holidays.list_supported_countries()
 
 
 class WorkCalendar:
@@ -84,3 +86,31 @@ def work_days_after(*, organisation: Organisation, moment: dt.datetime, days: in
     """The organisation's local date ``days`` work days after ``moment``."""
     start = local_date(organisation=organisation, moment=moment)
     return work_calendar(organisation=organisation, start=start).add(start, days)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """(code, name) of every country whose public holidays the ``holidays`` package knows."""
+    from holidays.registry import COUNTRIES
+
+    names = {
+        entry[1]: re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0]) for entry in COUNTRIES.values()
+    }
+    return sorted(names.items(), key=lambda item: item[1])
+
+
+def public_holidays_ahead(
+    *, organisation: Organisation, start: dt.date, days: int = 366, language: str = "en"
+) -> list[tuple[dt.date, str]]:
+    """The public holidays of the organisation's country from ``start``, named in ``language``."""
+    country = (organisation.holiday_country or "").upper()
+    if not country_known(country):
+        return []
+    end = start + dt.timedelta(days=days)
+    years = range(start.year, end.year + 1)
+    calendar = holidays.country_holidays(country, years=years)
+    wanted = next(
+        (code for code in calendar.supported_languages if code.split("_")[0] == language), None
+    )
+    if wanted:
+        calendar = holidays.country_holidays(country, years=years, language=wanted)
+    return sorted((day, name) for day, name in calendar.items() if start <= day < end)

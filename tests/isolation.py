@@ -112,6 +112,7 @@ class World:
     commitments: list[Commitment] = field(default_factory=list)
     # A published trajectory with a unit step and an assignment waiting for it;
     # the learner is enrolled (the manager is their buddy).
+    day_off: OrganisationHoliday | None = None
     trajectory: Trajectory | None = None
     steps: list[Step] = field(default_factory=list)
     enrolment: Enrolment | None = None
@@ -322,7 +323,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_error=text("outbox-error"),
             done_at=timezone.now(),
         )
-        OrganisationHoliday.objects.create(
+        day_off = OrganisationHoliday.objects.create(
             organisation=organisation, date=dt.date(2030, 1, 2), name=text("holiday")
         )
         trajectory, steps, enrolment, progress = _trajectory_world(
@@ -346,6 +347,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
+        day_off=day_off,
         trajectory=trajectory,
         steps=steps,
         enrolment=enrolment,

@@ -81,6 +81,11 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
+    "day_off_id": lambda w: [w.day_off],
+    "trajectory_id": lambda w: [w.trajectory],
+    "step_id": lambda w: w.steps,
+    "enrolment_id": lambda w: [w.enrolment],
+    "progress_id": lambda w: w.progress,
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}

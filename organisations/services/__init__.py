@@ -59,8 +59,20 @@ from .teams import (
     team_delete,
     team_update,
 )
+from .workdays import (
+    ERROR_COUNTRY,
+    ERROR_DAY_OFF_TAKEN,
+    day_off_add,
+    day_off_remove,
+    work_days_update,
+)
 
 __all__ = [
+    "ERROR_COUNTRY",
+    "ERROR_DAY_OFF_TAKEN",
+    "day_off_add",
+    "day_off_remove",
+    "work_days_update",
     "ADDRESS_SEPARATORS",
     "BULK_INVITE_LIMIT",
     "ERROR_ACCOUNT_EXISTS",
