@@ -43,13 +43,27 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
+def _messages(errors) -> list[str]:
+    """Every message in DRF's nested errors, in order.
+
+    DRF keys the errors of list items and nested objects by index or name
+    (``{"selected": {"0": [...]}}``); the documented shape is one list of messages per
+    field, so they are listed under the field they belong to.
+    """
+    if isinstance(errors, dict):
+        return [message for inner in errors.values() for message in _messages(inner)]
+    if isinstance(errors, list):
+        return [message for inner in errors for message in _messages(inner)]
+    return [str(errors)]
+
+
 def _field_errors(detail) -> dict:
     fields = serializers.as_serializer_error(exceptions.ValidationError(detail))
     if NON_FIELD_ERRORS in fields:  # Django's model-level key, from full_clean()
         fields.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(
             fields.pop(NON_FIELD_ERRORS)
         )
-    return fields
+    return {name: _messages(errors) for name, errors in fields.items()}
 
 
 def input_problem_body(problem: InputProblem) -> dict:

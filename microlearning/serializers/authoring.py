@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.models import LANGUAGE_CHOICES, Skill, WorkProcess
-from organisations.serializers import OrganisationObjectField
+from organisations.serializers import OrganisationObjectField, TextField
 
 from ..models import Block, Category, UnitVersion
 
@@ -144,15 +144,15 @@ class VersionSerializer(serializers.ModelSerializer):
 class VersionWriteSerializer(serializers.Serializer):
     """Every field optional: what is left out keeps its current value."""
 
-    title = serializers.CharField(max_length=200, required=False)
-    summary = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    title = TextField(max_length=200, required=False)
+    summary = TextField(max_length=1000, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     estimated_minutes = serializers.IntegerField(min_value=2, max_value=15, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     pass_mark = serializers.IntegerField(min_value=0, max_value=100, required=False)
     cover_image = serializers.FileField(required=False, help_text="Multipart only.")
     remove_cover = serializers.BooleanField(required=False, default=False)
-    cover_alt = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    cover_alt = TextField(max_length=300, required=False, allow_blank=True)
     skill_ids = serializers.ListField(child=OrganisationObjectField(model=Skill), required=False)
     work_process_ids = serializers.ListField(
         child=OrganisationObjectField(model=WorkProcess), required=False
