@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -30,6 +31,21 @@ class TextField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlagField(serializers.BooleanField):
+    """``true`` or ``false``, and nothing else: ``0``, ``1`` or ``"yes"`` are refused.
+
+    A multipart form (the views that take files) has only text: there the text
+    ``true`` or ``false``.
+    """
+
+    def to_internal_value(self, data):
+        # DRF gives a form's missing checkbox as False itself.
+        in_form = isinstance(self.root.initial_data, QueryDict)
+        if not isinstance(data, bool) and not (in_form and data in {"true", "false"}):
+            self.fail("invalid", input=data)
         return super().to_internal_value(data)
 
 

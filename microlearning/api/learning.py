@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations.api_errors import READ_ERRORS, WRITE_ERRORS
-from organisations.serializers import TextField
+from organisations.serializers import FlagField, TextField
 
 from .. import selectors, services
 from ..access import live_block, published_unit
@@ -143,7 +143,7 @@ class ProgressWriteSerializer(serializers.Serializer):
     item = serializers.IntegerField(
         required=False, help_text="Checklists: the step to tick (0-based). Omit for other kinds."
     )
-    ticked = serializers.BooleanField(default=True, help_text="Checklists: false unticks.")
+    ticked = FlagField(default=True, help_text="Checklists: false unticks.")
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -156,6 +156,7 @@ class ProgressSerializer(serializers.Serializer):
 class AnswerWriteSerializer(serializers.Serializer):
     selected = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
+        min_length=1,
         help_text="Indexes of the chosen options; one for a single-choice question.",
     )
 
@@ -171,9 +172,7 @@ class AnswerResultSerializer(serializers.Serializer):
 
 class ReflectionWriteSerializer(serializers.Serializer):
     text = TextField(max_length=5000)
-    shared = serializers.BooleanField(
-        default=False, help_text="Share with my manager; private when false."
-    )
+    shared = FlagField(default=False, help_text="Share with my manager; private when false.")
 
 
 class CommitmentWriteSerializer(serializers.Serializer):
