@@ -181,7 +181,8 @@ class ErrorSerializer(serializers.Serializer):
 
 _ERROR_DESCRIPTIONS = {
     400: "Invalid data or malformed JSON (also: NUL characters, lone surrogates, JSON nested "
-    "more than 64 levels); `fields` names what to fix. A body over the upload limit gets 413.",
+    "more than 64 levels), or input the operation's own rules refuse (its description says "
+    "which); `fields` names what to fix. A body over the upload limit gets 413.",
     401: "No credentials, or an invalid, revoked or foreign token.",
     403: "A member without the role this needs (or a session request without CSRF token).",
     404: "Not found in this organisation, or the caller is not a member of it.",
