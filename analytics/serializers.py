@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from organisations.serializers import MemberRefSerializer, TeamRefSerializer
+from organisations.serializers import MemberRefSerializer, QuerySerializer, TeamRefSerializer
 
 from .selectors import DEFAULT_DASHBOARD_PERIOD
 
 MAX_DASHBOARD_DAYS = 366
 
 
-class TeamDashboardQuerySerializer(serializers.Serializer):
+class TeamDashboardQuerySerializer(QuerySerializer):
     days = serializers.IntegerField(
         min_value=1,
         max_value=MAX_DASHBOARD_DAYS,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from microlearning.serializers.units import UnitRefSerializer
+from organisations.serializers import QuerySerializer
 
 from .models import Nudge
 
@@ -28,7 +29,7 @@ class NudgeSerializer(serializers.ModelSerializer):
         return _("Finish “%(title)s”") % {"title": nudge.unit.title}
 
 
-class NudgeListQuerySerializer(serializers.Serializer):
+class NudgeListQuerySerializer(QuerySerializer):
     unread = serializers.BooleanField(
         required=False, default=None, allow_null=True, help_text="true: only unread nudges."
     )

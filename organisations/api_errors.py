@@ -43,13 +43,27 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
 
 
+def _messages(errors) -> list[str]:
+    """Every message in DRF's nested errors, in order.
+
+    DRF keys the errors of list items and nested objects by index or name
+    (``{"selected": {"0": [...]}}``); the documented shape is one list of messages per
+    field, so they are listed under the field they belong to.
+    """
+    if isinstance(errors, dict):
+        return [message for inner in errors.values() for message in _messages(inner)]
+    if isinstance(errors, list):
+        return [message for inner in errors for message in _messages(inner)]
+    return [str(errors)]
+
+
 def _field_errors(detail) -> dict:
     fields = serializers.as_serializer_error(exceptions.ValidationError(detail))
     if NON_FIELD_ERRORS in fields:  # Django's model-level key, from full_clean()
         fields.setdefault(api_settings.NON_FIELD_ERRORS_KEY, []).extend(
             fields.pop(NON_FIELD_ERRORS)
         )
-    return fields
+    return {name: _messages(errors) for name, errors in fields.items()}
 
 
 def input_problem_body(problem: InputProblem) -> dict:
@@ -167,7 +181,8 @@ class ErrorSerializer(serializers.Serializer):
 
 _ERROR_DESCRIPTIONS = {
     400: "Invalid data or malformed JSON (also: NUL characters, lone surrogates, JSON nested "
-    "more than 64 levels); `fields` names what to fix. A body over the upload limit gets 413.",
+    "more than 64 levels), or input the operation's own rules refuse (its description says "
+    "which); `fields` names what to fix. A body over the upload limit gets 413.",
     401: "No credentials, or an invalid, revoked or foreign token.",
     403: "A member without the role this needs (or a session request without CSRF token).",
     404: "Not found in this organisation, or the caller is not a member of it.",

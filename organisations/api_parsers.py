@@ -1,8 +1,9 @@
 """The API's request parsers: DRF's, with ``organisations.input_checks`` applied to what they read.
 
-They are the default for every DRF view (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``),
-so a view gets NUL characters, lone surrogates and over-deep JSON refused with 400
-in the API's error format without doing anything. ``RequestInputMiddleware`` runs
+JSON is the default for every DRF view (``REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"]``);
+views that take files add the form parsers. So a view gets NUL characters, lone
+surrogates and over-deep JSON refused with 400 in the API's error format without
+doing anything. ``RequestInputMiddleware`` runs
 the same JSON check on every body before the view (also for views that never read
 theirs); the parser then reuses that document instead of parsing it again. Bodies over Django's
 ``DATA_UPLOAD_MAX_MEMORY_SIZE`` raise ``RequestDataTooBig`` while being read; the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +23,48 @@ def membership_roles(membership: Membership, *, manager: bool) -> list[str]:
         ("admin", membership.is_admin),
     ]
     return [role for role, held in flags if held]
+
+
+class TextField(serializers.CharField):
+    """A string, and only a string: a JSON number (``"comment": 0``) is refused, not made text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FlagField(serializers.BooleanField):
+    """``true`` or ``false``, and nothing else: ``0``, ``1`` or ``"yes"`` are refused.
+
+    A multipart form (the views that take files) has only text: there the text
+    ``true`` or ``false``.
+    """
+
+    def to_internal_value(self, data):
+        # DRF gives a form's missing checkbox as False itself.
+        in_form = isinstance(self.root.initial_data, QueryDict)
+        if not isinstance(data, bool) and not (in_form and data in {"true", "false"}):
+            self.fail("invalid", input=data)
+        return super().to_internal_value(data)
+
+
+class QuerySerializer(serializers.Serializer):
+    """Query parameters: an empty value (``?sort=``) is a 400, not the same as leaving it out.
+
+    DRF reads form-like input as HTML forms do, where an empty optional field means "not
+    given"; for a query that would silently ignore a mistyped filter.
+    """
+
+    def to_internal_value(self, data):
+        blank = {
+            name: [serializers.CharField.default_error_messages["blank"]]
+            for name, field in self.fields.items()
+            if data.get(name) == "" and not getattr(field, "allow_blank", False)
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -109,7 +152,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(
+    name = TextField(
         max_length=100, help_text="What the token is for, e.g. the script that uses it."
     )
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations.api_errors import WRITE_ERRORS, error_responses
-from organisations.api_parsers import FormParser, JSONParser, MultiPartParser
+from organisations.api_parsers import JSONParser, MultiPartParser
 from organisations.permissions import Action
 
 from ..access import authored_block, authored_unit
@@ -81,7 +81,8 @@ INVALID_BLOCK_EXAMPLE = OpenApiExample(
         }
     },
 )
-PARSERS = [JSONParser, MultiPartParser, FormParser]
+# Multipart for the files; a URL-encoded form cannot carry one.
+PARSERS = [JSONParser, MultiPartParser]
 
 
 def _version_response(request, unit: Unit) -> Response:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from organisations.api_errors import READ_ERRORS, error_responses
 from organisations.models import LANGUAGE_CHOICES, WorkProcess
+from organisations.serializers import QuerySerializer
 
 from ..models import Category
 from ..selectors import catalogue as selectors
@@ -37,7 +38,7 @@ CATALOGUE_UNIT_EXAMPLE = {
 # --- Serializers ---------------------------------------------------------------------------
 
 
-class CatalogueQuerySerializer(serializers.Serializer):
+class CatalogueQuerySerializer(QuerySerializer):
     q = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -11,12 +11,13 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from organisations.api_errors import READ_ERRORS, WRITE_ERRORS
+from organisations.serializers import FlagField, TextField
 
 from .. import selectors, services
 from ..access import live_block, published_unit
@@ -142,7 +143,7 @@ class ProgressWriteSerializer(serializers.Serializer):
     item = serializers.IntegerField(
         required=False, help_text="Checklists: the step to tick (0-based). Omit for other kinds."
     )
-    ticked = serializers.BooleanField(default=True, help_text="Checklists: false unticks.")
+    ticked = FlagField(default=True, help_text="Checklists: false unticks.")
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -155,6 +156,7 @@ class ProgressSerializer(serializers.Serializer):
 class AnswerWriteSerializer(serializers.Serializer):
     selected = serializers.ListField(
         child=serializers.IntegerField(min_value=0),
+        min_length=1,
         help_text="Indexes of the chosen options; one for a single-choice question.",
     )
 
@@ -169,33 +171,40 @@ class AnswerResultSerializer(serializers.Serializer):
 
 
 class ReflectionWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
-    shared = serializers.BooleanField(
-        default=False, help_text="Share with my manager; private when false."
-    )
+    text = TextField(max_length=5000)
+    shared = FlagField(default=False, help_text="Share with my manager; private when false.")
 
 
 class CommitmentWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=2000, help_text="What I will apply.")
+    text = TextField(max_length=2000, help_text="What I will apply.")
     due_on = serializers.DateField(help_text="By when; today or later.")
 
 
+REPORTED_STATUSES = [s for s in Commitment.Status.values if s != Commitment.Status.OPEN]
+
+
+# Inline in the schema (wrapped, so it is not lifted into a named component): another
+# "status" enum would collide with the units' one.
+@extend_schema_field({"allOf": [{"type": "string", "enum": REPORTED_STATUSES}]})
+class ReportedStatusField(TextField):
+    pass
+
+
 class CommitmentReportSerializer(serializers.Serializer):
-    # Checked against the model's choices here; a plain string in the schema, where another
-    # "status" enum would collide with the units' one (see ENUM_NAME_OVERRIDES).
-    status = serializers.CharField(help_text="`applied`, `not_yet` or `not_relevant`.")
+    # Checked against the model's choices here; the schema lists the same values.
+    status = ReportedStatusField(help_text="`applied`, `not_yet` or `not_relevant`.")
 
     def validate_status(self, value: str) -> str:
         if value not in Commitment.Status.values or value == Commitment.Status.OPEN:
             raise serializers.ValidationError(_("Choose applied, not yet or not relevant."))
         return value
 
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class RatingWriteSerializer(serializers.Serializer):
     score = serializers.IntegerField(min_value=1, max_value=5)
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    comment = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 # --- Building the learner's view -----------------------------------------------------------

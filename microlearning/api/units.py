@@ -50,9 +50,9 @@ class UnitListCreateView(generics.ListAPIView):
 
     def get_queryset(self):
         request = self.request
+        query = UnitListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)  # for learners too: a bad filter is a 400
         if opens_every_unit(request.membership):
-            query = UnitListQuerySerializer(data=request.query_params)
-            query.is_valid(raise_exception=True)
             units = selectors.units_for_authoring(
                 organisation=request.organisation, status=query.validated_data.get("status")
             )

@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from organisations.models import LANGUAGE_CHOICES, Skill, WorkProcess
-from organisations.serializers import OrganisationObjectField
+from organisations.serializers import FlagField, OrganisationObjectField, TextField
 
 from ..models import Block, Category, UnitVersion
+
+# A file's URL, or null without a file.
+NULLABLE_URL = serializers.URLField(allow_null=True)
 
 
 def _file_url(request, name: str, object_id: int) -> str:
@@ -76,7 +78,7 @@ class BlockSerializer(serializers.ModelSerializer):
         fields = ["id", "version", "position", "kind", "required", "data", "file_url"]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URL)
     def get_file_url(self, block: Block) -> str | None:
         if not block.file:
             return None
@@ -85,7 +87,7 @@ class BlockSerializer(serializers.ModelSerializer):
 
 class BlockCreateSerializer(serializers.Serializer):
     kind = BlockKindField()
-    required = serializers.BooleanField(default=True)
+    required = FlagField(default=True)
     data = BlockDataField()
     file = serializers.FileField(
         required=False, help_text="Video (MP4, WebM) or image (PNG, JPEG, WebP, GIF): multipart."
@@ -95,7 +97,7 @@ class BlockCreateSerializer(serializers.Serializer):
 class BlockUpdateSerializer(serializers.Serializer):
     """The kind stays; ``data`` is the whole new content (without ``file`` the file stays)."""
 
-    required = serializers.BooleanField(required=False)
+    required = FlagField(required=False)
     data = BlockDataField()
     file = serializers.FileField(required=False)
 
@@ -134,7 +136,7 @@ class VersionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URL)
     def get_cover_image_url(self, version: UnitVersion) -> str | None:
         if not version.cover_image:
             return None
@@ -144,15 +146,15 @@ class VersionSerializer(serializers.ModelSerializer):
 class VersionWriteSerializer(serializers.Serializer):
     """Every field optional: what is left out keeps its current value."""
 
-    title = serializers.CharField(max_length=200, required=False)
-    summary = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    title = TextField(max_length=200, required=False)
+    summary = TextField(max_length=1000, required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=LANGUAGE_CHOICES, required=False)
     estimated_minutes = serializers.IntegerField(min_value=2, max_value=15, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     pass_mark = serializers.IntegerField(min_value=0, max_value=100, required=False)
     cover_image = serializers.FileField(required=False, help_text="Multipart only.")
-    remove_cover = serializers.BooleanField(required=False, default=False)
-    cover_alt = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    remove_cover = FlagField(required=False, default=False)
+    cover_alt = TextField(max_length=300, required=False, allow_blank=True)
     skill_ids = serializers.ListField(child=OrganisationObjectField(model=Skill), required=False)
     work_process_ids = serializers.ListField(
         child=OrganisationObjectField(model=WorkProcess), required=False

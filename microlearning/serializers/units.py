@@ -8,7 +8,9 @@ from organisations.models import Membership, Team
 from organisations.serializers import (
     MemberRefSerializer,
     OrganisationObjectField,
+    QuerySerializer,
     TeamRefSerializer,
+    TextField,
 )
 
 from ..models import Assignment, Completion, Unit
@@ -58,13 +60,13 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class UnitWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=Unit._meta.get_field("title").max_length)
-    body = serializers.CharField(
+    title = TextField(max_length=Unit._meta.get_field("title").max_length)
+    body = TextField(
         required=False, help_text="Text for a first text block (Markdown); on create only."
     )
 
 
-class UnitListQuerySerializer(serializers.Serializer):
+class UnitListQuerySerializer(QuerySerializer):
     status = serializers.ChoiceField(
         choices=Unit.Status.choices,
         required=False,

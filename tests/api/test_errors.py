@@ -3,9 +3,11 @@
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import RequestFactory
+from django_scopes import scopes_disabled
 
 from organisations import api_errors
 from tests.api.support import error_of
+from tests.microlearning.learning_support import blocks_of, unit_with_blocks
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +183,71 @@ def test_api_path_without_its_slash_is_still_redirected_to_it(acme, as_member, s
 
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/o/acme/units/"
+
+
+# --- Input read as the schema says (found by schemathesis, tests/api/test_schema_properties.py)
+
+
+def test_numbers_and_flags_are_not_taken_for_text_or_booleans(acme, as_member, api_url):
+    response = as_member(acme.author).post(api_url(UNITS), {"title": 0, "body": 1.5}, format="json")
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "title": ["Not a valid string."],
+        "body": ["Not a valid string."],
+    }
+
+
+def test_a_list_items_error_is_listed_under_its_field(acme, as_member, api_url):
+    with scopes_disabled():
+        unit = unit_with_blocks(acme.organisation)
+        question = blocks_of(unit, "question")[0]
+
+    response = as_member(acme.learner).post(
+        api_url("microlearning_api:answers", unit.pk, question.pk), {"selected": [-1]}
+    )
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        "selected": ["Ensure this value is greater than or equal to 0."]
+    }
+
+
+def test_a_flag_must_be_true_or_false_in_json(acme, as_member, api_url):
+    with scopes_disabled():
+        unit = unit_with_blocks(acme.organisation)
+        reflection = blocks_of(unit, "reflection")[0]
+
+    response = as_member(acme.learner).post(
+        api_url("microlearning_api:reflection", unit.pk, reflection.pk),
+        {"text": "I interrupt too soon.", "shared": 0},
+    )
+
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["shared"]
+
+
+def test_views_without_files_read_json_only(acme, as_member, api_url):
+    with scopes_disabled():
+        unit = unit_with_blocks(acme.organisation)
+
+    response = as_member(acme.author).patch(
+        api_url("microlearning_api:unit", unit.pk), {"title": "New"}, format="multipart"
+    )
+
+    assert response.status_code == 415
+    assert error_of(response)["code"] == "unsupported_media_type"
+
+
+def test_an_empty_filter_is_refused_not_ignored(acme, as_member, api_url):
+    response = as_member(acme.learner).get(f"{api_url(UNITS)}?status=")
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"status": ["This field may not be blank."]}
+
+
+def test_an_empty_page_number_is_an_invalid_page(acme, as_member, api_url):
+    response = as_member(acme.learner).get(f"{api_url(UNITS)}?page=")
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"

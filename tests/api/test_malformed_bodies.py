@@ -28,7 +28,22 @@ from tests.malformed import (
 from tests.test_tenant_isolation import route_ids
 
 API_ROUTES = write_routes(api=True)
-CODES = {"unsafe_text", "too_deep", "too_large", "parse_error", "too_many_fields"}
+CODES = {
+    "unsafe_text",
+    "too_deep",
+    "too_large",
+    "parse_error",
+    "too_many_fields",
+    "unsupported_media_type",
+}
+
+
+def reads(route, content_type: str) -> bool:
+    """Whether the route's view has a parser for the type (JSON everywhere; multipart where
+    it takes files)."""
+    view = getattr(route.callback, "cls", None)
+    media_type = content_type.split(";")[0]
+    return view is None or any(p.media_type == media_type for p in view().get_parsers())
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +86,10 @@ def test_every_api_write_route_refuses_malformed_bodies_in_the_error_format(rout
         for name, (body, content_type, status) in bodies.items():
             response = client.generic(method, path, body, content_type=content_type)
             label = f"{method} {path} with {name}: {response.status_code}"
+            if not reads(route, content_type):
+                # Django checks POST forms before any view; other methods' forms reach the
+                # view, which does not read them: 415.
+                status = response.status_code if response.status_code == 415 else status
             if response.status_code != status:
                 problems.append(f"{label}, expected {status}: {response.content[:300]!r}")
                 continue
