@@ -337,10 +337,10 @@ def _working_moment(
     return min(moment, latest)
 
 
-def _event(member: Membership, verb: str, unit: Unit, timestamp: dt.datetime) -> LearningEvent:
+def _event(membership: Membership, verb: str, unit: Unit, timestamp: dt.datetime) -> LearningEvent:
     return LearningEvent(
-        organisation_id=member.organisation_id,
-        actor=member,
+        organisation_id=membership.organisation_id,
+        actor=membership,
         verb=verb,
         object_type="unit",
         object_id=unit.pk,

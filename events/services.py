@@ -9,7 +9,8 @@ from django.utils import timezone
 from organisations.models import Membership
 
 from .models import LearningEvent
-from .verbs import Verb
+from .signals import learning_event_recorded
+from .verbs import Verb, event_category
 
 
 def learning_event_record(
@@ -20,20 +21,31 @@ def learning_event_record(
     object_id: int,
     result: dict | None = None,
     context: dict | None = None,
+    object_category: str | None = None,
     timestamp: dt.datetime | None = None,
 ) -> LearningEvent:
     """Append one xAPI-shaped statement: actor, verb, object, result, context, timestamp.
 
     An unknown verb raises ValueError: a statement no rollup or export understands
-    is not written.
+    is not written. The 70:20:10 category the event counts under (the verb's own,
+    or ``object_category``, the object's, for verbs that count where their object
+    does) is kept in ``context["category"]``: the ledger and the rollups read it
+    there instead of joining every object's table.
     """
-    return LearningEvent.objects.create(
+    verb = Verb(verb)
+    context = dict(context or {})
+    category = event_category(verb=verb, object_category=object_category)
+    if category is not None:
+        context["category"] = category.value
+    event = LearningEvent.objects.create(
         organisation_id=actor.organisation_id,
         actor=actor,
-        verb=Verb(verb),
+        verb=verb,
         object_type=object_type,
         object_id=object_id,
         result=result or {},
-        context=context or {},
+        context=context,
         timestamp=timestamp or timezone.now(),
     )
+    learning_event_recorded.send(sender=LearningEvent, event=event)
+    return event

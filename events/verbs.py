@@ -42,6 +42,8 @@ class FromObject:
 
 
 FROM_OBJECT_FORMAL = FromObject(Category.FORMAL)
+FROM_OBJECT_EXPERIENCE = FromObject(Category.EXPERIENCE)
+FROM_OBJECT_SOCIAL = FromObject(Category.SOCIAL)
 
 
 class Verb(models.TextChoices):
@@ -64,6 +66,33 @@ class Verb(models.TextChoices):
     ASSIGNED = "assigned", WERKWIJS + "assigned", None, _("assigned")
     NUDGE_SENT = "nudge_sent", WERKWIJS + "nudge-sent", None, _("nudge sent")
     NUDGE_OPENED = "nudge_opened", WERKWIJS + "nudge-opened", None, _("nudge opened")
+    # Trajectories: a step's category is its own (by kind, or the author's choice).
+    ENROLLED = "enrolled", WERKWIJS + "enrolled", None, _("enrolled")
+    WITHDRAWN = "withdrawn", WERKWIJS + "withdrawn", None, _("withdrawn")
+    SUBMITTED = "submitted", WERKWIJS + "submitted", FROM_OBJECT_EXPERIENCE, _("submitted evidence")
+    APPROVED = "approved", ADL + "approved", FROM_OBJECT_EXPERIENCE, _("approved")
+    ASKED_CHANGES = "asked_changes", WERKWIJS + "asked-changes", None, _("asked for changes")
+    ATTENDED = "attended", ADL + "attended", FROM_OBJECT_SOCIAL, _("attended")
+    FEEDBACK_REQUESTED = (
+        "feedback_requested",
+        WERKWIJS + "feedback-requested",
+        None,
+        _("asked for feedback"),
+    )
+    FEEDBACK_GIVEN = (
+        "feedback_given",
+        WERKWIJS + "feedback-given",
+        Category.SOCIAL,
+        _("gave feedback"),
+    )
+    # Goals: agreeing and checking in steer learning; they are no learning activity.
+    GOAL_PROPOSED = "goal_proposed", WERKWIJS + "goal-proposed", None, _("proposed a goal")
+    GOAL_AGREED = "goal_agreed", WERKWIJS + "goal-agreed", None, _("agreed a goal")
+    CHECKED_IN = "checked_in", WERKWIJS + "checked-in", None, _("checked in")
+    GOAL_ACHIEVED = "goal_achieved", WERKWIJS + "goal-achieved", None, _("achieved a goal")
+    GOAL_CLOSED = "goal_closed", WERKWIJS + "goal-closed", None, _("closed a goal")
+    SHARED = "shared", ADL + "shared", None, _("shared")
+    KUDOS_GIVEN = "kudos_given", WERKWIJS + "kudos-given", None, _("gave kudos")
 
     def __new__(cls, code: str, iri: str, category: Category | FromObject | None):
         member = str.__new__(cls, code)

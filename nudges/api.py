@@ -27,7 +27,7 @@ NUDGE_EXAMPLE = {
 
 
 def _my_nudges(request):
-    return selectors.inapp_nudges_for_member(member=request.membership).filter(
+    return selectors.inapp_nudges_for_member(membership=request.membership).filter(
         organisation=request.organisation
     )
 

@@ -46,22 +46,22 @@ def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set
     }
 
 
-def unit_still_assigned(*, member: Membership, unit_id: int) -> bool:
+def unit_still_assigned(*, membership: Membership, unit_id: int) -> bool:
     """Whether the published unit still reaches the member, directly or through their team."""
-    return assignments_reaching(membership=member).filter(unit_id=unit_id).exists()
+    return assignments_reaching(membership=membership).filter(unit_id=unit_id).exists()
 
 
-def _inapp_nudges(*, member: Membership) -> QuerySet[Nudge]:
+def _inapp_nudges(*, membership: Membership) -> QuerySet[Nudge]:
     return Nudge.objects.filter(
-        organisation_id=member.organisation_id,
-        member=member,
+        organisation_id=membership.organisation_id,
+        member=membership,
         channel=Nudge.Channel.IN_APP,
         status=Nudge.Status.SENT,
     ).select_related("unit")
 
 
 def inapp_nudges_unread(
-    *, member: Membership, limit: int = INAPP_NOTIFICATIONS_LIMIT
+    *, membership: Membership, limit: int = INAPP_NOTIFICATIONS_LIMIT
 ) -> list[Nudge]:
     """The member's newest unread in-app nudges that still have a purpose, in one query.
 
@@ -69,18 +69,18 @@ def inapp_nudges_unread(
     left out here rather than cleaned up by the completion service.
     """
     return list(
-        _inapp_nudges(member=member)
+        _inapp_nudges(membership=membership)
         .filter(read_at__isnull=True)
-        .exclude(unit_id__in=completed_unit_ids(membership=member))
+        .exclude(unit_id__in=completed_unit_ids(membership=membership))
         .order_by("-sent_at", "-id")[:limit]
     )
 
 
-def inapp_nudges_for_member(*, member: Membership) -> QuerySet[Nudge]:
+def inapp_nudges_for_member(*, membership: Membership) -> QuerySet[Nudge]:
     """All in-app nudges the member received, newest first, marked ``unit_completed``."""
-    completed = completed_unit_ids(membership=member).filter(unit_id=OuterRef("unit_id"))
+    completed = completed_unit_ids(membership=membership).filter(unit_id=OuterRef("unit_id"))
     return (
-        _inapp_nudges(member=member)
+        _inapp_nudges(membership=membership)
         .annotate(unit_completed=Exists(completed))
         .order_by("-sent_at", "-id")
     )

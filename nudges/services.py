@@ -124,7 +124,7 @@ def _still_needed(nudge: Nudge) -> bool:
         unit is not None
         and member.is_active
         and not has_completed(membership=member, unit_id=unit.pk)
-        and unit_still_assigned(member=member, unit_id=unit.pk)
+        and unit_still_assigned(membership=member, unit_id=unit.pk)
     )
 
 

@@ -14,7 +14,7 @@ INBOX_PAGE_SIZE = 25
 
 @member_required()
 def inbox(request):
-    nudges = inapp_nudges_for_member(member=request.membership)
+    nudges = inapp_nudges_for_member(membership=request.membership)
     page = Paginator(nudges, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "nudges/inbox.html", {"page": page})
 
@@ -24,7 +24,7 @@ def nudge_open(request, nudge_id: int):
     # Only the member's own delivered in-app nudges exist here; anything else is 404,
     # whatever the method, so the answer says nothing about other people's nudges.
     nudge = get_object_or_404(
-        inapp_nudges_for_member(member=request.membership).filter(
+        inapp_nudges_for_member(membership=request.membership).filter(
             organisation=request.organisation
         ),
         pk=nudge_id,

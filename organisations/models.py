@@ -97,12 +97,35 @@ class Organisation(models.Model):
             "Remind members of an assigned unit they have not completed after this many days."
         ),
     )
+    # Where public holidays come from (the `holidays` package's ISO country code);
+    # due dates count work days, skipping weekends, these and the organisation's own days.
+    holiday_country = models.CharField(
+        _("public holidays of"),
+        max_length=2,
+        default="NL",
+        blank=True,
+        help_text=_("Country code (e.g. NL, BE, DE) whose public holidays are no work days."),
+    )
+    # The mix of where learning happens that the organisation aims for (70:20:10).
+    target_experience = models.PositiveSmallIntegerField(
+        _("target share experience (%)"), default=70
+    )
+    target_social = models.PositiveSmallIntegerField(_("target share social (%)"), default=20)
+    target_formal = models.PositiveSmallIntegerField(_("target share formal (%)"), default=10)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    target_experience=100 - models.F("target_social") - models.F("target_formal")
+                ),
+                name="organisation_target_mix_whole",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -243,6 +266,29 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+class OrganisationHoliday(models.Model):
+    """A day the organisation does not work, besides weekends and public holidays."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="holidays"
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("day off")
+        verbose_name_plural = _("days off")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="holiday_unique_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}".strip()
 
 
 class Skill(models.Model):

@@ -188,13 +188,13 @@ def build_world(*, slug: str, canary: str = "") -> World:
         )
         assignments = [
             microlearning_services.unit_assign(unit=unit, by=author, team=team),
-            microlearning_services.unit_assign(unit=unit, by=author, member=members["hr"]),
+            microlearning_services.unit_assign(unit=unit, by=author, membership=members["hr"]),
         ]
         # Assigned long enough ago for the nudge planner to find it.
         Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(
             assigned_at=timezone.now() - dt.timedelta(days=30)
         )
-        completion = microlearning_services.unit_complete(unit=unit, member=author)
+        completion = microlearning_services.unit_complete(unit=unit, membership=author)
         # What learners do inside a unit; rows made directly until services own them.
         live = unit.live_version
         block = live.blocks.first()

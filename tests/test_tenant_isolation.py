@@ -527,7 +527,7 @@ def _to_login(response) -> bool:
     return response.status_code == 302 and response["Location"].startswith(login)
 
 
-def walk_outside_route(probe: Probe, setup: Setup, kind: str, member: Client) -> None:
+def walk_outside_route(probe: Probe, setup: Setup, kind: str, membership: Client) -> None:
     route = probe.route
     unknown = [k for k in route.kwargs if k not in OUTSIDE_KWARG_VALUES]
     if unknown:
@@ -537,7 +537,7 @@ def walk_outside_route(probe: Probe, setup: Setup, kind: str, member: Client) ->
         )
     path = route.path(OUTSIDE_KWARG_VALUES)
     anonymous = Client()
-    for who, client in (("member of A", member), ("anonymous", anonymous)):
+    for who, client in (("member of A", membership), ("anonymous", anonymous)):
         if kind == "set_language":
             response = probe.send(
                 client, "POST", path, data={"language": "en", "next": "/"}, who=who
@@ -562,7 +562,7 @@ def walk_outside_route(probe: Probe, setup: Setup, kind: str, member: Client) ->
         elif kind == "home":
             expected = (
                 reverse("microlearning:home", args=[setup.a.organisation.slug])
-                if client is member
+                if client is membership
                 else reverse(settings.LOGIN_URL)
             )
             if response.status_code != 302 or not response["Location"].startswith(expected):

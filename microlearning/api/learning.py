@@ -313,7 +313,7 @@ class LearnerUnitView(APIView):
     )
     def get(self, request, org_slug: str, unit_id: int):
         unit = published_unit(request, unit_id)
-        services.unit_open(unit=unit, member=request.membership)
+        services.unit_open(unit=unit, membership=request.membership)
         page = learning_selectors.unit_page(unit=unit, membership=request.membership)
         version = page.version
         payload = {
@@ -358,12 +358,12 @@ class BlockProgressView(APIView):
         if block.kind == Block.Kind.CHECKLIST:
             progress = learning_services.checklist_tick(
                 block=block,
-                member=request.membership,
+                membership=request.membership,
                 item=payload.validated_data.get("item", -1),
                 ticked=payload.validated_data["ticked"],
             )
         else:
-            progress = learning_services.block_done(block=block, member=request.membership)
+            progress = learning_services.block_done(block=block, membership=request.membership)
         return Response(
             ProgressSerializer(
                 {
@@ -410,7 +410,7 @@ class AnswerView(APIView):
         payload = AnswerWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         answer = learning_services.question_answer(
-            block=block, member=request.membership, selected=payload.validated_data["selected"]
+            block=block, membership=request.membership, selected=payload.validated_data["selected"]
         )
         item = LearnerBlock(block=block, answers=[answer])
         result = {
@@ -445,7 +445,7 @@ class ReflectionView(APIView):
         payload.is_valid(raise_exception=True)
         reflection = learning_services.reflection_save(
             block=block,
-            member=request.membership,
+            membership=request.membership,
             text=payload.validated_data["text"],
             shared=payload.validated_data["shared"],
         )
@@ -474,7 +474,7 @@ class CommitmentCreateView(APIView):
         payload = CommitmentWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         commitment = learning_services.commitment_create(
-            block=block, member=request.membership, **payload.validated_data
+            block=block, membership=request.membership, **payload.validated_data
         )
         return Response(CommitmentSerializer(commitment).data, status=status.HTTP_201_CREATED)
 
@@ -546,6 +546,6 @@ class RatingView(APIView):
         payload = RatingWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         rating = learning_services.rating_save(
-            unit=unit, member=request.membership, **payload.validated_data
+            unit=unit, membership=request.membership, **payload.validated_data
         )
         return Response(RatingSerializer(rating).data)

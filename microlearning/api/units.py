@@ -196,7 +196,7 @@ class UnitAssignView(APIView):
         member = payload.validated_data.get("member_id")
         existed = selectors.unit_assignments(unit=unit).filter(team=team, member=member).exists()
         assignment = services.unit_assign(
-            unit=unit, by=request.membership, team=team, member=member
+            unit=unit, by=request.membership, team=team, membership=member
         )
         assignment = selectors.unit_assignments(unit=unit).get(pk=assignment.pk)
         return Response(
@@ -216,7 +216,7 @@ class UnitCompleteView(APIView):
     def post(self, request, org_slug: str, unit_id: int):
         unit = openable_unit(request, unit_id)
         existed = unit.completed_at is not None
-        completion = services.unit_complete(unit=unit, member=request.membership)
+        completion = services.unit_complete(unit=unit, membership=request.membership)
         return Response(
             CompletionSerializer(completion).data,
             status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,

@@ -208,7 +208,7 @@ def unit_page(*, unit: Unit, membership: Membership) -> UnitPage:
     )
 
 
-def completion_missing(*, unit: Unit, member: Membership, passive: bool = True) -> list[str]:
+def completion_missing(*, unit: Unit, membership: Membership, passive: bool = True) -> list[str]:
     """What the learner still has to do before the unit counts as complete (empty: nothing).
 
     With ``passive=False`` reading and watching blocks are not asked for: "Mark as
@@ -216,7 +216,7 @@ def completion_missing(*, unit: Unit, member: Membership, passive: bool = True) 
     """
     if unit.live_version is None:
         return []
-    blocks = _learner_blocks(version=unit.live_version, membership=member)
+    blocks = _learner_blocks(version=unit.live_version, membership=membership)
     return _missing(blocks, unit.live_version.pass_mark, passive=passive)
 
 

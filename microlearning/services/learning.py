@@ -45,14 +45,14 @@ ERROR_COMMITMENT_TRANSITION = _("A commitment cannot go from “%(old)s” to �
 ERROR_NOT_YOURS = _("Only the learner who made this commitment can report on it.")
 
 
-def _live_block(block: Block, member: Membership) -> Unit:
+def _live_block(block: Block, membership: Membership) -> Unit:
     """The published unit whose live version holds ``block``; raises otherwise."""
     unit = Unit.objects.filter(
-        organisation_id=member.organisation_id,
+        organisation_id=membership.organisation_id,
         live_version_id=block.version_id,
         status=Unit.Status.PUBLISHED,
     ).first()
-    if unit is None or block.organisation_id != member.organisation_id:
+    if unit is None or block.organisation_id != membership.organisation_id:
         raise ValidationError(ERROR_NOT_LIVE)
     return unit
 
@@ -64,7 +64,7 @@ def _check_kind(block: Block, *kinds: str) -> None:
 
 def _record(
     *,
-    member: Membership,
+    membership: Membership,
     verb: str,
     block: Block | None,
     unit: Unit,
@@ -76,7 +76,7 @@ def _record(
     if block is not None:
         context["block"] = block.pk
     learning_event_record(
-        actor=member,
+        actor=membership,
         verb=verb,
         object_type=object_type,
         object_id=object_id if object_id is not None else block.pk,
@@ -85,11 +85,11 @@ def _record(
     )
 
 
-def _mark_done(*, block: Block, member: Membership, state: dict | None = None) -> BlockProgress:
+def _mark_done(*, block: Block, membership: Membership, state: dict | None = None) -> BlockProgress:
     now = timezone.now()
     progress, created = BlockProgress.objects.get_or_create(
-        organisation_id=member.organisation_id,
-        member=member,
+        organisation_id=membership.organisation_id,
+        member=membership,
         block=block,
         defaults={"version_id": block.version_id, "state": state or {}, "done_at": now},
     )
@@ -106,29 +106,31 @@ def _mark_done(*, block: Block, member: Membership, state: dict | None = None) -
     return progress
 
 
-def _complete_if_ready(*, unit: Unit, member: Membership) -> Completion | None:
+def _complete_if_ready(*, unit: Unit, membership: Membership) -> Completion | None:
     if Completion.objects.filter(
-        organisation_id=member.organisation_id, unit=unit, member=member
+        organisation_id=membership.organisation_id, unit=unit, member=membership
     ).exists():
         return None
-    if completion_missing(unit=unit, member=member):
+    if completion_missing(unit=unit, membership=membership):
         return None
-    return unit_complete(unit=unit, member=member)
+    return unit_complete(unit=unit, membership=membership)
 
 
-def block_done(*, block: Block, member: Membership) -> BlockProgress:
+def block_done(*, block: Block, membership: Membership) -> BlockProgress:
     """The learner read or watched a text, video or image block."""
-    unit = _live_block(block, member)
+    unit = _live_block(block, membership)
     _check_kind(block, *PASSIVE_KINDS)
     with transaction.atomic():
-        progress = _mark_done(block=block, member=member)
-        _complete_if_ready(unit=unit, member=member)
+        progress = _mark_done(block=block, membership=membership)
+        _complete_if_ready(unit=unit, membership=membership)
     return progress
 
 
-def checklist_tick(*, block: Block, member: Membership, item: int, ticked: bool) -> BlockProgress:
+def checklist_tick(
+    *, block: Block, membership: Membership, item: int, ticked: bool
+) -> BlockProgress:
     """Tick (or untick) one step; the checklist is done once every step is ticked."""
-    unit = _live_block(block, member)
+    unit = _live_block(block, membership)
     _check_kind(block, Block.Kind.CHECKLIST)
     items = block.data.get("items", [])
     if not 0 <= item < len(items):
@@ -136,8 +138,8 @@ def checklist_tick(*, block: Block, member: Membership, item: int, ticked: bool)
     now = timezone.now()
     with transaction.atomic():
         progress, _created = BlockProgress.objects.select_for_update().get_or_create(
-            organisation_id=member.organisation_id,
-            member=member,
+            organisation_id=membership.organisation_id,
+            member=membership,
             block=block,
             defaults={"version_id": block.version_id, "state": {"ticked": []}},
         )
@@ -152,13 +154,13 @@ def checklist_tick(*, block: Block, member: Membership, item: int, ticked: bool)
             progress.done_at = now
         progress.updated_at = now
         progress.save(update_fields=["state", "done_at", "updated_at"])
-        _complete_if_ready(unit=unit, member=member)
+        _complete_if_ready(unit=unit, membership=membership)
     return progress
 
 
-def question_answer(*, block: Block, member: Membership, selected: list[int]) -> QuestionAnswer:
+def question_answer(*, block: Block, membership: Membership, selected: list[int]) -> QuestionAnswer:
     """Score an attempt on the server; every retry is kept as a new attempt."""
-    unit = _live_block(block, member)
+    unit = _live_block(block, membership)
     _check_kind(block, Block.Kind.QUESTION)
     options = block.data.get("options", [])
     chosen = sorted(set(selected))
@@ -174,35 +176,35 @@ def question_answer(*, block: Block, member: Membership, selected: list[int]) ->
         try:
             with transaction.atomic():
                 last = QuestionAnswer.objects.filter(
-                    organisation_id=member.organisation_id, member=member, block=block
+                    organisation_id=membership.organisation_id, member=membership, block=block
                 ).aggregate(n=Max("attempt"))["n"]
                 answer = QuestionAnswer.objects.create(
-                    organisation_id=member.organisation_id,
-                    member=member,
+                    organisation_id=membership.organisation_id,
+                    member=membership,
                     block=block,
                     version_id=block.version_id,
                     attempt=(last or 0) + 1,
                     selected=chosen,
                     correct=correct,
                 )
-                _mark_done(block=block, member=member)
+                _mark_done(block=block, membership=membership)
                 _record(
-                    member=member,
+                    membership=membership,
                     verb=LearningEvent.Verb.ANSWERED,
                     block=block,
                     unit=unit,
                     result={"correct": correct, "attempt": answer.attempt, "selected": chosen},
                 )
-                _complete_if_ready(unit=unit, member=member)
+                _complete_if_ready(unit=unit, membership=membership)
             return answer
         except IntegrityError:
             continue
     raise ValidationError(ERROR_NO_OPTION)  # pragma: no cover - three races in a row
 
 
-def reflection_save(*, block: Block, member: Membership, text: str, shared: bool) -> Reflection:
+def reflection_save(*, block: Block, membership: Membership, text: str, shared: bool) -> Reflection:
     """Write (or rewrite) a reflection; it stays private unless ``shared`` with the manager."""
-    unit = _live_block(block, member)
+    unit = _live_block(block, membership)
     _check_kind(block, Block.Kind.REFLECTION)
     text = (text or "").strip()
     if not text:
@@ -210,10 +212,10 @@ def reflection_save(*, block: Block, member: Membership, text: str, shared: bool
     now = timezone.now()
     with transaction.atomic():
         reflection = Reflection.objects.filter(
-            organisation_id=member.organisation_id, member=member, block=block
+            organisation_id=membership.organisation_id, member=membership, block=block
         ).first() or Reflection(
-            organisation_id=member.organisation_id,
-            member=member,
+            organisation_id=membership.organisation_id,
+            member=membership,
             block=block,
             version_id=block.version_id,
             created_at=now,
@@ -223,23 +225,23 @@ def reflection_save(*, block: Block, member: Membership, text: str, shared: bool
         reflection.updated_at = now
         reflection.full_clean()
         reflection.save()
-        _mark_done(block=block, member=member)
+        _mark_done(block=block, membership=membership)
         _record(
-            member=member,
+            membership=membership,
             verb=LearningEvent.Verb.REFLECTED,
             block=block,
             unit=unit,
             result={"shared": shared},
         )
-        _complete_if_ready(unit=unit, member=member)
+        _complete_if_ready(unit=unit, membership=membership)
     return reflection
 
 
 def commitment_create(
-    *, block: Block, member: Membership, text: str, due_on: dt.date
+    *, block: Block, membership: Membership, text: str, due_on: dt.date
 ) -> Commitment:
     """ "What will you apply, and by when?": an open commitment shown on the learner's home."""
-    unit = _live_block(block, member)
+    unit = _live_block(block, membership)
     _check_kind(block, Block.Kind.APPLY)
     text = (text or "").strip()
     if not text:
@@ -248,8 +250,8 @@ def commitment_create(
         raise ValidationError({"due_on": ERROR_DUE_IN_PAST})
     with transaction.atomic():
         commitment = Commitment(
-            organisation_id=member.organisation_id,
-            member=member,
+            organisation_id=membership.organisation_id,
+            member=membership,
             unit=unit,
             version_id=block.version_id,
             block=block,
@@ -258,9 +260,9 @@ def commitment_create(
         )
         commitment.full_clean()
         commitment.save()
-        _mark_done(block=block, member=member)
+        _mark_done(block=block, membership=membership)
         _record(
-            member=member,
+            membership=membership,
             verb=LearningEvent.Verb.COMMITTED,
             block=block,
             unit=unit,
@@ -268,7 +270,7 @@ def commitment_create(
             object_id=commitment.pk,
             result={"due_on": due_on.isoformat()},
         )
-        _complete_if_ready(unit=unit, member=member)
+        _complete_if_ready(unit=unit, membership=membership)
     return commitment
 
 
@@ -310,14 +312,16 @@ def commitment_report(
     return commitment
 
 
-def rating_save(*, unit: Unit, member: Membership, score: int, comment: str = "") -> Rating:
+def rating_save(*, unit: Unit, membership: Membership, score: int, comment: str = "") -> Rating:
     """ "Was this useful?": rating again replaces the earlier rating."""
-    if unit.status != Unit.Status.PUBLISHED or unit.organisation_id != member.organisation_id:
+    if unit.status != Unit.Status.PUBLISHED or unit.organisation_id != membership.organisation_id:
         raise ValidationError(ERROR_NOT_LIVE)
     with transaction.atomic():
         rating = Rating.objects.filter(
-            organisation_id=member.organisation_id, member=member, unit=unit
-        ).first() or Rating(organisation_id=member.organisation_id, member=member, unit=unit)
+            organisation_id=membership.organisation_id, member=membership, unit=unit
+        ).first() or Rating(
+            organisation_id=membership.organisation_id, member=membership, unit=unit
+        )
         rating.version_id = unit.live_version_id
         rating.score = score
         rating.comment = (comment or "").strip()
@@ -325,7 +329,7 @@ def rating_save(*, unit: Unit, member: Membership, score: int, comment: str = ""
         rating.full_clean()
         rating.save()
         _record(
-            member=member,
+            membership=membership,
             verb=LearningEvent.Verb.RATED,
             block=None,
             unit=unit,

@@ -227,16 +227,16 @@ def unit_archive(*, unit: Unit, by: Membership) -> Unit:
 
 
 def unit_assign(
-    *, unit: Unit, by: Membership, team: Team | None = None, member: Membership | None = None
+    *, unit: Unit, by: Membership, team: Team | None = None, membership: Membership | None = None
 ) -> Assignment:
     """Assign a published unit to a team or a member; assigning twice changes nothing."""
-    if (team is None) == (member is None):
+    if (team is None) == (membership is None):
         raise ValidationError(ERROR_TEAM_AND_MEMBER)
     if unit.status != Unit.Status.PUBLISHED:
         raise ValidationError(ERROR_NOT_PUBLISHED)
-    if (team or member).organisation_id != unit.organisation_id:
+    if (team or membership).organisation_id != unit.organisation_id:
         raise ValidationError(ERROR_OTHER_ORGANISATION)
-    lookup = {"team": team} if team is not None else {"member": member}
+    lookup = {"team": team} if team is not None else {"member": membership}
     with transaction.atomic():
         assignment, created = Assignment.objects.get_or_create(
             organisation_id=unit.organisation_id,
@@ -249,17 +249,20 @@ def unit_assign(
                 actor=by,
                 action="unit.assigned",
                 obj=unit,
-                data={"team": team.pk if team else None, "member": member.pk if member else None},
+                data={
+                    "team": team.pk if team else None,
+                    "member": membership.pk if membership else None,
+                },
             )
     return assignment
 
 
-def unit_open(*, unit: Unit, member: Membership) -> None:
+def unit_open(*, unit: Unit, membership: Membership) -> None:
     """A learner opened a published unit: a ``viewed`` event feeds reach and usage figures."""
     if unit.status != Unit.Status.PUBLISHED:
         raise ValidationError(ERROR_NOT_PUBLISHED)
     learning_event_record(
-        actor=member,
+        actor=membership,
         verb=LearningEvent.Verb.VIEWED,
         object_type="unit",
         object_id=unit.pk,
@@ -267,7 +270,7 @@ def unit_open(*, unit: Unit, member: Membership) -> None:
     )
 
 
-def unit_complete(*, unit: Unit, member: Membership) -> Completion:
+def unit_complete(*, unit: Unit, membership: Membership) -> Completion:
     """Mark a unit complete for a learner and record the event; completing again is a no-op.
 
     Refused while a required checklist, question, reflection or commitment is open or
@@ -277,10 +280,10 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
 
     if unit.status != Unit.Status.PUBLISHED:
         raise ValidationError(ERROR_NOT_PUBLISHED)
-    existing = Completion.objects.filter(unit=unit, member=member).first()
+    existing = Completion.objects.filter(unit=unit, member=membership).first()
     if existing is not None:
         return existing
-    missing = completion_missing(unit=unit, member=member, passive=False)
+    missing = completion_missing(unit=unit, membership=membership, passive=False)
     if missing:
         raise ValidationError(missing)
     try:
@@ -289,35 +292,39 @@ def unit_complete(*, unit: Unit, member: Membership) -> Completion:
                 organisation_id=unit.organisation_id,
                 unit=unit,
                 version_id=unit.live_version_id,
-                member=member,
+                member=membership,
             )
             # Saying "complete" reads what was left to read: the progress shows it done too.
             _reading_blocks_done(
-                unit=unit, member=member, kinds=PASSIVE_KINDS, at=completion.completed_at
+                unit=unit, membership=membership, kinds=PASSIVE_KINDS, at=completion.completed_at
             )
             learning_event_record(
-                actor=member,
+                actor=membership,
                 verb=LearningEvent.Verb.COMPLETED,
                 object_type="unit",
                 object_id=unit.pk,
-                context={"version": unit.live_version_id},
+                context={
+                    "version": unit.live_version_id,
+                    "minutes": unit.live_version.estimated_minutes,
+                },
+                object_category=unit.live_version.category or None,
                 timestamp=completion.completed_at,
             )
     except IntegrityError:  # a double click raced us; the first one counts
-        return Completion.objects.get(unit=unit, member=member)
+        return Completion.objects.get(unit=unit, member=membership)
     return completion
 
 
-def _reading_blocks_done(*, unit: Unit, member: Membership, kinds, at) -> None:
+def _reading_blocks_done(*, unit: Unit, membership: Membership, kinds, at) -> None:
     done = BlockProgress.objects.filter(
-        member=member, version_id=unit.live_version_id, done_at__isnull=False
+        member=membership, version_id=unit.live_version_id, done_at__isnull=False
     ).values_list("block_id", flat=True)
     for block in Block.objects.filter(version_id=unit.live_version_id, kind__in=kinds).exclude(
         id__in=list(done)
     ):
         BlockProgress.objects.update_or_create(
             organisation_id=unit.organisation_id,
-            member=member,
+            member=membership,
             block=block,
             defaults={"version_id": unit.live_version_id, "done_at": at, "updated_at": at},
         )

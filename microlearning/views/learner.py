@@ -88,7 +88,7 @@ def _back_to(request, unit: Unit, block: Block | None = None, *, onwards: bool =
 @member_required()
 def unit_detail(request, unit_id: int):
     unit = published_unit(request, unit_id)
-    services.unit_open(unit=unit, member=request.membership)
+    services.unit_open(unit=unit, membership=request.membership)
     page = learning_selectors.unit_page(unit=unit, membership=request.membership)
     return render(
         request,
@@ -111,7 +111,7 @@ def unit_detail(request, unit_id: int):
 def unit_complete(request, unit_id: int):
     unit = published_unit(request, unit_id)
     try:
-        services.unit_complete(unit=unit, member=request.membership)
+        services.unit_complete(unit=unit, membership=request.membership)
     except ValidationError as exc:
         messages.error(request, service_errors_text(exc))
         return _back_to(request, unit)
@@ -145,7 +145,7 @@ def block_done(request, unit_id: int, block_id: int):
         request,
         unit,
         block,
-        lambda: learning_services.block_done(block=block, member=request.membership),
+        lambda: learning_services.block_done(block=block, membership=request.membership),
         onwards=True,
     )
 
@@ -162,7 +162,7 @@ def checklist_tick(request, unit_id: int, block_id: int):
 
     def tick() -> str:
         progress = learning_services.checklist_tick(
-            block=block, member=request.membership, item=item, ticked=ticked
+            block=block, membership=request.membership, item=item, ticked=ticked
         )
         values = {
             "step": block.data["items"][item],
@@ -184,7 +184,7 @@ def question_answer(request, unit_id: int, block_id: int):
 
     def answer() -> str:
         result = learning_services.question_answer(
-            block=block, member=request.membership, selected=selected
+            block=block, membership=request.membership, selected=selected
         )
         return _("Right.") if result.correct else _("Not quite. Have another go.")
 
@@ -199,7 +199,7 @@ def reflection_save(request, unit_id: int, block_id: int):
     def save():
         learning_services.reflection_save(
             block=block,
-            member=request.membership,
+            membership=request.membership,
             text=request.POST.get("text", ""),
             shared=request.POST.get("shared") == "on",
         )
@@ -220,7 +220,7 @@ def commitment_create(request, unit_id: int, block_id: int):
     def create():
         learning_services.commitment_create(
             block=block,
-            member=request.membership,
+            membership=request.membership,
             text=form.cleaned_data["text"],
             due_on=form.cleaned_data["due_on"],
         )
@@ -239,7 +239,7 @@ def rating_save(request, unit_id: int):
     else:
         learning_services.rating_save(
             unit=unit,
-            member=request.membership,
+            membership=request.membership,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
         )

@@ -12,7 +12,7 @@ def inapp_notifications(context) -> dict:
     """Up to five unread in-app nudges of ``membership`` in one query; nothing for visitors."""
     membership = context.get("membership")
     organisation = context.get("organisation")
-    nudges = inapp_nudges_unread(member=membership) if membership is not None else []
+    nudges = inapp_nudges_unread(membership=membership) if membership is not None else []
     return {
         "nudges": nudges,
         "organisation": organisation,

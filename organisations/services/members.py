@@ -21,18 +21,18 @@ ERROR_LAST_ADMIN_DEACTIVATE = _(
 )
 
 
-def _other_active_admins_exist(member: Membership) -> bool:
+def _other_active_admins_exist(membership: Membership) -> bool:
     # Locking the admins' rows makes two admins demoting each other at the same
     # moment queue up, so one of them is always refused.
     admins = Membership.objects.select_for_update().filter(
-        organisation_id=member.organisation_id, is_admin=True, is_active=True
+        organisation_id=membership.organisation_id, is_admin=True, is_active=True
     )
-    return any(pk != member.pk for pk in admins.values_list("pk", flat=True))
+    return any(pk != membership.pk for pk in admins.values_list("pk", flat=True))
 
 
 def member_update(
     *,
-    member: Membership,
+    membership: Membership,
     by: Membership,
     is_author: bool,
     is_hr: bool,
@@ -40,58 +40,58 @@ def member_update(
     team: Team | None,
 ) -> Membership:
     """Change a member's roles and team; the last active admin keeps the admin role."""
-    if team is not None and team.organisation_id != member.organisation_id:
+    if team is not None and team.organisation_id != membership.organisation_id:
         raise ValidationError({"team": ERROR_OTHER_ORGANISATION})
     with transaction.atomic():
         if (
-            member.is_admin
-            and member.is_active
+            membership.is_admin
+            and membership.is_active
             and not is_admin
-            and not _other_active_admins_exist(member)
+            and not _other_active_admins_exist(membership)
         ):
             raise ValidationError({"is_admin": ERROR_LAST_ADMIN_DEMOTE})
-        before = _member_snapshot(member)
-        member.is_author, member.is_hr, member.is_admin = is_author, is_hr, is_admin
-        member.team = team
-        member.full_clean()
-        member.save(update_fields=["is_author", "is_hr", "is_admin", "team"])
-        after = _member_snapshot(member)
+        before = _member_snapshot(membership)
+        membership.is_author, membership.is_hr, membership.is_admin = is_author, is_hr, is_admin
+        membership.team = team
+        membership.full_clean()
+        membership.save(update_fields=["is_author", "is_hr", "is_admin", "team"])
+        after = _member_snapshot(membership)
         if after != before:
             audit_log_record(
                 actor=by,
                 action="member.updated",
-                obj=member,
+                obj=membership,
                 data={"before": before, "after": after},
             )
-    return member
+    return membership
 
 
-def _member_snapshot(member: Membership) -> dict:
+def _member_snapshot(membership: Membership) -> dict:
     return {
-        "is_author": member.is_author,
-        "is_hr": member.is_hr,
-        "is_admin": member.is_admin,
-        "team_id": member.team_id,
+        "is_author": membership.is_author,
+        "is_hr": membership.is_hr,
+        "is_admin": membership.is_admin,
+        "team_id": membership.team_id,
     }
 
 
-def member_deactivate(*, member: Membership, by: Membership) -> Membership:
+def member_deactivate(*, membership: Membership, by: Membership) -> Membership:
     """Stop a member from using the organisation; everything they did stays. Idempotent."""
-    if not member.is_active:
-        return member
+    if not membership.is_active:
+        return membership
     with transaction.atomic():
-        if member.is_admin and not _other_active_admins_exist(member):
+        if membership.is_admin and not _other_active_admins_exist(membership):
             raise ValidationError(ERROR_LAST_ADMIN_DEACTIVATE)
-        member.is_active = False
-        member.save(update_fields=["is_active"])
-        audit_log_record(actor=by, action="member.deactivated", obj=member)
-    return member
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        audit_log_record(actor=by, action="member.deactivated", obj=membership)
+    return membership
 
 
-def member_reactivate(*, member: Membership, by: Membership) -> Membership:
-    if member.is_active:
-        return member
-    member.is_active = True
-    member.save(update_fields=["is_active"])
-    audit_log_record(actor=by, action="member.reactivated", obj=member)
-    return member
+def member_reactivate(*, membership: Membership, by: Membership) -> Membership:
+    if membership.is_active:
+        return membership
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    audit_log_record(actor=by, action="member.reactivated", obj=membership)
+    return membership

@@ -46,7 +46,7 @@ def member_edit(request, member_id: int):
     form = MemberForm(posted(request), organisation=request.organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_update(member=member, by=request.membership, **form.cleaned_data)
+            services.member_update(membership=member, by=request.membership, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -70,7 +70,7 @@ def member_deactivate(request, member_id: int):
     if not_allowed := post_only(request):
         return not_allowed
     try:
-        services.member_deactivate(member=member, by=request.membership)
+        services.member_deactivate(membership=member, by=request.membership)
     except ValidationError as exc:
         messages.error(request, service_errors_text(exc))
         return redirect("organisations:member_edit", request.organisation.slug, member.pk)
@@ -89,6 +89,6 @@ def member_reactivate(request, member_id: int):
     member = _member(request, member_id)
     if not_allowed := post_only(request):
         return not_allowed
-    services.member_reactivate(member=member, by=request.membership)
+    services.member_reactivate(membership=member, by=request.membership)
     messages.success(request, _("%(name)s is active again.") % {"name": member.display_name})
     return redirect("organisations:member_edit", request.organisation.slug, member.pk)

@@ -8,9 +8,9 @@ from events.models import LearningEvent
 from tests.factories import LearningEventFactory, MembershipFactory, TeamFactory, UserFactory
 
 
-def complete(member, *, unit_id: int = 1, days_ago: int = 0) -> LearningEvent:
+def complete(membership, *, unit_id: int = 1, days_ago: int = 0) -> LearningEvent:
     return LearningEventFactory(
-        actor=member,
+        actor=membership,
         verb=LearningEvent.Verb.COMPLETED,
         object_id=unit_id,
         timestamp=timezone.now() - dt.timedelta(days=days_ago),

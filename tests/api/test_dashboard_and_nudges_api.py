@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 DASHBOARD = "analytics_api:team_dashboard"
 
 
-def complete(member, unit, *, days_ago: int = 0) -> None:
+def complete(membership, unit, *, days_ago: int = 0) -> None:
     when = timezone.now() - dt.timedelta(days=days_ago)
-    CompletionFactory(unit=unit, member=member, completed_at=when)
-    LearningEventFactory(actor=member, object_id=unit.pk, timestamp=when)
+    CompletionFactory(unit=unit, member=membership, completed_at=when)
+    LearningEventFactory(actor=membership, object_id=unit.pk, timestamp=when)
 
 
 def rollup(organisation) -> None:
@@ -88,11 +88,11 @@ def test_dashboard_is_for_managers_only(acme, as_member, api_url, who):
 # --- nudges ------------------------------------------------------------------------------
 
 
-def nudge(member, unit, **fields) -> Nudge:
+def nudge(membership, unit, **fields) -> Nudge:
     with scopes_disabled():
         return Nudge.objects.create(
-            organisation=member.organisation,
-            member=member,
+            organisation=membership.organisation,
+            member=membership,
             unit=unit,
             kind=Nudge.Kind.FINISH,
             channel=fields.pop("channel", Nudge.Channel.IN_APP),

@@ -178,7 +178,7 @@ def test_another_organisations_unit_block_and_commitment_are_404(
 
     with scopes_disabled():
         commitment = learning.commitment_create(
-            block=foreign_block, member=globex.member, text="x", due_on=TOMORROW
+            block=foreign_block, membership=globex.member, text="x", due_on=TOMORROW
         )
 
     responses = [
@@ -204,7 +204,7 @@ def test_a_colleagues_commitment_is_404(as_member, api_url, acme, unit, blocks):
 
     with scopes_disabled():
         commitment = learning.commitment_create(
-            block=blocks["apply"], member=acme.learner, text="x", due_on=TOMORROW
+            block=blocks["apply"], membership=acme.learner, text="x", due_on=TOMORROW
         )
     colleague = as_member(acme.north_learner)
 

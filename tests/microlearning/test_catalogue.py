@@ -32,10 +32,11 @@ def _url(organisation, name, *args):
     return reverse(f"microlearning:{name}", args=[organisation.slug, *args])
 
 
-def _titles(member, **filters) -> list[str]:
-    with organisation_scope(member.organisation_id):
+def _titles(membership, **filters) -> list[str]:
+    with organisation_scope(membership.organisation_id):
         return [
-            u.title for u in catalogue_units(membership=member, filters=CatalogueFilters(**filters))
+            u.title
+            for u in catalogue_units(membership=membership, filters=CatalogueFilters(**filters))
         ]
 
 
@@ -326,7 +327,9 @@ def test_home_to_do_cards_show_when_due_and_how_long(client, organisation):
 # --- Query counts --------------------------------------------------------------------------
 
 
-def _add_units(organisation, member, skill, process, *, count: int, blocks: int, start: int = 0):
+def _add_units(
+    organisation, membership, skill, process, *, count: int, blocks: int, start: int = 0
+):
     with organisation_scope(organisation.pk):
         for n in range(start, start + count):
             unit = catalogue_unit(
@@ -338,17 +341,17 @@ def _add_units(organisation, member, skill, process, *, count: int, blocks: int,
                 + [("checklist", {"items": ["Een", "Twee"]})],
             )
             if n % 2:
-                CompletionFactory(unit=unit, member=member)
-                AssignmentFactory(unit=unit, team=member.team)
+                CompletionFactory(unit=unit, member=membership)
+                AssignmentFactory(unit=unit, team=membership.team)
             BlockProgress.objects.create(
                 organisation=organisation,
-                member=member,
+                member=membership,
                 block=unit.live_version.blocks.first(),
                 version=unit.live_version,
             )
             LearningEventFactory(
                 organisation=organisation,
-                actor=member,
+                actor=membership,
                 verb=LearningEvent.Verb.VIEWED,
                 object_type="unit",
                 object_id=unit.pk,

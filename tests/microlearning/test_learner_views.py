@@ -146,7 +146,7 @@ def test_reporting_a_commitment_takes_it_off_the_home(signed_in, organisation, u
     apply = by_kind(unit, "apply")
     with scopes_disabled():
         commitment = learning.commitment_create(
-            block=apply, member=learner, text="Call back", due_on=TOMORROW
+            block=apply, membership=learner, text="Call back", due_on=TOMORROW
         )
 
     signed_in.post(
@@ -215,7 +215,7 @@ def test_another_organisations_block_and_commitment_give_404(
         question, apply = blocks_of(foreign)
         stranger = MembershipFactory(organisation=other_organisation)
         commitment = learning.commitment_create(
-            block=apply, member=stranger, text="x", due_on=TOMORROW
+            block=apply, membership=stranger, text="x", due_on=TOMORROW
         )
     own_question = by_kind(unit, "question")
 
@@ -239,7 +239,7 @@ def test_someone_elses_commitment_gives_404(client, organisation, unit, learner)
     apply = by_kind(unit, "apply")
     with scopes_disabled():
         commitment = learning.commitment_create(
-            block=apply, member=learner, text="x", due_on=TOMORROW
+            block=apply, membership=learner, text="x", due_on=TOMORROW
         )
     colleague = MembershipFactory(organisation=organisation)
     client.force_login(colleague.user)
@@ -260,9 +260,11 @@ def test_manager_page_shows_only_shared_reflections_of_their_team(
     teammate = MembershipFactory(organisation=organisation, team=team)
     reflection = by_kind(unit, "reflection")
     with scopes_disabled():
-        learning.reflection_save(block=reflection, member=learner, text="SHARED-TEXT", shared=True)
         learning.reflection_save(
-            block=reflection, member=teammate, text="PRIVATE-TEXT", shared=False
+            block=reflection, membership=learner, text="SHARED-TEXT", shared=True
+        )
+        learning.reflection_save(
+            block=reflection, membership=teammate, text="PRIVATE-TEXT", shared=False
         )
     client.force_login(manager.user)
 
@@ -284,8 +286,8 @@ def test_unit_page_query_count_is_constant_in_blocks(
         with scopes_disabled():
             unit = unit_with_blocks(organisation, kinds, title=f"Unit {copies}")
             blocks = blocks_of(unit)
-            learning.block_done(block=blocks[0], member=learner)
-            learning.question_answer(block=blocks[2], member=learner, selected=[0])
+            learning.block_done(block=blocks[0], membership=learner)
+            learning.question_answer(block=blocks[2], membership=learner, selected=[0])
         signed_in.get(web_url(organisation, "unit_detail", unit.pk))  # warm the session
 
         with django_assert_max_num_queries(25) as captured:
@@ -300,7 +302,7 @@ def test_unit_page_query_count_is_constant_in_blocks(
 def test_done_next_goes_on_to_the_next_open_block(signed_in, organisation, unit, learner):
     text, video, image = blocks_of_scoped(unit)[:3]
     with scopes_disabled():
-        learning.block_done(block=video, member=learner)
+        learning.block_done(block=video, membership=learner)
 
     response = signed_in.post(web_url(organisation, "block_done", unit.pk, text.pk))
 

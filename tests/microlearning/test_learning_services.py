@@ -34,16 +34,16 @@ def _no_scopes():
         yield
 
 
-def events(member, verb):
-    return list(LearningEvent.objects.filter(actor=member, verb=verb).order_by("id"))
+def events(membership, verb):
+    return list(LearningEvent.objects.filter(actor=membership, verb=verb).order_by("id"))
 
 
 def test_single_choice_scored_on_the_server(organisation, learner):
     unit = unit_with_blocks(organisation, [("question", QUESTION_SINGLE)])
     [question] = blocks_of(unit)
 
-    wrong = learning.question_answer(block=question, member=learner, selected=[1])
-    right = learning.question_answer(block=question, member=learner, selected=[0])
+    wrong = learning.question_answer(block=question, membership=learner, selected=[1])
+    right = learning.question_answer(block=question, membership=learner, selected=[0])
 
     assert (wrong.correct, wrong.attempt) == (False, 1)
     assert (right.correct, right.attempt) == (True, 2)
@@ -56,7 +56,7 @@ def test_single_choice_refuses_two_options_and_unknown_ones(organisation, learne
 
     for selected in ([0, 1], [], [7]):
         with pytest.raises(ValidationError):
-            learning.question_answer(block=question, member=learner, selected=selected)
+            learning.question_answer(block=question, membership=learner, selected=selected)
     assert not QuestionAnswer.objects.filter(member=learner).exists()
 
 
@@ -64,9 +64,9 @@ def test_multiple_choice_is_right_only_with_every_right_option(organisation, lea
     unit = unit_with_blocks(organisation, [("question", QUESTION_MULTIPLE)])
     [question] = blocks_of(unit)
 
-    partial = learning.question_answer(block=question, member=learner, selected=[0])
-    extra = learning.question_answer(block=question, member=learner, selected=[0, 1, 2])
-    exact = learning.question_answer(block=question, member=learner, selected=[2, 0])
+    partial = learning.question_answer(block=question, membership=learner, selected=[0])
+    extra = learning.question_answer(block=question, membership=learner, selected=[0, 1, 2])
+    exact = learning.question_answer(block=question, membership=learner, selected=[2, 0])
 
     assert [partial.correct, extra.correct, exact.correct] == [False, False, True]
     assert exact.selected == [0, 2]
@@ -79,7 +79,7 @@ def test_feedback_only_for_chosen_options_and_explanation_after_answering(organi
     assert before.explanation == ""
     assert all(option.feedback == "" for option in before.options)
 
-    learning.question_answer(block=question, member=learner, selected=[1])
+    learning.question_answer(block=question, membership=learner, selected=[1])
 
     after = learning_selectors.unit_page(unit=unit, membership=learner).blocks[0]
     assert [o.feedback for o in after.options] == ["", "FEEDBACK-ARGUE", ""]
@@ -94,14 +94,14 @@ def test_pass_mark_blocks_completion_until_met(organisation, learner):
         pass_mark=100,
     )
     first, second = blocks_of(unit)
-    learning.question_answer(block=first, member=learner, selected=[0])
-    learning.question_answer(block=second, member=learner, selected=[1])
+    learning.question_answer(block=first, membership=learner, selected=[0])
+    learning.question_answer(block=second, membership=learner, selected=[1])
 
     assert not Completion.objects.filter(member=learner).exists()
     with pytest.raises(ValidationError):
-        unit_services.unit_complete(unit=unit, member=learner)
+        unit_services.unit_complete(unit=unit, membership=learner)
 
-    learning.question_answer(block=second, member=learner, selected=[0, 2])
+    learning.question_answer(block=second, membership=learner, selected=[0, 2])
 
     completion = Completion.objects.get(member=learner, unit=unit)
     assert completion.version_id == unit.live_version_id
@@ -114,13 +114,13 @@ def test_latest_attempt_counts_for_the_pass_mark(organisation, learner):
         pass_mark=100,
     )
     question, checklist = blocks_of(unit)
-    learning.question_answer(block=question, member=learner, selected=[0])
-    learning.question_answer(block=question, member=learner, selected=[2])
+    learning.question_answer(block=question, membership=learner, selected=[0])
+    learning.question_answer(block=question, membership=learner, selected=[2])
 
-    learning.checklist_tick(block=checklist, member=learner, item=0, ticked=True)
+    learning.checklist_tick(block=checklist, membership=learner, item=0, ticked=True)
 
     assert not Completion.objects.filter(member=learner).exists()
-    assert learning_selectors.completion_missing(unit=unit, member=learner)
+    assert learning_selectors.completion_missing(unit=unit, membership=learner)
 
 
 def test_required_interactive_blocks_block_mark_as_complete(organisation, learner):
@@ -130,12 +130,12 @@ def test_required_interactive_blocks_block_mark_as_complete(organisation, learne
     text, reflection = blocks_of(unit)
 
     with pytest.raises(ValidationError):
-        unit_services.unit_complete(unit=unit, member=learner)
-    learning.reflection_save(block=reflection, member=learner, text="Hm.", shared=False)
+        unit_services.unit_complete(unit=unit, membership=learner)
+    learning.reflection_save(block=reflection, membership=learner, text="Hm.", shared=False)
     # The text block is still open: completion waits for it or for "Mark as complete".
     assert not Completion.objects.filter(member=learner).exists()
 
-    unit_services.unit_complete(unit=unit, member=learner)
+    unit_services.unit_complete(unit=unit, membership=learner)
     assert Completion.objects.filter(member=learner, unit=unit).count() == 1
 
 
@@ -144,11 +144,11 @@ def test_doing_the_last_required_block_completes_the_unit(organisation, learner)
         organisation, [("text", {"markdown": "x"}), ("checklist", {"items": ["a", "b"]})]
     )
     text, checklist = blocks_of(unit)
-    learning.block_done(block=text, member=learner)
-    learning.checklist_tick(block=checklist, member=learner, item=0, ticked=True)
+    learning.block_done(block=text, membership=learner)
+    learning.checklist_tick(block=checklist, membership=learner, item=0, ticked=True)
     assert not Completion.objects.filter(member=learner).exists()
 
-    learning.checklist_tick(block=checklist, member=learner, item=1, ticked=True)
+    learning.checklist_tick(block=checklist, membership=learner, item=1, ticked=True)
 
     assert Completion.objects.filter(member=learner, unit=unit).exists()
     assert len(events(learner, LearningEvent.Verb.COMPLETED)) == 1
@@ -160,7 +160,7 @@ def test_optional_blocks_do_not_hold_completion_back(organisation, learner):
     )
     [text, _reflection] = blocks_of(unit)
 
-    learning.block_done(block=text, member=learner)
+    learning.block_done(block=text, membership=learner)
 
     assert Completion.objects.filter(member=learner, unit=unit).exists()
 
@@ -169,8 +169,8 @@ def test_completion_is_idempotent_and_keeps_its_version_after_a_new_version(
     organisation, learner, author
 ):
     unit = unit_with_blocks(organisation, [("text", {"markdown": "v1"})])
-    first = unit_services.unit_complete(unit=unit, member=learner)
-    again = unit_services.unit_complete(unit=unit, member=learner)
+    first = unit_services.unit_complete(unit=unit, membership=learner)
+    again = unit_services.unit_complete(unit=unit, membership=learner)
     old_version = unit.live_version_id
 
     unit_services.unit_update(unit=unit, by=author, title="Complaints, v2")
@@ -187,21 +187,21 @@ def test_checklist_progress_is_saved_per_item(organisation, learner):
     unit = unit_with_blocks(organisation, [("checklist", {"items": ["a", "b", "c"]})])
     [checklist] = blocks_of(unit)
 
-    learning.checklist_tick(block=checklist, member=learner, item=2, ticked=True)
-    learning.checklist_tick(block=checklist, member=learner, item=0, ticked=True)
-    progress = learning.checklist_tick(block=checklist, member=learner, item=2, ticked=False)
+    learning.checklist_tick(block=checklist, membership=learner, item=2, ticked=True)
+    learning.checklist_tick(block=checklist, membership=learner, item=0, ticked=True)
+    progress = learning.checklist_tick(block=checklist, membership=learner, item=2, ticked=False)
 
     assert progress.state == {"ticked": [0]}
     assert progress.done_at is None
     with pytest.raises(ValidationError):
-        learning.checklist_tick(block=checklist, member=learner, item=3, ticked=True)
+        learning.checklist_tick(block=checklist, membership=learner, item=3, ticked=True)
 
 
 def test_resume_points_at_the_first_open_block(organisation, learner):
     unit = unit_with_blocks(organisation)
     blocks = blocks_of(unit)
-    learning.block_done(block=blocks[0], member=learner)
-    learning.block_done(block=blocks[1], member=learner)
+    learning.block_done(block=blocks[0], membership=learner)
+    learning.block_done(block=blocks[1], membership=learner)
 
     page = learning_selectors.unit_page(unit=unit, membership=learner)
 
@@ -215,15 +215,15 @@ def test_blocks_of_a_draft_version_are_refused(organisation, learner, author):
     [draft_block] = list(draft.blocks.all())
 
     with pytest.raises(ValidationError):
-        learning.block_done(block=draft_block, member=learner)
+        learning.block_done(block=draft_block, membership=learner)
 
 
 def test_reflection_is_private_by_default_and_saving_again_rewrites_it(organisation, learner):
     unit = unit_with_blocks(organisation, [("reflection", {"prompt": "?"})])
     [block] = blocks_of(unit)
 
-    learning.reflection_save(block=block, member=learner, text="First", shared=False)
-    learning.reflection_save(block=block, member=learner, text="Second", shared=True)
+    learning.reflection_save(block=block, membership=learner, text="First", shared=False)
+    learning.reflection_save(block=block, membership=learner, text="Second", shared=True)
 
     reflection = Reflection.objects.get(member=learner, block=block)
     assert (reflection.text, reflection.shared_with_manager) == ("Second", True)
@@ -232,7 +232,7 @@ def test_reflection_is_private_by_default_and_saving_again_rewrites_it(organisat
         {"shared": True},
     ]
     with pytest.raises(ValidationError):
-        learning.reflection_save(block=block, member=learner, text="  ", shared=False)
+        learning.reflection_save(block=block, membership=learner, text="  ", shared=False)
 
 
 def test_manager_reads_only_shared_reflections_of_their_own_teams(organisation, team, learner):
@@ -245,9 +245,9 @@ def test_manager_reads_only_shared_reflections_of_their_own_teams(organisation, 
     stranger = MembershipFactory(organisation=organisation, team=other_team)
     unit = unit_with_blocks(organisation, [("reflection", {"prompt": "?"})])
     [block] = blocks_of(unit)
-    shared = learning.reflection_save(block=block, member=learner, text="shared", shared=True)
-    learning.reflection_save(block=block, member=sub_learner, text="private", shared=False)
-    learning.reflection_save(block=block, member=stranger, text="elsewhere", shared=True)
+    shared = learning.reflection_save(block=block, membership=learner, text="shared", shared=True)
+    learning.reflection_save(block=block, membership=sub_learner, text="private", shared=False)
+    learning.reflection_save(block=block, membership=stranger, text="elsewhere", shared=True)
 
     seen = list(learning_selectors.shared_reflections(manager=manager))
     nobody = list(learning_selectors.shared_reflections(manager=stranger))
@@ -263,12 +263,12 @@ def test_commitment_needs_a_date_from_today_on(organisation, learner):
     with pytest.raises(ValidationError):
         learning.commitment_create(
             block=block,
-            member=learner,
+            membership=learner,
             text="Try it",
             due_on=timezone.localdate() - dt.timedelta(days=1),
         )
     commitment = learning.commitment_create(
-        block=block, member=learner, text="Try it", due_on=TOMORROW
+        block=block, membership=learner, text="Try it", due_on=TOMORROW
     )
 
     assert commitment.status == Commitment.Status.OPEN
@@ -281,7 +281,9 @@ def test_commitment_needs_a_date_from_today_on(organisation, learner):
 def test_commitment_transitions(organisation, learner):
     unit = unit_with_blocks(organisation, [("apply", {"prompt": "?"})])
     [block] = blocks_of(unit)
-    commitment = learning.commitment_create(block=block, member=learner, text="x", due_on=TOMORROW)
+    commitment = learning.commitment_create(
+        block=block, membership=learner, text="x", due_on=TOMORROW
+    )
 
     learning.commitment_report(commitment=commitment, by=learner, status="not_yet", note="busy")
     learning.commitment_report(commitment=commitment, by=learner, status="not_yet", note="again")
@@ -301,7 +303,9 @@ def test_commitment_transitions(organisation, learner):
 def test_only_the_learner_reports_on_their_commitment(organisation, learner):
     unit = unit_with_blocks(organisation, [("apply", {"prompt": "?"})])
     [block] = blocks_of(unit)
-    commitment = learning.commitment_create(block=block, member=learner, text="x", due_on=TOMORROW)
+    commitment = learning.commitment_create(
+        block=block, membership=learner, text="x", due_on=TOMORROW
+    )
     someone = MembershipFactory(organisation=organisation)
 
     with pytest.raises(ValidationError):
@@ -312,10 +316,12 @@ def test_open_commitments_until_reported(organisation, learner):
     unit = unit_with_blocks(organisation, [("apply", {"prompt": "?"})])
     [block] = blocks_of(unit)
     later = learning.commitment_create(
-        block=block, member=learner, text="later", due_on=TOMORROW + dt.timedelta(days=3)
+        block=block, membership=learner, text="later", due_on=TOMORROW + dt.timedelta(days=3)
     )
-    sooner = learning.commitment_create(block=block, member=learner, text="sooner", due_on=TOMORROW)
-    not_yet = learning.commitment_create(block=block, member=learner, text="n", due_on=TOMORROW)
+    sooner = learning.commitment_create(
+        block=block, membership=learner, text="sooner", due_on=TOMORROW
+    )
+    not_yet = learning.commitment_create(block=block, membership=learner, text="n", due_on=TOMORROW)
     learning.commitment_report(commitment=not_yet, by=learner, status="not_yet")
     learning.commitment_report(commitment=later, by=learner, status="applied")
 
@@ -325,28 +331,28 @@ def test_open_commitments_until_reported(organisation, learner):
 def test_rating_again_replaces_the_rating(organisation, learner):
     unit = unit_with_blocks(organisation, [("text", {"markdown": "x"})])
 
-    learning.rating_save(unit=unit, member=learner, score=2, comment="meh")
-    learning.rating_save(unit=unit, member=learner, score=5)
+    learning.rating_save(unit=unit, membership=learner, score=2, comment="meh")
+    learning.rating_save(unit=unit, membership=learner, score=5)
 
     rating = Rating.objects.get(member=learner, unit=unit)
     assert (rating.score, rating.comment) == (5, "")
     assert [e.result["score"] for e in events(learner, LearningEvent.Verb.RATED)] == [2, 5]
     with pytest.raises(ValidationError):
-        learning.rating_save(unit=unit, member=learner, score=6)
+        learning.rating_save(unit=unit, membership=learner, score=6)
 
 
 def test_every_action_records_an_event_with_the_version(organisation, learner):
     unit = unit_with_blocks(organisation)
     blocks = {b.kind: b for b in reversed(blocks_of(unit))}
-    unit_services.unit_open(unit=unit, member=learner)
-    answer = learning.question_answer(block=blocks["question"], member=learner, selected=[1])
-    learning.question_answer(block=blocks["question"], member=learner, selected=[0])
-    learning.reflection_save(block=blocks["reflection"], member=learner, text="r", shared=False)
+    unit_services.unit_open(unit=unit, membership=learner)
+    answer = learning.question_answer(block=blocks["question"], membership=learner, selected=[1])
+    learning.question_answer(block=blocks["question"], membership=learner, selected=[0])
+    learning.reflection_save(block=blocks["reflection"], membership=learner, text="r", shared=False)
     commitment = learning.commitment_create(
-        block=blocks["apply"], member=learner, text="a", due_on=TOMORROW
+        block=blocks["apply"], membership=learner, text="a", due_on=TOMORROW
     )
     learning.commitment_report(commitment=commitment, by=learner, status="applied")
-    learning.rating_save(unit=unit, member=learner, score=4)
+    learning.rating_save(unit=unit, membership=learner, score=4)
 
     verbs = list(
         LearningEvent.objects.filter(actor=learner)
@@ -376,8 +382,8 @@ def test_a_new_version_starts_the_learner_afresh_and_keeps_what_they_did(
     )
     question, reflection = blocks_of(unit)
     old_version = unit.live_version_id
-    learning.question_answer(block=question, member=learner, selected=[0])
-    learning.reflection_save(block=reflection, member=learner, text="Mine", shared=False)
+    learning.question_answer(block=question, membership=learner, selected=[0])
+    learning.reflection_save(block=reflection, membership=learner, text="Mine", shared=False)
 
     unit_services.unit_update(unit=unit, by=author, title="Complaints, v2")
     unit_services.unit_publish(unit=unit, by=author)

@@ -20,9 +20,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def _search(member, q: str, **filters) -> list[str]:
-    with organisation_scope(member.organisation_id):
-        units = catalogue_units(membership=member, filters=CatalogueFilters(q=q, **filters))
+def _search(membership, q: str, **filters) -> list[str]:
+    with organisation_scope(membership.organisation_id):
+        units = catalogue_units(membership=membership, filters=CatalogueFilters(q=q, **filters))
         return [unit.title for unit in units]
 
 

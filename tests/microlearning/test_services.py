@@ -63,7 +63,7 @@ def test_opening_a_unit_records_a_viewed_event(organisation):
     member = MembershipFactory(organisation=organisation)
 
     with organisation_scope(organisation.pk):
-        services.unit_open(unit=unit, member=member)
+        services.unit_open(unit=unit, membership=member)
         event = LearningEvent.objects.get()
 
     assert (event.actor, event.verb, event.object_type, event.object_id) == (
@@ -81,7 +81,7 @@ def test_a_draft_cannot_be_opened_or_completed(organisation):
 
     with organisation_scope(organisation.pk):
         with pytest.raises(ValidationError):
-            services.unit_open(unit=unit, member=member)
+            services.unit_open(unit=unit, membership=member)
         with pytest.raises(ValidationError):
-            services.unit_complete(unit=unit, member=member)
+            services.unit_complete(unit=unit, membership=member)
         assert not LearningEvent.objects.exists()

@@ -18,7 +18,7 @@ def published(organisation):
 
 def test_a_completion_keeps_the_version_and_blocks_the_learner_did(published, author, learner):
     with scopes_disabled():
-        completion = unit_services.unit_complete(unit=published, member=learner)
+        completion = unit_services.unit_complete(unit=published, membership=learner)
         old_version = published.live_version
         old_block = old_version.blocks.get()
         block_services.block_update(block=old_block, data={"markdown": "Say hi."}, by=author)

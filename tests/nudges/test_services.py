@@ -37,9 +37,9 @@ def nudges_of(organisation):
         return list(Nudge.objects.order_by("member_id", "channel"))
 
 
-def email_nudge(assigned, member):
+def email_nudge(assigned, membership):
     with organisation_scope(assigned.organisation.pk):
-        return Nudge.objects.get(member=member, channel=Nudge.Channel.EMAIL)
+        return Nudge.objects.get(member=membership, channel=Nudge.Channel.EMAIL)
 
 
 def unit_url(assigned):

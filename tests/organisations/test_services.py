@@ -37,7 +37,7 @@ def test_member_update_changes_roles_and_team_and_writes_an_audit_row(organisati
 
     with organisation_scope(organisation.pk):
         services.member_update(
-            member=member, by=org_admin, is_author=True, is_hr=True, is_admin=False, team=team
+            membership=member, by=org_admin, is_author=True, is_hr=True, is_admin=False, team=team
         )
         member.refresh_from_db()
 
@@ -53,7 +53,12 @@ def test_member_update_changes_roles_and_team_and_writes_an_audit_row(organisati
 def test_last_admin_cannot_give_up_the_admin_role(organisation, org_admin):
     with organisation_scope(organisation.pk), pytest.raises(ValidationError) as caught:
         services.member_update(
-            member=org_admin, by=org_admin, is_author=False, is_hr=False, is_admin=False, team=None
+            membership=org_admin,
+            by=org_admin,
+            is_author=False,
+            is_hr=False,
+            is_admin=False,
+            team=None,
         )
 
     assert caught.value.message_dict["is_admin"] == [str(services.ERROR_LAST_ADMIN_DEMOTE)]
@@ -66,7 +71,12 @@ def test_an_admin_may_step_down_when_another_active_admin_remains(organisation, 
 
     with organisation_scope(organisation.pk):
         services.member_update(
-            member=org_admin, by=org_admin, is_author=False, is_hr=False, is_admin=False, team=None
+            membership=org_admin,
+            by=org_admin,
+            is_author=False,
+            is_hr=False,
+            is_admin=False,
+            team=None,
         )
 
     org_admin.refresh_from_db()
@@ -77,12 +87,12 @@ def test_a_deactivated_admin_does_not_count_as_the_remaining_admin(organisation,
     make_member(organisation, is_admin=True, is_active=False)
 
     with organisation_scope(organisation.pk), pytest.raises(ValidationError):
-        services.member_deactivate(member=org_admin, by=org_admin)
+        services.member_deactivate(membership=org_admin, by=org_admin)
 
 
 def test_last_admin_cannot_be_deactivated(organisation, org_admin):
     with organisation_scope(organisation.pk), pytest.raises(ValidationError) as caught:
-        services.member_deactivate(member=org_admin, by=org_admin)
+        services.member_deactivate(membership=org_admin, by=org_admin)
 
     assert caught.value.messages == [str(services.ERROR_LAST_ADMIN_DEACTIVATE)]
 
@@ -91,10 +101,10 @@ def test_deactivating_keeps_the_membership_and_reactivating_restores_it(organisa
     member = make_member(organisation, is_author=True)
 
     with organisation_scope(organisation.pk):
-        services.member_deactivate(member=member, by=org_admin)
-        services.member_deactivate(member=member, by=org_admin)  # twice is a no-op
+        services.member_deactivate(membership=member, by=org_admin)
+        services.member_deactivate(membership=member, by=org_admin)  # twice is a no-op
         assert Membership.objects.filter(pk=member.pk, is_active=False, is_author=True).exists()
-        services.member_reactivate(member=member, by=org_admin)
+        services.member_reactivate(membership=member, by=org_admin)
 
     member.refresh_from_db()
     assert member.is_active
@@ -109,7 +119,7 @@ def test_member_cannot_be_placed_in_another_organisations_team(
 
     with organisation_scope(organisation.pk), pytest.raises(ValidationError) as caught:
         services.member_update(
-            member=member,
+            membership=member,
             by=org_admin,
             is_author=False,
             is_hr=False,
