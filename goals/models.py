@@ -195,7 +195,9 @@ class Goal(models.Model):
         verbose_name = _("learning goal")
         verbose_name_plural = _("learning goals")
         indexes = [
-            models.Index(fields=["organisation", "member", "status"], name="goal_org_member_status"),
+            models.Index(
+                fields=["organisation", "member", "status"], name="goal_org_member_status"
+            ),
             models.Index(fields=["organisation", "status"], name="goal_org_status"),
         ]
         constraints = [
@@ -376,7 +378,7 @@ class CheckIn(models.Model):
 
 
 class ProficiencyRating(models.Model):
-    """How proficient a member was in a skill at one moment, by their own or their manager's word."""
+    """How proficient a member was in a skill then, in their own or their manager's view."""
 
     class RatedBy(models.TextChoices):
         SELF = "self", _("Self")
@@ -438,7 +440,9 @@ class Recognition(models.Model):
         verbose_name = _("recognition")
         verbose_name_plural = _("recognitions")
         indexes = [
-            models.Index(fields=["organisation", "team", "-shared_at"], name="recognition_org_team"),
+            models.Index(
+                fields=["organisation", "team", "-shared_at"], name="recognition_org_team"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -51,4 +51,5 @@ __all__ = [
     "recognitions_for",
     "target_mix",
     "team_goals",
+    "whole_percentages",
 ]

@@ -84,6 +84,24 @@ class GoalPage:
     next_check_in: dt.date | None = None
     by_category: dict[str, list[PlanActivity]] = field(default_factory=dict)
 
+    @property
+    def current_level(self) -> tuple[str, str]:
+        return self.levels.get(self.goal.current_level, ("", ""))
+
+    @property
+    def target_level(self) -> tuple[str, str]:
+        return self.levels.get(self.goal.target_level, ("", ""))
+
+    @property
+    def plan(self) -> list[tuple[str, str, list[PlanActivity]]]:
+        """(category, its label, activities) in 70:20:10 order, empty categories included."""
+        from events.verbs import Category
+
+        return [
+            (category.value, category.label, self.by_category.get(category.value, []))
+            for category in Category
+        ]
+
 
 def goal_page(*, goal: Goal) -> GoalPage:
     """Everything the goal page shows, in a fixed number of queries."""

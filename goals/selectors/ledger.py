@@ -62,6 +62,25 @@ class Ledger:
     def part(self, category: str) -> LedgerPart:
         return next(part for part in self.parts if part.category == category)
 
+    @property
+    def segments(self) -> list[tuple[LedgerPart, int, int]]:
+        """(part, x, width) of each part on a bar 100 wide: what the learning was."""
+        return _segments([(part, part.share) for part in self.parts])
+
+    @property
+    def target_segments(self) -> list[tuple[LedgerPart, int, int]]:
+        """The same for the organisation's target mix."""
+        return _segments([(part, part.target) for part in self.parts])
+
+
+def _segments(widths: list[tuple[LedgerPart, int]]) -> list[tuple[LedgerPart, int, int]]:
+    segments, x = [], 0
+    for part, width in widths:
+        if width:
+            segments.append((part, x, width))
+        x += width
+    return segments
+
 
 def target_mix(organisation: Organisation) -> dict[Category, int]:
     """The organisation's target mix in %, default 70:20:10."""
@@ -83,7 +102,9 @@ def whole_percentages(values: dict[Category, int]) -> dict[Category, int]:
     exact = {key: value * 100 / total for key, value in values.items()}
     whole = {key: int(share) for key, share in exact.items()}
     left = 100 - sum(whole.values())
-    by_remainder = sorted(exact, key=lambda key: (exact[key] - whole[key], values[key]), reverse=True)
+    by_remainder = sorted(
+        exact, key=lambda key: (exact[key] - whole[key], values[key]), reverse=True
+    )
     for key in by_remainder[:left]:
         whole[key] += 1
     return whole

@@ -36,9 +36,7 @@ def recognitions_for(
         .select_related("member__user")
         .annotate(
             kudos_count=Count("kudos"),
-            kudos_given=Exists(
-                Kudos.objects.filter(recognition=OuterRef("pk"), giver=membership)
-            ),
+            kudos_given=Exists(Kudos.objects.filter(recognition=OuterRef("pk"), giver=membership)),
         )
         .order_by("-shared_at", "-pk")
     )
@@ -55,9 +53,13 @@ def recognition_for(*, membership: Membership, recognition_id: int) -> Recogniti
 
 
 def recognition_of_goal(*, goal) -> Recognition | None:
-    return Recognition.objects.filter(
-        organisation_id=goal.organisation_id,
-        member_id=goal.member_id,
-        object_type="goal",
-        object_id=goal.pk,
-    ).annotate(kudos_count=Count("kudos", filter=Q(kudos__isnull=False))).first()
+    return (
+        Recognition.objects.filter(
+            organisation_id=goal.organisation_id,
+            member_id=goal.member_id,
+            object_type="goal",
+            object_id=goal.pk,
+        )
+        .annotate(kudos_count=Count("kudos", filter=Q(kudos__isnull=False)))
+        .first()
+    )

@@ -97,7 +97,9 @@ def check_in_answer(
         check_in.manager_feedback = feedback
         check_in.answered_at = timezone.now()
         check_in.full_clean(exclude=["goal", "manager"])
-        check_in.save(update_fields=["manager", "manager_rating", "manager_feedback", "answered_at"])
+        check_in.save(
+            update_fields=["manager", "manager_rating", "manager_feedback", "answered_at"]
+        )
         if level is not None:
             proficiency_rate(
                 membership=goal.member,

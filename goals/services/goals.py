@@ -57,9 +57,13 @@ def _validate(goal: Goal, *, check_date: bool = True) -> None:
         and goal.target_level < goal.current_level
     ):
         errors["target_level"] = [ERROR_TARGET_BELOW_CURRENT]
-    if check_date and goal.target_date and "target_date" not in errors:
-        if goal.target_date < _today(goal.member.organisation):
-            errors["target_date"] = [ERROR_DATE_IN_PAST]
+    if (
+        check_date
+        and goal.target_date
+        and "target_date" not in errors
+        and goal.target_date < _today(goal.member.organisation)
+    ):
+        errors["target_date"] = [ERROR_DATE_IN_PAST]
     if goal.skill_id and goal.skill.organisation_id != goal.organisation_id:
         errors["skill"] = [ERROR_OTHER_ORGANISATION]
     if errors:
@@ -236,10 +240,7 @@ def goal_agree(
     update = ["status", "agreed_by", "agreed_at", "updated_at"]
     if hours_per_week is not None:
         goal.hours_per_week = Decimal(str(hours_per_week))
-        try:
-            goal.clean_fields(include=["hours_per_week"])
-        except ValidationError:
-            raise
+        goal.clean_fields(exclude=[f.name for f in Goal._meta.fields if f.name != "hours_per_week"])
         update.append("hours_per_week")
     now = timezone.now()
     with transaction.atomic():
@@ -340,7 +341,8 @@ def goal_close(
             goal.final_manager_rating = manager_rating
             update.append("final_manager_rating")
         goal.save(update_fields=update)
-        for level, rated_by in ((self_rating, "self"), (manager_rating, "manager")):
+        # Only one of the two is given: each caller rates as who they are.
+        for level in (self_rating, manager_rating):
             if level is not None:
                 proficiency_rate(
                     membership=goal.member, skill=goal.skill, level=level, by=membership, goal=goal
@@ -356,7 +358,9 @@ def goal_close(
                 "manager_rating": goal.final_manager_rating,
             },
         )
-        audit_log_record(actor=membership, action="goal.closed", obj=goal, data={"outcome": outcome})
+        audit_log_record(
+            actor=membership, action="goal.closed", obj=goal, data={"outcome": outcome}
+        )
     return goal
 
 

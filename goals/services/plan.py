@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,14 +49,26 @@ def _already_completed(*, membership: Membership, unit=None, step=None) -> bool:
 
         return has_completed(membership=membership, unit_id=unit.pk)
     if step is not None:
+        # The same step in any version of its trajectory (a step's key stays the same).
+        same_step = (
+            _step_model()
+            .objects.filter(organisation_id=step.organisation_id, key=step.key)
+            .values("pk")
+        )
         return LearningEvent.objects.filter(
             organisation_id=membership.organisation_id,
             actor=membership,
             verb=Verb.COMPLETED,
             object_type="step",
-            object_id=step.pk,
+            object_id__in=same_step,
         ).exists()
     return False
+
+
+def _step_model():
+    """courses' Step, reached through the plan's foreign key (goals read courses, never the
+    other way round, and the architecture keeps models modules to their own app)."""
+    return PlanActivity._meta.get_field("step").related_model
 
 
 def _record_done(activity: PlanActivity, membership: Membership) -> None:
@@ -164,11 +176,17 @@ def activities_complete_linked(*, event: LearningEvent) -> list[PlanActivity]:
     field = LINKED_OBJECT_TYPES.get(event.object_type)
     if event.verb != Verb.COMPLETED or field is None:
         return []
+    if event.object_type == "step":
+        # Linked to this step in the version the learner did, or in another version of it.
+        key = _step_model().objects.filter(pk=event.object_id).values("key")[:1]
+        linked = Q(step_id=event.object_id) | Q(step__key__in=key)
+    else:
+        linked = Q(**{field: event.object_id})
     activities = list(
         PlanActivity.objects.filter(
+            linked,
             organisation_id=event.organisation_id,
             goal__member_id=event.actor_id,
-            **{field: event.object_id},
         )
         .exclude(status=PlanActivity.Status.DONE)
         .exclude(goal__status=Goal.Status.CLOSED)

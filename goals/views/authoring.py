@@ -39,7 +39,9 @@ def _template_form(request, template=None):
         if template is not None
         else {"target_level": 3, "hours_per_week": 1, "is_active": True}
     )
-    form = GoalTemplateForm(request.POST or None, organisation=request.organisation, initial=initial)
+    form = GoalTemplateForm(
+        request.POST or None, organisation=request.organisation, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if template is None:

@@ -213,9 +213,7 @@ def goal_agree(request, goal_id: int):
     except ValidationError as exc:
         messages.error(request, service_errors_text(exc))
     else:
-        messages.success(
-            request, _("You agreed “%(title)s” with %(name)s.") % _names(goal)
-        )
+        messages.success(request, _("You agreed “%(title)s” with %(name)s.") % _names(goal))
     return _back(request, goal)
 
 
@@ -230,9 +228,7 @@ def goal_ask_changes(request, goal_id: int):
     except ValidationError as exc:
         messages.error(request, service_errors_text(exc))
     else:
-        messages.success(
-            request, _("You asked %(name)s to change “%(title)s”.") % _names(goal)
-        )
+        messages.success(request, _("You asked %(name)s to change “%(title)s”.") % _names(goal))
     return _back(request, goal)
 
 
@@ -397,4 +393,3 @@ def check_in_answer(request, goal_id: int, check_in_id: int):
         _("Your feedback is saved."),
         f"check-in-{check_in.pk}",
     )
-
