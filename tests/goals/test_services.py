@@ -7,8 +7,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from events.models import LearningEvent
 from goals import selectors, services
-from goals.models import CheckIn, Goal, GoalComment, Kudos, PlanActivity, ProficiencyRating
-from goals.models import Recognition
+from goals.models import (
+    CheckIn,
+    Goal,
+    GoalComment,
+    Kudos,
+    PlanActivity,
+    ProficiencyRating,
+    Recognition,
+)
 from tests.factories import MembershipFactory, OrganisationFactory, SkillFactory
 from tests.goals.factories import agreed_goal, draft_goal, in_days
 
@@ -247,7 +254,9 @@ class TestTemplates:
             skill=skill,
             title="Plan like a pro",
             target_level=4,
-            suggested_plan="experience: Lead the Monday stand-up\nsocial: Shadow Ann\nRead the guide",
+            suggested_plan=(
+                "experience: Lead the Monday stand-up\nsocial: Shadow Ann\nRead the guide"
+            ),
         )
         goal = draft_goal(learner, skill, template=template)
         assert list(goal.activities.values_list("category", "title")) == [
