@@ -60,6 +60,7 @@ from organisations.models import (
 from organisations.services import api_token_create, audit_log_record
 from organisations.tenancy import organisation_scope, platform_bypass
 from tests import factories
+from tests.goals.isolation_world import build_goals
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -100,6 +101,8 @@ class World:
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    # Goal templates, goals, plan activities, check-ins, recognitions (tests/goals/isolation_world).
+    goals: dict = field(default_factory=dict)
 
     @property
     def users(self) -> list[User]:
@@ -307,6 +310,10 @@ def build_world(*, slug: str, canary: str = "") -> World:
             done_at=timezone.now(),
         )
 
+        goals = build_goals(
+            organisation=organisation, members=members, skill=skill, unit=unit, text=text
+        )
+
     return World(
         organisation=organisation,
         canary=canary,
@@ -324,6 +331,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
+        goals=goals,
     )
 
 

@@ -81,6 +81,11 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
+    "goal_id": lambda w: w.goals["goals"],
+    "activity_id": lambda w: w.goals["activities"],
+    "check_in_id": lambda w: w.goals["check_ins"],
+    "template_id": lambda w: [w.goals["template"]],
+    "recognition_id": lambda w: w.goals["recognitions"],
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}

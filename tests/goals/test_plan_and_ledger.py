@@ -39,7 +39,9 @@ class TestLinkedActivities:
         assert event.context["category"] == "formal"
         assert event.context["counted_as"] == f"unit:{unit.pk}"
 
-    def test_someone_elses_completion_leaves_the_activity_open(self, learner, teammate, skill, unit):
+    def test_someone_elses_completion_leaves_the_activity_open(
+        self, learner, teammate, skill, unit
+    ):
         goal = draft_goal(learner, skill)
         activity = services.activity_add(
             goal=goal, membership=learner, category="formal", unit=unit
