@@ -77,9 +77,12 @@ def _skill(request, skill_id: int | None):
     return skill
 
 
-def goal_response(request, goal: Goal, *, status_code: int = status.HTTP_200_OK) -> Response:
+def goal_response(
+    request, goal: Goal, *, status_code: int = status.HTTP_200_OK, reload: bool = True
+) -> Response:
     """The goal with its plan, check-ins and conversation: a fixed number of queries."""
-    goal = visible_goal(request, goal.pk)
+    if reload:  # after a change: as it is now, with who agreed it
+        goal = visible_goal(request, goal.pk)
     page = selectors.goal_page(goal=goal)
     goal.page_activities = page.activities
     goal.page_check_ins = page.check_ins
@@ -139,7 +142,7 @@ class GoalDetailView(APIView):
         responses={200: GoalSerializer, **ROLE_READ_ERRORS},
     )
     def get(self, request, org_slug: str, goal_id: int):
-        return goal_response(request, visible_goal(request, goal_id))
+        return goal_response(request, visible_goal(request, goal_id), reload=False)
 
     @extend_schema(
         tags=[GOALS_TAG],

@@ -67,11 +67,14 @@ def open_goals_of(*, membership: Membership) -> QuerySet[Goal]:
 
 
 def goal_for(*, organisation: Organisation, goal_id: int) -> Goal | None:
-    return (
+    goal = (
         Goal.objects.filter(organisation=organisation, pk=goal_id)
         .select_related("member__user", "member__team", "skill", "agreed_by__user", "template")
         .first()
     )
+    if goal is not None:  # the caller's organisation object: no query to read it again
+        goal.organisation = goal.member.organisation = organisation
+    return goal
 
 
 @dataclass
