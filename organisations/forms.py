@@ -161,6 +161,16 @@ class OrganisationSettingsForm(forms.Form):
         self.fields["time_zone"].choices = time_zone_choices()
 
 
+class TargetMixForm(forms.Form):
+    """Where the organisation wants learning to happen (70:20:10), in whole percentages."""
+
+    experience = forms.IntegerField(
+        label=_("Experience, on the job (%)"), min_value=0, max_value=100
+    )
+    social = forms.IntegerField(label=_("Social, with colleagues (%)"), min_value=0, max_value=100)
+    formal = forms.IntegerField(label=_("Formal, courses (%)"), min_value=0, max_value=100)
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

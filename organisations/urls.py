@@ -50,6 +50,11 @@ urlpatterns = [
         name="work_process_delete",
     ),
     path("settings/", organisation.organisation_settings, name="organisation_settings"),
+    path(
+        "settings/target_mix/",
+        organisation.organisation_target_mix,
+        name="organisation_target_mix",
+    ),
     path("account/", account.account, name="account"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),
