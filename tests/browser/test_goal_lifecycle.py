@@ -111,7 +111,10 @@ def test_goal_from_draft_to_shared_with_kudos(browser, live_server, login, shoot
     page = browser.new_page()
     login(page, learner.user.email, PASSWORD)
     goal_url = f"{base}/goals/{goal.pk}/"
-    for progress, note in (("2", "Led the first planning; it ran long."), ("4", "Kept it to 30 min.")):
+    for progress, note in (
+        ("2", "Led the first planning; it ran long."),
+        ("4", "Kept it to 30 min."),
+    ):
         page.goto(goal_url)
         form = page.locator("#check-ins form")
         choose(form.get_by_label(progress, exact=True))

@@ -76,7 +76,7 @@ def build_goals(*, organisation, members, skill, unit, text) -> dict:
     services.kudos_give(recognition=recognition, membership=manager)
     return {
         "template": template,
-        "goals": [proposed, agreed, achieved],
+        "goals": [agreed, proposed, achieved],  # the first holds the activities, check-in
         "activities": activities,
         "check_ins": [check_in],
         "recognitions": [recognition],
