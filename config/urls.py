@@ -12,6 +12,7 @@ organisation_web = [
     path("manage/", include("organisations.urls")),
     path("dashboard/", include("analytics.urls")),
     path("nudges/", include("nudges.urls")),
+    path("goals/", include("goals.urls")),
 ]
 
 organisation_api = [
@@ -19,6 +20,7 @@ organisation_api = [
     path("", include("microlearning.api_urls")),
     path("", include("analytics.api_urls")),
     path("", include("nudges.api_urls")),
+    path("", include("goals.api_urls")),
 ]
 
 urlpatterns = [

@@ -37,6 +37,7 @@ from .demo_content import (
     UNIT_TAGS,
     DemoOrganisation,
 )
+from .goals import goals_seed
 from .plans import UnitPlan
 
 PERSONA_LABELS = {
@@ -130,6 +131,15 @@ def _organisation_seed(
             now=now,
             result=result,
         )
+        employee = next((p.email for p in plan.people if p.persona == "employee"), None)
+        if employee is not None:
+            goals_seed(
+                organisation=organisation,
+                members=members,
+                author=members[plan.author],
+                employee_email=employee,
+                created=result.created,
+            )
         while team_daily_rollup(organisation=organisation):
             pass
 

@@ -183,6 +183,14 @@ class DayOffForm(forms.Form):
         required=False,
         help_text=_("For example: company day, or the day between Ascension and the weekend."),
     )
+class TargetMixForm(forms.Form):
+    """Where the organisation wants learning to happen (70:20:10), in whole percentages."""
+
+    experience = forms.IntegerField(
+        label=_("Experience, on the job (%)"), min_value=0, max_value=100
+    )
+    social = forms.IntegerField(label=_("Social, with colleagues (%)"), min_value=0, max_value=100)
+    formal = forms.IntegerField(label=_("Formal, courses (%)"), min_value=0, max_value=100)
 
 
 class ApiTokenForm(forms.Form):

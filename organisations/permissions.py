@@ -19,6 +19,7 @@ class Action(StrEnum):
     VIEW_ORGANISATION_REPORTS = "view_organisation_reports"
     ADMINISTER_ORGANISATION = "administer_organisation"
     MANAGE_OWN_TOKENS = "manage_own_tokens"
+    AUTHOR_GOAL_TEMPLATES = "author_goal_templates"  # goal templates and proficiency levels
 
 
 def is_manager(membership: Membership) -> bool:
@@ -35,7 +36,7 @@ def can(membership: Membership | None, action: Action | str) -> bool:
     match Action(action):
         case Action.LEARN | Action.MANAGE_OWN_TOKENS:
             return True
-        case Action.AUTHOR_UNITS:
+        case Action.AUTHOR_UNITS | Action.AUTHOR_GOAL_TEMPLATES:
             return membership.is_author or membership.is_admin
         case Action.VIEW_TEAM_DASHBOARD:
             return is_manager(membership)
@@ -50,3 +51,54 @@ def can_view_team(membership: Membership, team_id: int) -> bool:
     from .selectors import teams_managed_by
 
     return teams_managed_by(membership=membership).filter(id=team_id).exists()
+
+
+# --- Learning goals ----------------------------------------------------------------------
+# A goal belongs to its learner; the manager of the learner's team, or of any team
+# above it, agrees it and answers its check-ins. Goals of another organisation never
+# get here (they are loaded through the organisation: 404).
+
+
+def managed_team_ids(membership: Membership) -> set[int]:
+    """Ids of the teams this member manages, directly or through a team above (cached)."""
+    cached = getattr(membership, "_managed_team_ids", None)
+    if cached is None:
+        from .selectors import teams_managed_by
+
+        cached = set(teams_managed_by(membership=membership).values_list("id", flat=True))
+        membership._managed_team_ids = cached
+    return cached
+
+
+def manages_member(membership: Membership, other: Membership) -> bool:
+    """Whether ``membership`` is a manager of ``other`` (never of themselves)."""
+    if membership.pk == other.pk or other.team_id is None or not membership.is_active:
+        return False
+    return other.team_id in managed_team_ids(membership)
+
+
+def can_view_goal(membership: Membership, goal) -> bool:
+    return goal.member_id == membership.pk or manages_member(membership, goal.member)
+
+
+def can_edit_goal(membership: Membership, goal) -> bool:
+    """The learner works on their own goal: its fields, plan, check-ins, closing, sharing."""
+    return membership.is_active and goal.member_id == membership.pk
+
+
+def can_manage_goal(membership: Membership, goal) -> bool:
+    """The learner's manager agrees, asks for changes and answers check-ins."""
+    return manages_member(membership, goal.member)
+
+
+def can_see_recognition(membership: Membership, recognition) -> bool:
+    """What a learner shared is seen by their team (as it was when shared) and its managers."""
+    if not membership.is_active:
+        return False
+    if recognition.member_id == membership.pk:
+        return True
+    if recognition.team_id is None:
+        return False
+    return recognition.team_id == membership.team_id or recognition.team_id in managed_team_ids(
+        membership
+    )

@@ -52,6 +52,11 @@ urlpatterns = [
     path("settings/", organisation.organisation_settings, name="organisation_settings"),
     path("work-days/", workdays.work_days, name="work_days"),
     path("work-days/<int:day_off_id>/delete/", workdays.day_off_delete, name="day_off_delete"),
+    path(
+        "settings/target_mix/",
+        organisation.organisation_target_mix,
+        name="organisation_target_mix",
+    ),
     path("account/", account.account, name="account"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),

@@ -70,6 +70,7 @@ from organisations.models import (
 from organisations.services import api_token_create, audit_log_record
 from organisations.tenancy import organisation_scope, platform_bypass
 from tests import factories
+from tests.goals.isolation_world import build_goals
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -117,6 +118,8 @@ class World:
     steps: list[Step] = field(default_factory=list)
     enrolment: Enrolment | None = None
     progress: list[StepProgress] = field(default_factory=list)
+    # Goal templates, goals, plan activities, check-ins, recognitions (tests/goals/isolation_world).
+    goals: dict = field(default_factory=dict)
 
     @property
     def users(self) -> list[User]:
@@ -330,6 +333,10 @@ def build_world(*, slug: str, canary: str = "") -> World:
             organisation=organisation, members=members, unit=unit, skill=skill, text=text
         )
 
+        goals = build_goals(
+            organisation=organisation, members=members, skill=skill, unit=unit, text=text
+        )
+
     return World(
         organisation=organisation,
         canary=canary,
@@ -352,6 +359,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         steps=steps,
         enrolment=enrolment,
         progress=progress,
+        goals=goals,
     )
 
 

@@ -86,6 +86,11 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "step_id": lambda w: w.steps,
     "enrolment_id": lambda w: [w.enrolment],
     "progress_id": lambda w: w.progress,
+    "goal_id": lambda w: w.goals["goals"],
+    "activity_id": lambda w: w.goals["activities"],
+    "check_in_id": lambda w: w.goals["check_ins"],
+    "template_id": lambda w: [w.goals["template"]],
+    "recognition_id": lambda w: w.goals["recognitions"],
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}

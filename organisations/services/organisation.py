@@ -43,3 +43,32 @@ def organisation_update(
         data={"before": before, "after": after},
     )
     return organisation
+
+
+ERROR_TARGET_MIX = _("The three shares must add up to 100%.")
+
+
+def organisation_target_mix_set(
+    *, organisation: Organisation, by: Membership, experience: int, social: int, formal: int
+) -> Organisation:
+    """The 70:20:10 mix the organisation aims for: whole percentages adding up to 100."""
+    if experience + social + formal != 100:
+        raise ValidationError(
+            {name: [ERROR_TARGET_MIX] for name in ("experience", "social", "formal")}
+        )
+    before = [
+        organisation.target_experience,
+        organisation.target_social,
+        organisation.target_formal,
+    ]
+    organisation.target_experience = experience
+    organisation.target_social = social
+    organisation.target_formal = formal
+    organisation.save(update_fields=["target_experience", "target_social", "target_formal"])
+    audit_log_record(
+        actor=by,
+        action="organisation.target_mix_set",
+        obj=organisation,
+        data={"before": before, "after": [experience, social, formal]},
+    )
+    return organisation
