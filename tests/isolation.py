@@ -51,6 +51,7 @@ from organisations.models import (
     Invitation,
     Membership,
     Organisation,
+    OrganisationHoliday,
     OutboxMessage,
     Skill,
     Team,
@@ -60,6 +61,7 @@ from organisations.models import (
 from organisations.services import api_token_create, audit_log_record
 from organisations.tenancy import organisation_scope, platform_bypass
 from tests import factories
+from tests.isolation_evidence import EvidenceRows, build_evidence
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -100,6 +102,7 @@ class World:
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    evidence: EvidenceRows | None = None
 
     @property
     def users(self) -> list[User]:
@@ -306,6 +309,17 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_error=text("outbox-error"),
             done_at=timezone.now(),
         )
+        evidence = build_evidence(
+            organisation=organisation,
+            members=members,
+            skill=skill,
+            text=text,
+            file_name=world_file_name(organisation.pk, "evidence"),
+        )
+        # A day off of its own: due dates count work days around it.
+        OrganisationHoliday.objects.create(
+            organisation=organisation, date=dt.date(2030, 12, 27), name=text("day-off")
+        )
 
     return World(
         organisation=organisation,
@@ -324,6 +338,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
+        evidence=evidence,
     )
 
 

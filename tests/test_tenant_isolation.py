@@ -81,6 +81,10 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
+    "progress_id": lambda w: [w.evidence.progress],
+    "submission_id": lambda w: w.evidence.submissions,
+    "file_id": lambda w: w.evidence.files,
+    "feedback_request_id": lambda w: w.evidence.feedback_requests,
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}
@@ -338,7 +342,7 @@ def world_files(setup, settings):
     from tests.isolation import world_file_name
 
     for world in (setup.a, setup.b):
-        for what in ("block", "cover"):
+        for what in ("block", "cover", "evidence"):
             name = world_file_name(world.organisation.pk, what)
             if not default_storage.exists(name):
                 default_storage.save(name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 32))

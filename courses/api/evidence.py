@@ -36,7 +36,8 @@ from ..serializers.evidence import (
 )
 from ..services import evidence as services
 
-TAG = "evidence"
+# Evidence is part of the trajectories area of the API.
+TAG = "trajectories"
 READ = error_responses(401, 403, 404)
 WRITE = error_responses(400, 401, 403, 404)
 PARSERS = [MultiPartParser, FormParser, JSONParser]

@@ -309,9 +309,7 @@ def test_peer_feedback_is_asked_answered_and_shown_with_the_round(scoped):
 # --- Reads with a fixed number of queries ------------------------------------------------
 
 
-def test_the_conversation_reads_in_a_fixed_number_of_queries(
-    scoped, django_assert_max_num_queries
-):
+def test_the_conversation_reads_in_a_fixed_number_of_queries(scoped, django_assert_max_num_queries):
     world = evidence_world(scoped)
     for text in ("one", "two", "three"):
         submission = submit(world, text=text, files=[pdf_file(), png_file()])
