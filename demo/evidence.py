@@ -76,25 +76,22 @@ def _colleague(progress: StepProgress, signer: Membership) -> Membership | None:
 def evidence_seed(*, organisation: Organisation, progress: Iterable[StepProgress]) -> Counter:
     """Hand in, send back and sign off evidence on the given progress; returns what it made."""
     made: Counter[str] = Counter()
-    candidates = (
-        StepProgress.objects.filter(
-            organisation=organisation,
-            pk__in=[p.pk for p in progress],
-            status=StepProgress.Status.OPEN,
-            evidence_rounds__isnull=True,
-        )
+    # The stage follows from a step's place among all the given ones, not from what is
+    # left to do: a second run gives each step the stage it got the first time.
+    steps = (
+        StepProgress.objects.filter(organisation=organisation, pk__in=[p.pk for p in progress])
         .exclude(step__sign_off=Step.SignOff.NOBODY)
         .select_related("step", "enrolment__membership", "enrolment__trajectory")
         .order_by("pk")
     )
-    stage = 0
-    for item in candidates:
+    for index, item in enumerate(steps):
+        which = STAGES[index % len(STAGES)]
+        if which == "open" or item.status != StepProgress.Status.OPEN:
+            continue
+        if item.evidence_rounds.exists():
+            continue
         signers = evidence_signers(progress=item)
         if not signers:
-            continue
-        which = STAGES[stage % len(STAGES)]
-        stage += 1
-        if which == "open":
             continue
         signer = signers[0]
         try:

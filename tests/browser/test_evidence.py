@@ -31,7 +31,7 @@ def test_learner_hands_in_manager_asks_a_change_then_approves(
     learner.get_by_label("What did you do, and what did you learn?").fill(
         "I led the Monday stand-up with a timer."
     )
-    learner.get_by_label("Files").set_input_files(str(notes))
+    learner.locator("input[name=files]").set_input_files(str(notes))
     learner.get_by_label("Prepared an agenda").check()
     learner.get_by_role("button", name="Hand in").click()
     expect(learner.locator("body")).to_contain_text("it now waits for sign-off")
@@ -54,7 +54,7 @@ def test_learner_hands_in_manager_asks_a_change_then_approves(
     learner.get_by_label("What did you do, and what did you learn?").fill(
         "Here is the agenda: check-in, blockers, one improvement."
     )
-    learner.get_by_label("Files").set_input_files(str(notes))
+    learner.locator("input[name=files]").set_input_files(str(notes))
     learner.get_by_label("Prepared an agenda").check()
     learner.get_by_role("button", name="Hand in").click()
     expect(learner.locator("body")).to_contain_text("Round 2")

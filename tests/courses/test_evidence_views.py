@@ -237,3 +237,12 @@ def test_a_colleague_asked_for_feedback_may_open_the_file(world, organisation):
 
     assert client_for(world.colleague).get(url).status_code == 200
     assert client_for(world.buddy).get(url).status_code == 403
+
+
+def test_the_pages_speak_the_members_language(world, organisation):
+    world.learner.user.language = "nl"
+    world.learner.user.save(update_fields=["language"])
+    submitted(world)
+    page = client_for(world.learner).get(evidence_url(world)).content.decode()
+
+    assert "Ronde 1" in page and "Je leidinggevende tekent af." in page
