@@ -51,7 +51,6 @@ from organisations.models import (
     Invitation,
     Membership,
     Organisation,
-    OrganisationHoliday,
     OutboxMessage,
     Skill,
     Team,
@@ -99,10 +98,11 @@ class World:
     completion: Completion
     nudges: dict[str, Nudge]
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)
+    # A trajectory of its own with evidence rounds, files, a decision and peer feedback.
+    evidence: EvidenceRows | None = None
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
-    evidence: EvidenceRows | None = None
 
     @property
     def users(self) -> list[User]:
@@ -245,6 +245,13 @@ def build_world(*, slug: str, canary: str = "") -> World:
         )
         # Publishing fills the vocabulary on PostgreSQL; one word of our own everywhere.
         SearchTerm.objects.get_or_create(organisation=organisation, term=text("search-term"))
+        evidence = build_evidence(
+            organisation=organisation,
+            members=members,
+            skill=skill,
+            text=text,
+            file_name=world_file_name(organisation.pk, "evidence"),
+        )
         Rating.objects.create(
             organisation=organisation,
             member=learner,
@@ -309,17 +316,6 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_error=text("outbox-error"),
             done_at=timezone.now(),
         )
-        evidence = build_evidence(
-            organisation=organisation,
-            members=members,
-            skill=skill,
-            text=text,
-            file_name=world_file_name(organisation.pk, "evidence"),
-        )
-        # A day off of its own: due dates count work days around it.
-        OrganisationHoliday.objects.create(
-            organisation=organisation, date=dt.date(2030, 12, 27), name=text("day-off")
-        )
 
     return World(
         organisation=organisation,
@@ -335,10 +331,10 @@ def build_world(*, slug: str, canary: str = "") -> World:
         assignments=assignments,
         completion=completion,
         nudges=nudges,
+        evidence=evidence,
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
-        evidence=evidence,
     )
 
 

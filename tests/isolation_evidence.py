@@ -8,6 +8,7 @@ the world's text, so a leak of another organisation's shows its canary.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -24,6 +25,7 @@ from courses.models import (
     StepSkill,
     Trajectory,
 )
+from organisations.models import OrganisationHoliday
 
 
 @dataclass
@@ -36,6 +38,11 @@ class EvidenceRows:
 
 def build_evidence(*, organisation, members, skill, text, file_name: str) -> EvidenceRows:
     learner = members["learner"]
+    # A day off, so due dates of this trajectory count work days around one. (Main's
+    # world adds its own on another date; both may stay.)
+    OrganisationHoliday.objects.get_or_create(
+        organisation=organisation, date=dt.date(2030, 12, 27), defaults={"name": text("day-off")}
+    )
     trajectory = Trajectory.objects.create(
         organisation=organisation,
         title=text("evidence-trajectory"),

@@ -70,6 +70,10 @@ OUTSIDE_PREFIXES = {
 # Path parameters naming objects, and which objects of an organisation to put there.
 # A route with a parameter missing here fails the walk: add the kind of object it names.
 KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
+    "progress_id": lambda w: [w.evidence.progress],
+    "submission_id": lambda w: w.evidence.submissions,
+    "file_id": lambda w: w.evidence.files,
+    "feedback_request_id": lambda w: w.evidence.feedback_requests,
     "unit_id": lambda w: [w.unit, w.draft_unit],
     "team_id": lambda w: [w.team, w.subteam],
     "member_id": lambda w: [w.members["learner"], w.members["manager"]],
@@ -81,10 +85,6 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
-    "progress_id": lambda w: [w.evidence.progress],
-    "submission_id": lambda w: w.evidence.submissions,
-    "file_id": lambda w: w.evidence.files,
-    "feedback_request_id": lambda w: w.evidence.feedback_requests,
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}
