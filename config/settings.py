@@ -490,6 +490,10 @@ LOGGING = {
 MICROLEARNING_VIDEO_MAX_BYTES = _int("MICROLEARNING_VIDEO_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
 MICROLEARNING_IMAGE_MAX_BYTES = _int("MICROLEARNING_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 
+# Evidence learners hand in on trajectory steps: each file's limit and files per round.
+EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+EVIDENCE_MAX_FILES = _int("EVIDENCE_MAX_FILES", 5, minimum=1)
+
 # The rollup leaves events younger than this for its next run, so an event whose
 # transaction commits late is never skipped (see analytics.services.team_daily_rollup).
 ROLLUP_SETTLE_SECONDS = _int("ROLLUP_SETTLE_SECONDS", 120)

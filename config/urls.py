@@ -13,6 +13,7 @@ organisation_web = [
     path("dashboard/", include("analytics.urls")),
     path("nudges/", include("nudges.urls")),
     path("goals/", include("goals.urls")),
+    path("", include("courses.urls_evidence")),
 ]
 
 organisation_api = [
@@ -21,6 +22,7 @@ organisation_api = [
     path("", include("analytics.api_urls")),
     path("", include("nudges.api_urls")),
     path("", include("goals.api_urls")),
+    path("", include("courses.api_urls_evidence")),
 ]
 
 urlpatterns = [

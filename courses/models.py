@@ -412,3 +412,152 @@ class StepProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}/{self.step_id}: {self.status}"
+
+
+# --- evidence and sign-off ---
+
+
+class EvidenceSubmission(models.Model):
+    """One round of evidence for a step: what the learner handed in, kept for good.
+
+    A round after "changes asked" is the next number; earlier rounds stay, so the
+    step page shows the whole conversation.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    progress = models.ForeignKey(
+        StepProgress, on_delete=models.CASCADE, related_name="evidence_rounds"
+    )
+    number = models.PositiveIntegerField(_("round"))
+    text = models.TextField(_("what you did"), max_length=10000, blank=True)
+    # Indexes of the step's checklist items the learner ticked.
+    checklist_ticked = models.JSONField(default=list, blank=True)
+    submitted_by = models.ForeignKey(
+        Membership, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["progress", "number"]
+        verbose_name = _("evidence round")
+        verbose_name_plural = _("evidence rounds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress", "number"], name="evidence_submission_unique_round"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "progress"], name="evidence_org_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.progress_id} round {self.number}"
+
+
+def evidence_upload_to(instance: EvidenceFile, filename: str) -> str:
+    # Under the organisation's own folder, served through a view that checks who asks;
+    # a random name, so nothing about the file is guessable from its path.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"org-{instance.organisation_id}/evidence/{uuid.uuid4().hex}.{suffix}"
+
+
+class EvidenceFile(models.Model):
+    """A file handed in with a round of evidence, checked by its content on upload."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        EvidenceSubmission, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["submission", "id"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        indexes = [
+            models.Index(fields=["organisation", "submission"], name="evidence_file_org_sub"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class SignOffDecision(models.Model):
+    """The signer's answer to one round: approved, or changes asked with feedback."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        CHANGES_REQUESTED = "changes_requested", _("Changes asked")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    submission = models.OneToOneField(
+        EvidenceSubmission, on_delete=models.CASCADE, related_name="decision"
+    )
+    signer = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    feedback = models.TextField(_("feedback"), max_length=5000, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        verbose_name = _("sign-off decision")
+        verbose_name_plural = _("sign-off decisions")
+        constraints = [
+            # Asking for changes says what to change.
+            models.CheckConstraint(
+                condition=~models.Q(decision="changes_requested", feedback=""),
+                name="sign_off_changes_have_feedback",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}: {self.decision}"
+
+
+class FeedbackRequest(models.Model):
+    """A learner asking a colleague what they think of a round of evidence (peer feedback)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    submission = models.ForeignKey(
+        EvidenceSubmission, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    asked_by = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    colleague = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    message = models.CharField(_("message"), max_length=600, blank=True)
+    answer = models.TextField(_("feedback"), max_length=600, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("feedback request")
+        verbose_name_plural = _("feedback requests")
+        constraints = [
+            # Asking the same colleague again about the same round waits for their answer.
+            models.UniqueConstraint(
+                fields=["submission", "colleague"],
+                condition=models.Q(answered_at__isnull=True),
+                name="feedback_request_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "colleague", "answered_at"], name="feedback_org_colleague"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} → {self.colleague_id}"

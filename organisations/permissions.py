@@ -53,6 +53,27 @@ def can_view_team(membership: Membership, team_id: int) -> bool:
     return teams_managed_by(membership=membership).filter(id=team_id).exists()
 
 
+# --- Evidence and sign-off of trajectory steps ---------------------------------------------
+# Plain values come in (the rule, the learner, the buddy's id), so this module needs
+# nothing from courses: it stays on the bottom floor.
+
+SIGN_OFF_MANAGER = "manager"
+SIGN_OFF_BUDDY = "buddy"
+SIGN_OFF_ROLE = "role"
+
+
+def roles_held(membership: Membership) -> set[str]:
+    """The named roles a step may be signed off by that this member holds."""
+    held = set()
+    if membership.is_author:
+        held.add("author")
+    if membership.is_hr:
+        held.add("hr")
+    if membership.is_admin:
+        held.add("admin")
+    return held
+
+
 # --- Learning goals ----------------------------------------------------------------------
 # A goal belongs to its learner; the manager of the learner's team, or of any team
 # above it, agrees it and answers its check-ins. Goals of another organisation never
@@ -102,3 +123,61 @@ def can_see_recognition(membership: Membership, recognition) -> bool:
     return recognition.team_id == membership.team_id or recognition.team_id in managed_team_ids(
         membership
     )
+def may_sign_off(
+    membership: Membership | None,
+    *,
+    learner: Membership,
+    buddy_id: int | None,
+    rule: str,
+    role: str = "",
+) -> bool:
+    """Whether ``membership`` may approve (or send back) ``learner``'s evidence.
+
+    ``rule`` is the step's: manager (of the learner's team or any team above it),
+    buddy (the enrolment's), role (anyone active holding it); nobody never needs
+    a signer. The learner never signs their own evidence.
+    """
+    if membership is None or not membership.is_active:
+        return False
+    if membership.organisation_id != learner.organisation_id or membership.pk == learner.pk:
+        return False
+    if rule == SIGN_OFF_MANAGER:
+        return learner.team_id is not None and learner.team_id in managed_team_ids(membership)
+    if rule == SIGN_OFF_BUDDY:
+        return buddy_id is not None and buddy_id == membership.pk
+    if rule == SIGN_OFF_ROLE:
+        return bool(role) and role in roles_held(membership)
+    return False
+
+
+def may_submit_evidence(membership: Membership | None, *, learner: Membership) -> bool:
+    """Only the learner hands in their own evidence (and asks colleagues about it)."""
+    return membership is not None and membership.is_active and membership.pk == learner.pk
+
+
+def may_see_evidence(
+    membership: Membership | None,
+    *,
+    learner: Membership,
+    buddy_id: int | None,
+    rule: str,
+    role: str = "",
+    asked_for_feedback: bool = False,
+) -> bool:
+    """The learner, whoever may sign it off, and a colleague asked for feedback on it."""
+    if membership is None or not membership.is_active:
+        return False
+    if membership.organisation_id != learner.organisation_id:
+        return False
+    return (
+        membership.pk == learner.pk
+        or asked_for_feedback
+        or may_sign_off(membership, learner=learner, buddy_id=buddy_id, rule=rule, role=role)
+    )
+
+
+def may_open_sign_off_queue(membership: Membership | None, *, is_buddy: bool) -> bool:
+    """Whether the sign-off queue is a place for this member (for the header's link)."""
+    if membership is None or not membership.is_active:
+        return False
+    return is_buddy or is_manager(membership) or bool(roles_held(membership))

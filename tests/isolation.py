@@ -71,6 +71,7 @@ from organisations.services import api_token_create, audit_log_record
 from organisations.tenancy import organisation_scope, platform_bypass
 from tests import factories
 from tests.goals.isolation_world import build_goals
+from tests.isolation_evidence import EvidenceRows, build_evidence
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -108,6 +109,8 @@ class World:
     completion: Completion
     nudges: dict[str, Nudge]
     tokens: dict[str, tuple[ApiToken, str]] = field(default_factory=dict)
+    # A trajectory of its own with evidence rounds, files, a decision and peer feedback.
+    evidence: EvidenceRows | None = None
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
@@ -262,6 +265,13 @@ def build_world(*, slug: str, canary: str = "") -> World:
         )
         # Publishing fills the vocabulary on PostgreSQL; one word of our own everywhere.
         SearchTerm.objects.get_or_create(organisation=organisation, term=text("search-term"))
+        evidence = build_evidence(
+            organisation=organisation,
+            members=members,
+            skill=skill,
+            text=text,
+            file_name=world_file_name(organisation.pk, "evidence"),
+        )
         Rating.objects.create(
             organisation=organisation,
             member=learner,
@@ -351,6 +361,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         assignments=assignments,
         completion=completion,
         nudges=nudges,
+        evidence=evidence,
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],

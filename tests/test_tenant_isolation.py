@@ -70,6 +70,10 @@ OUTSIDE_PREFIXES = {
 # Path parameters naming objects, and which objects of an organisation to put there.
 # A route with a parameter missing here fails the walk: add the kind of object it names.
 KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
+    "progress_id": lambda w: [w.evidence.progress],
+    "submission_id": lambda w: w.evidence.submissions,
+    "file_id": lambda w: w.evidence.files,
+    "feedback_request_id": lambda w: w.evidence.feedback_requests,
     "unit_id": lambda w: [w.unit, w.draft_unit],
     "team_id": lambda w: [w.team, w.subteam],
     "member_id": lambda w: [w.members["learner"], w.members["manager"]],
@@ -348,7 +352,7 @@ def world_files(setup, settings):
     from tests.isolation import world_file_name
 
     for world in (setup.a, setup.b):
-        for what in ("block", "cover"):
+        for what in ("block", "cover", "evidence"):
             name = world_file_name(world.organisation.pk, what)
             if not default_storage.exists(name):
                 default_storage.save(name, ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 32))

@@ -1,0 +1,241 @@
+"""Reads about evidence: a step's conversation, a signer's queue, a colleague's feedback tasks.
+
+Each read is a fixed number of queries however many rounds, files or waiting
+items there are: pages prefetch, they never ask per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from organisations.models import Membership
+from organisations.permissions import managed_team_ids, roles_held
+
+from ..models import (
+    Enrolment,
+    EvidenceFile,
+    EvidenceSubmission,
+    FeedbackRequest,
+    SignOffDecision,
+    Step,
+    StepProgress,
+)
+
+
+def progress_for_evidence(*, organisation_id: int) -> QuerySet[StepProgress]:
+    """Step progress of an organisation with what evidence pages show about it."""
+    return StepProgress.objects.filter(organisation_id=organisation_id).select_related(
+        "step",
+        "enrolment__trajectory",
+        "enrolment__membership__user",
+        "enrolment__buddy__user",
+    )
+
+
+@dataclass
+class Round:
+    submission: EvidenceSubmission
+    files: list[EvidenceFile]
+    decision: SignOffDecision | None
+    feedback: list[FeedbackRequest] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.submission.number
+
+
+def evidence_rounds(*, progress: StepProgress) -> list[Round]:
+    """Every round of a step's evidence, oldest first, each with its files, decision and
+    the colleagues' feedback: four queries, however many rounds."""
+    submissions = (
+        EvidenceSubmission.objects.filter(
+            organisation_id=progress.organisation_id, progress_id=progress.pk
+        )
+        .select_related("submitted_by__user", "decision__signer__user")
+        .prefetch_related(
+            Prefetch("files", queryset=EvidenceFile.objects.order_by("id")),
+            Prefetch(
+                "feedback_requests",
+                queryset=FeedbackRequest.objects.select_related("colleague__user").order_by(
+                    "created_at", "id"
+                ),
+            ),
+        )
+        .order_by("number")
+    )
+    rounds = []
+    for submission in submissions:
+        try:
+            decision = submission.decision
+        except SignOffDecision.DoesNotExist:
+            decision = None
+        rounds.append(
+            Round(
+                submission=submission,
+                files=list(submission.files.all()),
+                decision=decision,
+                feedback=list(submission.feedback_requests.all()),
+            )
+        )
+    return rounds
+
+
+def evidence_file_for(*, organisation_id: int, file_id: int) -> EvidenceFile | None:
+    return (
+        EvidenceFile.objects.filter(organisation_id=organisation_id, pk=file_id)
+        .select_related(
+            "submission__progress__step",
+            "submission__progress__enrolment__membership",
+        )
+        .first()
+    )
+
+
+def submission_for(*, organisation_id: int, submission_id: int) -> EvidenceSubmission | None:
+    return (
+        EvidenceSubmission.objects.filter(organisation_id=organisation_id, pk=submission_id)
+        .select_related(
+            "progress__step",
+            "progress__enrolment__trajectory",
+            "progress__enrolment__membership__user",
+        )
+        .first()
+    )
+
+
+def is_asked_for_feedback(*, membership: Membership, progress_id: int) -> bool:
+    return FeedbackRequest.objects.filter(
+        organisation_id=membership.organisation_id,
+        colleague=membership,
+        submission__progress_id=progress_id,
+    ).exists()
+
+
+# --- The sign-off queue -----------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    progress: StepProgress
+    submission_id: int
+    round: int
+    waiting_since: dt.datetime
+    why: str  # manager, buddy or role: in what capacity this item is the signer's
+
+    @property
+    def learner(self) -> Membership:
+        return self.progress.enrolment.membership
+
+    @property
+    def step(self) -> Step:
+        return self.progress.step
+
+    @property
+    def trajectory(self):
+        return self.progress.enrolment.trajectory
+
+
+def _waiting_for(membership: Membership) -> Q | None:
+    """Which waiting steps are this member's to sign: one condition per capacity."""
+    conditions = Q(step__sign_off=Step.SignOff.BUDDY, enrolment__buddy_id=membership.pk)
+    teams = managed_team_ids(membership)
+    if teams:
+        conditions |= Q(
+            step__sign_off=Step.SignOff.MANAGER, enrolment__membership__team_id__in=teams
+        )
+    roles = roles_held(membership)
+    if roles:
+        conditions |= Q(step__sign_off=Step.SignOff.ROLE, step__sign_off_role__in=roles)
+    return conditions
+
+
+def sign_off_queue(*, membership: Membership, limit: int = 200) -> list[QueueItem]:
+    """Everything waiting for this member's sign-off, longest waiting first.
+
+    As manager of their teams (sub-teams included), as buddy, and as holder of a
+    role a step names; never their own evidence. One query for the items plus the
+    team lookups, however long the queue.
+    """
+    latest = EvidenceSubmission.objects.filter(
+        organisation_id=membership.organisation_id, progress_id=OuterRef("pk")
+    ).order_by("-number")
+    progress = (
+        progress_for_evidence(organisation_id=membership.organisation_id)
+        .filter(status=StepProgress.Status.SUBMITTED, enrolment__membership__is_active=True)
+        .exclude(enrolment__status=Enrolment.Status.WITHDRAWN)
+        .exclude(enrolment__membership_id=membership.pk)
+        .filter(_waiting_for(membership))
+        .annotate(
+            latest_id=Subquery(latest.values("pk")[:1]),
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_at=Subquery(latest.values("submitted_at")[:1]),
+        )
+        .filter(latest_id__isnull=False)
+        .order_by("latest_at", "pk")[:limit]
+    )
+    items = []
+    teams = managed_team_ids(membership)
+    for row in progress:
+        step = row.step
+        if step.sign_off == Step.SignOff.BUDDY and row.enrolment.buddy_id == membership.pk:
+            why = "buddy"
+        elif step.sign_off == Step.SignOff.MANAGER and row.enrolment.membership.team_id in teams:
+            why = "manager"
+        else:
+            why = "role"
+        items.append(
+            QueueItem(
+                progress=row,
+                submission_id=row.latest_id,
+                round=row.latest_number,
+                waiting_since=row.latest_at,
+                why=why,
+            )
+        )
+    return items
+
+
+def is_buddy_of_open_enrolment(*, membership: Membership) -> bool:
+    cached = getattr(membership, "_is_buddy", None)
+    if cached is None:
+        cached = Enrolment.objects.filter(
+            organisation_id=membership.organisation_id,
+            buddy=membership,
+            status__in=Enrolment.OPEN,
+        ).exists()
+        membership._is_buddy = cached
+    return cached
+
+
+# --- Peer feedback ----------------------------------------------------------------------
+
+
+def feedback_requests_open(*, membership: Membership, limit: int = 20) -> list[FeedbackRequest]:
+    """Colleagues' requests for this member's feedback that wait for an answer, oldest first."""
+    return list(
+        FeedbackRequest.objects.filter(
+            organisation_id=membership.organisation_id,
+            colleague=membership,
+            answered_at__isnull=True,
+        )
+        .filter(Exists(Membership.objects.filter(pk=OuterRef("asked_by_id"), is_active=True)))
+        .select_related("asked_by__user", "submission__progress__step")
+        .order_by("created_at", "id")[:limit]
+    )
+
+
+def feedback_request_for(*, membership: Membership, request_id: int) -> FeedbackRequest | None:
+    """A request of this organisation by id (whose it is, the caller checks: 403, not 404)."""
+    return (
+        FeedbackRequest.objects.filter(organisation_id=membership.organisation_id, pk=request_id)
+        .select_related(
+            "asked_by__user",
+            "colleague__user",
+            "submission__progress__step",
+            "submission__progress__enrolment__trajectory",
+        )
+        .first()
+    )

@@ -1,0 +1,30 @@
+"""Thin Celery wrappers around the courses services; the task base is ``tenancy.TenantTask``."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from organisations.models import Organisation
+from organisations.services import outbox_claim
+from organisations.tenancy import TenantTask
+
+from .services.evidence import evidence_emails_send
+
+
+@shared_task(
+    name="courses.send_evidence_emails",
+    base=TenantTask,
+    acks_late=True,
+    # A mail server that is down is waited for, as for invitations.
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_evidence_emails(
+    organisation: Organisation, submission_id: int, what: str, outbox_id: int | None = None
+) -> int:
+    """Tell the signers a round of evidence waits, or the learner what was decided."""
+    if not outbox_claim(outbox_id=outbox_id):
+        return 0
+    return evidence_emails_send(organisation=organisation, submission_id=submission_id, what=what)
