@@ -12,6 +12,7 @@ organisation_web = [
     path("manage/", include("organisations.urls")),
     path("dashboard/", include("analytics.urls")),
     path("nudges/", include("nudges.urls")),
+    path("", include("courses.urls_sessions")),
 ]
 
 organisation_api = [
@@ -19,6 +20,7 @@ organisation_api = [
     path("", include("microlearning.api_urls")),
     path("", include("analytics.api_urls")),
     path("", include("nudges.api_urls")),
+    path("", include("courses.api_urls_sessions")),
 ]
 
 urlpatterns = [
