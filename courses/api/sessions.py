@@ -76,8 +76,12 @@ def _session_data(session: Session) -> dict:
     return SessionSerializer(selectors.with_titles([session])[0]).data
 
 
-def _session(request, session_id: int) -> Session:
-    """A session of the organisation (else 404) the caller may see (else 403)."""
+def _session(request, session_id: int, *, check_view: bool = True) -> Session:
+    """A session of the organisation (else 404) the caller may see (else 403).
+
+    Booking for someone else skips the view check: the service asks whether the
+    caller may book for that learner (their manager may, without seeing it otherwise).
+    """
     session = get_object_or_404(
         Session.objects.filter(organisation=request.organisation).select_related(
             "facilitator__user", "trajectory"
@@ -93,7 +97,7 @@ def _session(request, session_id: int) -> Session:
         if enrolment
         else None
     )
-    if not can_view_session(
+    if check_view and not can_view_session(
         membership,
         facilitator_id=session.facilitator_id,
         is_participant=seat is not None,
@@ -253,10 +257,11 @@ class SessionSeatsView(APIView):
         ],
     )
     def post(self, request, org_slug: str, session_id: int):
-        session = _session(request, session_id)
         payload = BookSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        enrolment = payload.validated_data.get("enrolment") or session.own_enrolment
+        enrolment = payload.validated_data.get("enrolment")
+        session = _session(request, session_id, check_view=enrolment is None)
+        enrolment = enrolment or session.own_enrolment
         if enrolment is None:
             raise PermissionDenied
         existed = SessionSeat.objects.filter(session=session, enrolment=enrolment).exists()
