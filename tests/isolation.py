@@ -60,6 +60,7 @@ from organisations.models import (
 from organisations.services import api_token_create, audit_log_record
 from organisations.tenancy import organisation_scope, platform_bypass
 from tests import factories
+from tests.isolation_sessions import build_sessions
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -100,6 +101,8 @@ class World:
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    # A trajectory with a session step, its session and the learner's seat (isolation_sessions).
+    sessions: dict = field(default_factory=dict)
 
     @property
     def users(self) -> list[User]:
@@ -306,6 +309,9 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_error=text("outbox-error"),
             done_at=timezone.now(),
         )
+        sessions = build_sessions(
+            organisation=organisation, members=members, skill=skill, text=text
+        )
 
     return World(
         organisation=organisation,
@@ -324,6 +330,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
+        sessions=sessions,
     )
 
 

@@ -81,6 +81,9 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
+    "trajectory_id": lambda w: [w.sessions["trajectory"]],
+    "session_id": lambda w: [w.sessions["session"]],
+    "seat_id": lambda w: [w.sessions["seat"]],
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}
