@@ -131,6 +131,11 @@ def session_detail(request, session_id: int):
         "booked_count", "waiting_count", "seats_left"
     )[0]
     now = timezone.now()
+    own_progress = (
+        selectors.progress_for_step(enrolment=session.own_enrolment, step_key=session.step_key)
+        if session.own_enrolment
+        else None
+    )
     return render(
         request,
         "courses/sessions/session_detail.html",
@@ -143,6 +148,7 @@ def session_detail(request, session_id: int):
             "attendance_form": AttendanceForm(seats=participants) if runs else None,
             "attendance_open": runs and session.starts_at <= now and not session.is_cancelled,
             "own_seat": own_seat,
+            "own_progress": own_progress,
             "can_book": (
                 session.own_enrolment is not None
                 and own_seat is None
