@@ -234,3 +234,37 @@ def test_another_organisations_session_is_not_found(client, trajectory, other_or
 
     for name in ("session_detail", "invite_ics", "session_edit"):
         assert client.get(url(name, other_organisation, session.pk)).status_code == 404
+
+
+def test_l_and_d_moves_and_cancels_from_the_pages_in_dutch(client, trajectory):
+    organisation = trajectory.organisation
+    organisation.language = "nl"
+    organisation.save(update_fields=["language"])
+    author = make_member(organisation, is_author=True, user__language="nl")
+    with scopes_disabled():
+        session = make_session(trajectory)
+        enrolment = enrol(trajectory)
+        SessionSeat.objects.create(organisation=organisation, session=session, enrolment=enrolment)
+    client = signed_in(client, author)
+    edit = client.get(url("session_edit", organisation, session.pk))
+    assert edit.status_code == 200 and "Bijeenkomst wijzigen" in edit.content.decode()
+    form = {**{k: v for k, v in edit.context["form"].initial.items() if v is not None}}
+    form.update(
+        date=(timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+        starts_at="13:00",
+        ends_at="14:00",
+        facilitator="",
+    )
+
+    moved = client.post(url("session_edit", organisation, session.pk), form)
+    confirm = client.get(url("session_cancel", organisation, session.pk))
+    cancelled = client.post(url("session_cancel", organisation, session.pk))
+
+    assert moved.status_code == 302
+    assert "1 persoon met een plaats" in confirm.content.decode()
+    assert cancelled.status_code == 302
+    with scopes_disabled():
+        session.refresh_from_db()
+    assert session.sequence == 2 and session.cancelled_at
+    mine = signed_in(client, enrolment.membership).get(url("my_sessions", organisation))
+    assert mine.status_code == 200 and "Mijn bijeenkomsten" in mine.content.decode()
