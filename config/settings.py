@@ -409,6 +409,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status": each choice set gets its own stable name.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionSeatStatusEnum": "courses.models.SessionSeat.Status",
+        "UnitStatusEnum": "microlearning.models.Unit.Status",
+    },
 }
 
 # --- Internationalisation ------------------------------------------------------------

@@ -14,6 +14,7 @@ organisation_web = [
     path("nudges/", include("nudges.urls")),
     path("goals/", include("goals.urls")),
     path("", include("courses.urls_evidence")),
+    path("", include("courses.urls_sessions")),
 ]
 
 organisation_api = [
@@ -23,6 +24,7 @@ organisation_api = [
     path("", include("nudges.api_urls")),
     path("", include("goals.api_urls")),
     path("", include("courses.api_urls_evidence")),
+    path("", include("courses.api_urls_sessions")),
 ]
 
 urlpatterns = [

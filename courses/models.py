@@ -561,3 +561,139 @@ class FeedbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} → {self.colleague_id}"
+
+
+# --- group sessions ---
+
+
+def session_uid() -> str:
+    # Calendars match an invitation to its entry by UID: it never changes.
+    return f"{uuid.uuid4()}@werkwijs"
+
+
+class Session(models.Model):
+    """One planned meeting of a session step: intervision, retrospective or live session.
+
+    It serves the step in every version of the trajectory (``step_key`` is the
+    ``Step.key``), so an enrolment in an older version books the same sessions.
+    ``sequence`` goes up with every change a calendar must see (RFC 5545): the
+    participant's calendar replaces its entry with the same ``uid``.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE, related_name="sessions")
+    step_key = models.UUIDField()
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the step's title."),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), max_length=1000, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), default=12)
+    facilitator = models.ForeignKey(
+        Membership,
+        verbose_name=_("facilitator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="facilitated_sessions",
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    uid = models.CharField(max_length=100, unique=True, default=session_uid, editable=False)
+    created_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="session_capacity"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "trajectory", "step_key", "starts_at"],
+                name="session_org_step_start",
+            ),
+            models.Index(
+                fields=["organisation", "facilitator", "starts_at"],
+                name="session_org_facilitator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or str(self.starts_at)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class SessionSeat(models.Model):
+    """An enrolment's place on a session: booked, or waiting in line; and whether they came."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        WAITING = "waiting", _("On the waiting list")
+
+    class Attendance(models.TextChoices):
+        UNMARKED = "", _("Not marked yet")
+        ATTENDED = "attended", _("Attended")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seats")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="session_seats")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BOOKED
+    )
+    # Order on the waiting list (lowest first); empty for a booked seat. Numbers may
+    # have gaps: the place shown is the rank among those still waiting.
+    position = models.PositiveIntegerField(null=True, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, blank=True, default=""
+    )
+    marked_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+    booked_by = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["session", "status", "position", "id"]
+        verbose_name = _("session seat")
+        verbose_name_plural = _("session seats")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="session_seat_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status="booked", position__isnull=True)
+                | models.Q(status="waiting", position__isnull=False),
+                name="session_seat_position_when_waiting",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "enrolment"], name="seat_org_enrolment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} on {self.session_id}: {self.status}"

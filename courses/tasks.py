@@ -9,6 +9,7 @@ from organisations.services import outbox_claim
 from organisations.tenancy import TenantTask
 
 from .services.evidence import evidence_emails_send
+from .services.session_emails import session_emails_send
 
 
 @shared_task(
@@ -28,3 +29,28 @@ def send_evidence_emails(
     if not outbox_claim(outbox_id=outbox_id):
         return 0
     return evidence_emails_send(organisation=organisation, submission_id=submission_id, what=what)
+
+
+@shared_task(
+    name="courses.send_session_emails",
+    base=TenantTask,
+    acks_late=True,
+    # A mail server that is down is waited for, as for invitations (see there).
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_session_emails(
+    organisation: Organisation,
+    session_id: int,
+    seat_ids: list[int],
+    kind: str,
+    outbox_id: int | None = None,
+) -> int:
+    """Tell a session's participants it moved, was cancelled, or that they have a place."""
+    if not outbox_claim(outbox_id=outbox_id):
+        return 0
+    return session_emails_send(
+        organisation=organisation, session_id=session_id, seat_ids=seat_ids, kind=kind
+    )

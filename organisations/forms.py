@@ -183,6 +183,8 @@ class DayOffForm(forms.Form):
         required=False,
         help_text=_("For example: company day, or the day between Ascension and the weekend."),
     )
+
+
 class TargetMixForm(forms.Form):
     """Where the organisation wants learning to happen (70:20:10), in whole percentages."""
 

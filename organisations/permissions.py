@@ -20,6 +20,7 @@ class Action(StrEnum):
     ADMINISTER_ORGANISATION = "administer_organisation"
     MANAGE_OWN_TOKENS = "manage_own_tokens"
     AUTHOR_GOAL_TEMPLATES = "author_goal_templates"  # goal templates and proficiency levels
+    SCHEDULE_SESSIONS = "schedule_sessions"  # plan, move and cancel a trajectory's sessions
 
 
 def is_manager(membership: Membership) -> bool:
@@ -36,7 +37,7 @@ def can(membership: Membership | None, action: Action | str) -> bool:
     match Action(action):
         case Action.LEARN | Action.MANAGE_OWN_TOKENS:
             return True
-        case Action.AUTHOR_UNITS | Action.AUTHOR_GOAL_TEMPLATES:
+        case Action.AUTHOR_UNITS | Action.AUTHOR_GOAL_TEMPLATES | Action.SCHEDULE_SESSIONS:
             return membership.is_author or membership.is_admin
         case Action.VIEW_TEAM_DASHBOARD:
             return is_manager(membership)
@@ -123,6 +124,8 @@ def can_see_recognition(membership: Membership, recognition) -> bool:
     return recognition.team_id == membership.team_id or recognition.team_id in managed_team_ids(
         membership
     )
+
+
 def may_sign_off(
     membership: Membership | None,
     *,
@@ -181,3 +184,39 @@ def may_open_sign_off_queue(membership: Membership | None, *, is_buddy: bool) ->
     if membership is None or not membership.is_active:
         return False
     return is_buddy or is_manager(membership) or bool(roles_held(membership))
+
+
+# --- group sessions: plain values in, so this module needs nothing from courses ---
+
+
+def can_run_session(membership: Membership | None, *, facilitator_id: int | None) -> bool:
+    """Mark attendance and see the participant list: the facilitator, or L&D."""
+    if membership is None or not membership.is_active:
+        return False
+    return membership.pk == facilitator_id or can(membership, Action.SCHEDULE_SESSIONS)
+
+
+def can_view_session(
+    membership: Membership | None,
+    *,
+    facilitator_id: int | None,
+    is_participant: bool,
+    is_enrolled: bool,
+) -> bool:
+    """Open a session's page and invitation: who runs it, who sits in it, who may book it."""
+    if membership is None or not membership.is_active:
+        return False
+    return (
+        is_participant or is_enrolled or can_run_session(membership, facilitator_id=facilitator_id)
+    )
+
+
+def can_book_for(
+    membership: Membership | None, *, learner_id: int, learner_team_id: int | None
+) -> bool:
+    """Book (or give up) a session seat for a learner: themselves, L&D, or their manager."""
+    if membership is None or not membership.is_active:
+        return False
+    if membership.pk == learner_id or can(membership, Action.SCHEDULE_SESSIONS):
+        return True
+    return learner_team_id is not None and can_view_team(membership, learner_team_id)

@@ -72,6 +72,7 @@ from organisations.tenancy import organisation_scope, platform_bypass
 from tests import factories
 from tests.goals.isolation_world import build_goals
 from tests.isolation_evidence import EvidenceRows, build_evidence
+from tests.isolation_sessions import build_sessions
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -123,6 +124,8 @@ class World:
     progress: list[StepProgress] = field(default_factory=list)
     # Goal templates, goals, plan activities, check-ins, recognitions (tests/goals/isolation_world).
     goals: dict = field(default_factory=dict)
+    # A trajectory with a session step, its session and the learner's seat (isolation_sessions).
+    sessions: dict = field(default_factory=dict)
 
     @property
     def users(self) -> list[User]:
@@ -346,6 +349,9 @@ def build_world(*, slug: str, canary: str = "") -> World:
         goals = build_goals(
             organisation=organisation, members=members, skill=skill, unit=unit, text=text
         )
+        sessions = build_sessions(
+            organisation=organisation, members=members, skill=skill, text=text
+        )
 
     return World(
         organisation=organisation,
@@ -371,6 +377,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         enrolment=enrolment,
         progress=progress,
         goals=goals,
+        sessions=sessions,
     )
 
 

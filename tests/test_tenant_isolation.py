@@ -70,7 +70,7 @@ OUTSIDE_PREFIXES = {
 # Path parameters naming objects, and which objects of an organisation to put there.
 # A route with a parameter missing here fails the walk: add the kind of object it names.
 KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
-    "progress_id": lambda w: [w.evidence.progress],
+    "progress_id": lambda w: [w.evidence.progress, *w.progress],
     "submission_id": lambda w: w.evidence.submissions,
     "file_id": lambda w: w.evidence.files,
     "feedback_request_id": lambda w: w.evidence.feedback_requests,
@@ -86,15 +86,16 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
     "day_off_id": lambda w: [w.day_off],
-    "trajectory_id": lambda w: [w.trajectory],
+    "trajectory_id": lambda w: [w.trajectory, w.sessions["trajectory"]],
     "step_id": lambda w: w.steps,
     "enrolment_id": lambda w: [w.enrolment],
-    "progress_id": lambda w: w.progress,
     "goal_id": lambda w: w.goals["goals"],
     "activity_id": lambda w: w.goals["activities"],
     "check_in_id": lambda w: w.goals["check_ins"],
     "template_id": lambda w: [w.goals["template"]],
     "recognition_id": lambda w: w.goals["recognitions"],
+    "session_id": lambda w: [w.sessions["session"]],
+    "seat_id": lambda w: [w.sessions["seat"]],
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}
