@@ -302,7 +302,13 @@ class Enrolment(models.Model):
             Status.WITHDRAWN,
         },
         Status.IN_PROGRESS: {Status.OVERDUE, Status.COMPLETED, Status.WITHDRAWN},
-        Status.OVERDUE: {Status.IN_PROGRESS, Status.COMPLETED, Status.WITHDRAWN},
+        # Back to not started or in progress when a new version moves the due date on.
+        Status.OVERDUE: {
+            Status.NOT_STARTED,
+            Status.IN_PROGRESS,
+            Status.COMPLETED,
+            Status.WITHDRAWN,
+        },
         Status.COMPLETED: {Status.IN_PROGRESS},  # moved on to a version with new required steps
         Status.WITHDRAWN: {Status.NOT_STARTED, Status.IN_PROGRESS},  # enrolled again
     }
