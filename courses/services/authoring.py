@@ -127,7 +127,10 @@ def trajectory_draft(*, trajectory: Trajectory, by: Membership) -> TrajectoryVer
         trajectory.updated_at = timezone.now()
         trajectory.save(update_fields=["draft_version", "updated_at"])
         audit_log_record(
-            actor=by, action="trajectory.draft_started", obj=trajectory, data={"version": draft.number}
+            actor=by,
+            action="trajectory.draft_started",
+            obj=trajectory,
+            data={"version": draft.number},
         )
     return draft
 
@@ -296,7 +299,10 @@ def trajectory_publish(*, trajectory: Trajectory, by: Membership) -> Trajectory:
             ]
         )
         audit_log_record(
-            actor=by, action="trajectory.published", obj=trajectory, data={"version": version.number}
+            actor=by,
+            action="trajectory.published",
+            obj=trajectory,
+            data={"version": version.number},
         )
     return trajectory
 
@@ -334,9 +340,9 @@ def step_clean(
     if kind == Step.Kind.UNIT:
         if step.unit_id is None:
             add("unit", ERROR_UNIT_REQUIRED)
-        elif not published_units(organisation=version.organisation).filter(
-            pk=step.unit_id
-        ).exists():
+        elif (
+            not published_units(organisation=version.organisation).filter(pk=step.unit_id).exists()
+        ):
             add("unit", ERROR_UNIT_NOT_PUBLISHED)
     else:
         step.unit = None
@@ -396,9 +402,7 @@ def _in_version(steps: Iterable[Step], version: TrajectoryVersion) -> list[Step]
     return list(Step.objects.filter(version=version, key__in=keys)) if keys else []
 
 
-def _step_relations(
-    step: Step, *, requires: Iterable[Step], skills: Iterable[Skill]
-) -> None:
+def _step_relations(step: Step, *, requires: Iterable[Step], skills: Iterable[Skill]) -> None:
     organisation_id = step.organisation_id
     StepRequirement.objects.filter(step=step).delete()
     StepRequirement.objects.bulk_create(
@@ -523,5 +527,8 @@ def step_remove(*, step: Step, by: Membership) -> None:
                 s.save(update_fields=["position"])
         _touch(draft.trajectory)
         audit_log_record(
-            actor=by, action="trajectory.step_removed", obj=draft.trajectory, data={"step": str(key)}
+            actor=by,
+            action="trajectory.step_removed",
+            obj=draft.trajectory,
+            data={"step": str(key)},
         )
