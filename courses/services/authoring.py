@@ -117,6 +117,8 @@ def editing_version(*, trajectory: Trajectory) -> TrajectoryVersion:
 
 def trajectory_draft(*, trajectory: Trajectory, by: Membership) -> TrajectoryVersion:
     """The version the author edits: the open draft, or a new one copied from the live version."""
+    # Read again: another request (or another object for the same row) may have started it.
+    trajectory.refresh_from_db(fields=["status", "draft_version", "live_version"])
     if trajectory.status == Trajectory.Status.ARCHIVED:
         raise ValidationError(ERROR_ARCHIVED_UNCHANGED)
     if trajectory.draft_version_id is not None:

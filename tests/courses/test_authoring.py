@@ -107,9 +107,7 @@ def test_archive_and_restore_follow_the_transitions(scoped):
 
     authoring.trajectory_archive(trajectory=trajectory, by=author)
     with pytest.raises(ValidationError):
-        authoring.step_add(
-            trajectory=trajectory, by=author, kind=Step.Kind.BUDDY, title="Gesprek"
-        )
+        authoring.step_add(trajectory=trajectory, by=author, kind=Step.Kind.BUDDY, title="Gesprek")
     authoring.trajectory_restore(trajectory=trajectory, by=author)
 
     assert trajectory.status == Trajectory.Status.DRAFT
