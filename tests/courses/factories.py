@@ -45,7 +45,7 @@ def trajectory_with(
     self_enrolment=False,
     unit=None,
 ) -> Trajectory:
-    """A trajectory with a step of each kind in order; ``chained``: each waits for the one before."""
+    """A trajectory with a step of each kind in order; ``chained``: each waits for the last."""
     author = author or author_of(organisation)
     trajectory = authoring.trajectory_create(
         by=author, title="Veilig werken", self_enrolment=self_enrolment
