@@ -100,6 +100,12 @@ class World:
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    # A published trajectory (with a draft too), its steps, the learner's enrolment and rows.
+    trajectories: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    enrolments: list = field(default_factory=list)
+    progress: list = field(default_factory=list)
+    trajectory_versions: list = field(default_factory=list)
 
     @property
     def users(self) -> list[User]:
@@ -274,6 +280,10 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_event_id=LearningEvent.objects.order_by("-id").values_list("id", flat=True)[0],
         )
 
+        courses = _courses_build(
+            organisation=organisation, text=text, members=members, unit=unit, skill=skill
+        )
+
         nudges = {
             channel: Nudge.objects.create(
                 organisation=organisation,
@@ -324,7 +334,71 @@ def build_world(*, slug: str, canary: str = "") -> World:
         tokens=tokens,
         blocks=[block, draft_block],
         commitments=[commitment],
+        **courses,
     )
+
+
+def _courses_build(*, organisation, text, members, unit, skill) -> dict:
+    """A trajectory of every kind of row the courses app keeps, through its services."""
+    from courses.models import BuddyConfirmation, Step, StepProgress
+    from courses.services import authoring, enrolments, learning
+
+    author, learner = members["author"], members["learner"]
+    trajectory = authoring.trajectory_create(
+        by=author,
+        title=text("trajectory-title"),
+        description=text("trajectory-description"),
+        audience=text("trajectory-audience"),
+        self_enrolment=True,
+    )
+    steps = []
+    for kind, extra in (
+        (Step.Kind.UNIT, {"unit": unit}),
+        (Step.Kind.REFLECTION, {}),
+        (Step.Kind.BUDDY, {}),
+        (Step.Kind.EXTERNAL, {"url": "https://learn.example.org/module"}),
+    ):
+        steps.append(
+            authoring.step_add(
+                trajectory=trajectory,
+                by=author,
+                kind=kind,
+                title=text(f"step-{kind}"),
+                instructions=text(f"step-{kind}-instructions"),
+                requires=steps[-1:] if kind == Step.Kind.EXTERNAL else [],
+                skills=[skill],
+                **extra,
+            )
+        )
+    live = trajectory.draft_version
+    live.cover_image = world_file_name(organisation.pk, "cover")
+    live.cover_alt = text("trajectory-cover-alt")
+    live.save(update_fields=["cover_image", "cover_alt"])
+    authoring.trajectory_publish(trajectory=trajectory, by=author)
+    enrolments.enrolments_create(
+        trajectory=trajectory, by=author, memberships=[learner], buddy=members["manager"]
+    )
+    enrolment = trajectory.enrolments.get()
+    progress = list(StepProgress.objects.filter(enrolment=enrolment).order_by("step__position"))
+    learning.step_reflection_save(
+        progress=progress[1],
+        membership=learner,
+        text=text("step-reflection"),
+        shared_with_manager=True,
+    )
+    BuddyConfirmation.objects.create(
+        organisation=organisation, progress=progress[2], membership=learner
+    )
+    # A draft after publishing: the editor's version differs from the live one.
+    authoring.step_update(step=steps[3], by=author, title=text("step-draft-title"))
+    trajectory.refresh_from_db()
+    return {
+        "trajectories": [trajectory],
+        "steps": [*steps, *trajectory.draft_version.steps.all()[:1]],
+        "enrolments": [enrolment],
+        "progress": progress,
+        "trajectory_versions": [trajectory.live_version, trajectory.draft_version],
+    }
 
 
 def build_two_worlds() -> tuple[World, World]:

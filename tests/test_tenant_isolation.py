@@ -81,6 +81,11 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
+    "trajectory_id": lambda w: w.trajectories,
+    "step_id": lambda w: w.steps,
+    "enrolment_id": lambda w: w.enrolments,
+    "progress_id": lambda w: w.progress,
+    "trajectory_version_id": lambda w: w.trajectory_versions,
 }
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json"}
@@ -282,6 +287,9 @@ def probe_data(world: World) -> dict:
         ("work_process", "work_process_id"): world.work_process.pk,
         ("token", "token_id"): world.tokens["learner"][0].pk,
         ("nudge", "nudge_id"): world.nudges["in_app"].pk,
+        ("trajectory", "trajectory_id"): world.trajectories[0].pk,
+        ("buddy", "buddy_id"): manager.pk,
+        ("enrolment", "enrolment_id"): world.enrolments[0].pk,
         ("organisation", "organisation_id"): world.organisation.pk,
         ("user", "user_id"): learner.user_id,
     }
@@ -290,6 +298,7 @@ def probe_data(world: World) -> dict:
         ("members", "member_ids"): [learner.pk, manager.pk],
         ("units", "unit_ids"): [world.unit.pk, world.draft_unit.pk],
         ("skills", "skill_ids"): [world.skill.pk],
+        ("requires",): [world.steps[0].pk],
         ("work_processes", "work_process_ids"): [world.work_process.pk],
     }
     data: dict = {name: value for names, value in {**one, **many}.items() for name in names}
