@@ -31,6 +31,7 @@ from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
 
 from .build import People, people_build, tags_build, units_build
+from .courses import courses_seed
 from .demo_content import (
     DEMO_ORGANISATIONS,
     DEMO_PASSWORD,
@@ -129,6 +130,14 @@ def _organisation_seed(
             members=members,
             now=now,
             result=result,
+        )
+        courses_seed(
+            organisation=organisation,
+            author=members[plan.author],
+            members=members,
+            units=units,
+            now=now,
+            created=result.created,
         )
         while team_daily_rollup(organisation=organisation):
             pass

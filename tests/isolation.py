@@ -342,8 +342,15 @@ def _courses_build(*, organisation, text, members, unit, skill) -> dict:
     """A trajectory of every kind of row the courses app keeps, through its services."""
     from courses.models import BuddyConfirmation, Step, StepProgress
     from courses.services import authoring, enrolments, learning
+    from organisations.models import OrganisationHoliday
 
     author, learner = members["author"], members["learner"]
+    # A day off of its own: due dates count around it.
+    OrganisationHoliday.objects.create(
+        organisation=organisation,
+        date=timezone.localdate() + dt.timedelta(days=40),
+        name=text("day-off"),
+    )
     trajectory = authoring.trajectory_create(
         by=author,
         title=text("trajectory-title"),
