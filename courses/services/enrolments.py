@@ -123,15 +123,19 @@ def enrolments_create(
         new_ids = [pk for pk in by_id if pk not in existing]
         Enrolment.objects.bulk_create(
             [
+                # Every column by its attname: no descriptor or default lookups per row.
                 Enrolment(
-                    organisation=organisation,
-                    trajectory=trajectory,
-                    version=version,
+                    organisation_id=organisation.pk,
+                    trajectory_id=trajectory.pk,
+                    version_id=version.pk,
                     membership_id=pk,
-                    buddy=buddy,
-                    enrolled_by=by,
+                    buddy_id=buddy.pk if buddy else None,
+                    enrolled_by_id=by.pk,
+                    status=Enrolment.Status.NOT_STARTED,
                     enrolled_at=at,
                     due_on=enrolment_due,
+                    completed_at=None,
+                    withdrawn_at=None,
                 )
                 for pk in new_ids
             ],
@@ -149,17 +153,21 @@ def enrolments_create(
             ).values_list("id", "membership_id")
         )
         batch.created = list(created)
+        step_dues = [(step.pk, due[step.pk]) for step in steps]
         StepProgress.objects.bulk_create(
             [
                 StepProgress(
-                    organisation=organisation,
+                    organisation_id=organisation.pk,
                     enrolment_id=enrolment_id,
-                    step=step,
-                    due_on=due[step.pk],
+                    step_id=step_id,
+                    status=StepProgress.Status.OPEN,
+                    due_on=due_on,
+                    done_at=None,
+                    done_by_id=None,
                     updated_at=at,
                 )
                 for enrolment_id in created
-                for step in steps
+                for step_id, due_on in step_dues
             ],
             ignore_conflicts=True,
             batch_size=5000,
