@@ -409,6 +409,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets of trajectories named once: "kind" and "status" exist in several apps.
+    "ENUM_NAME_OVERRIDES": {
+        "StepKindEnum": [
+            "unit",
+            "external",
+            "assignment",
+            "shadowing",
+            "buddy",
+            "reflection",
+            "session",
+        ],
+        "EnrolmentStatusEnum": ["not_started", "in_progress", "overdue", "completed", "withdrawn"],
+        "StepProgressStatusEnum": ["open", "submitted", "changes_requested", "done"],
+        # Units and trajectories share their lifecycle.
+        "PublicationStatusEnum": "microlearning.models.Unit.Status",
+    },
 }
 
 # --- Internationalisation ------------------------------------------------------------

@@ -22,8 +22,8 @@ from ..serializers.trajectories import (
     EnrolResultSerializer,
     EnrolSerializer,
     MyLearningSerializer,
-    ProgressSerializer,
-    ReflectionWriteSerializer,
+    StepProgressSerializer,
+    StepReflectionWriteSerializer,
 )
 from ..services import enrolments as services
 from ..services import learning as learning_services
@@ -150,7 +150,7 @@ class MyLearningView(APIView):
 
 def _progress_response(progress) -> Response:
     progress.refresh_from_db()
-    return Response(ProgressSerializer(progress).data)
+    return Response(StepProgressSerializer(progress).data)
 
 
 class StepDoneView(APIView):
@@ -159,7 +159,7 @@ class StepDoneView(APIView):
         summary="Mark a step done (external modules; steps without evidence or signer)",
         description="A locked step is refused with 400 and what it waits for.",
         request=None,
-        responses={200: ProgressSerializer, **WRITE_ERRORS},
+        responses={200: StepProgressSerializer, **WRITE_ERRORS},
     )
     def post(self, request, org_slug: str, progress_id: int):
         progress = followed_progress(request, progress_id)
@@ -171,12 +171,12 @@ class StepReflectionView(APIView):
     @extend_schema(
         tags=[LEARNING_TAG],
         summary="Answer a reflection step (private unless shared with the manager)",
-        request=ReflectionWriteSerializer,
-        responses={200: ProgressSerializer, **WRITE_ERRORS},
+        request=StepReflectionWriteSerializer,
+        responses={200: StepProgressSerializer, **WRITE_ERRORS},
     )
     def post(self, request, org_slug: str, progress_id: int):
         progress = followed_progress(request, progress_id)
-        payload = ReflectionWriteSerializer(data=request.data)
+        payload = StepReflectionWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         learning_services.step_reflection_save(
             progress=progress, membership=request.membership, **payload.validated_data
@@ -190,7 +190,7 @@ class StepBuddyConfirmView(APIView):
         summary="Confirm a buddy conversation took place (learner or buddy)",
         description="Done when both have confirmed.",
         request=None,
-        responses={200: ProgressSerializer, **WRITE_ERRORS},
+        responses={200: StepProgressSerializer, **WRITE_ERRORS},
     )
     def post(self, request, org_slug: str, progress_id: int):
         progress = followed_progress(request, progress_id)

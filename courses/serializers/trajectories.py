@@ -6,6 +6,7 @@ per kind of step are the services' (``courses.services.authoring.step_clean``).
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,6 +18,29 @@ from organisations.serializers import MemberRefSerializer, OrganisationObjectFie
 from ..models import Enrolment, Step, StepProgress, Trajectory, TrajectoryVersion
 
 
+def _inline_choices(name: str, choices, *, blank: bool = False):
+    """A choice field kept inline in the schema (wrapped, so it is not lifted into a named
+    component): shared names such as "StatusEnum" would collide with other apps' choices."""
+    values = [value for value, _label in choices] + ([""] if blank else [])
+
+    def __init__(self, **kwargs):
+        if blank:
+            kwargs.setdefault("allow_blank", True)
+        serializers.ChoiceField.__init__(self, choices=choices, **kwargs)
+
+    field = type(name, (serializers.ChoiceField,), {"__init__": __init__})
+    return extend_schema_field({"allOf": [{"type": "string", "enum": values}]})(field)
+
+
+EnrolmentStatusField = _inline_choices("EnrolmentStatusField", Enrolment.Status.choices)
+ProgressStatusField = _inline_choices("ProgressStatusField", StepProgress.Status.choices)
+CategoryField = _inline_choices("StepCategoryField", Category.choices, blank=True)
+SessionKindField = _inline_choices("SessionKindField", Step.SessionKind.choices, blank=True)
+SignOffField = _inline_choices("SignOffField", Step.SignOff.choices)
+SignOffRoleField = _inline_choices("SignOffRoleField", Step.SignOffRole.choices, blank=True)
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class PublishedUnitField(serializers.PrimaryKeyRelatedField):
     default_error_messages = {"does_not_exist": "Not a published unit of this organisation."}
 
@@ -24,6 +48,7 @@ class PublishedUnitField(serializers.PrimaryKeyRelatedField):
         return published_units(organisation=self.context["request"].organisation)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VersionStepField(serializers.PrimaryKeyRelatedField):
     """A step of the same trajectory (any version: matched by key to the draft)."""
 
@@ -42,7 +67,11 @@ class StepKindField(serializers.ChoiceField):
 
 class StepSerializer(serializers.ModelSerializer):
     kind = StepKindField(read_only=True)
-    category = serializers.CharField(read_only=True)
+    category = CategoryField(read_only=True)
+    category_override = CategoryField(read_only=True)
+    session_kind = SessionKindField(read_only=True)
+    sign_off = SignOffField(read_only=True)
+    sign_off_role = SignOffRoleField(read_only=True)
     unit_id = serializers.IntegerField(read_only=True, allow_null=True)
     requires = serializers.SerializerMethodField()
     skills = serializers.SerializerMethodField()
@@ -84,27 +113,19 @@ class StepWriteSerializer(serializers.Serializer):
     kind = StepKindField(required=True)
     title = serializers.CharField(max_length=200)
     instructions = serializers.CharField(max_length=10000, required=False, allow_blank=True)
-    category_override = serializers.ChoiceField(
-        choices=Category.choices, required=False, allow_blank=True
-    )
+    category_override = CategoryField(required=False)
     due_offset_days = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     required = serializers.BooleanField(required=False, default=True)
     unit_id = PublishedUnitField(required=False, allow_null=True, source="unit")
     url = serializers.CharField(max_length=1000, required=False, allow_blank=True)
-    session_kind = serializers.ChoiceField(
-        choices=Step.SessionKind.choices, required=False, allow_blank=True
-    )
+    session_kind = SessionKindField(required=False)
     evidence_text = serializers.BooleanField(required=False, default=False)
     evidence_files = serializers.BooleanField(required=False, default=False)
     evidence_checklist = serializers.ListField(
         child=serializers.CharField(max_length=300), required=False, max_length=20
     )
-    sign_off = serializers.ChoiceField(
-        choices=Step.SignOff.choices, required=False, default=Step.SignOff.NOBODY
-    )
-    sign_off_role = serializers.ChoiceField(
-        choices=Step.SignOffRole.choices, required=False, allow_blank=True
-    )
+    sign_off = SignOffField(required=False, default=Step.SignOff.NOBODY)
+    sign_off_role = SignOffRoleField(required=False)
     requires = serializers.ListField(child=VersionStepField(), required=False)
     skills = serializers.ListField(child=OrganisationObjectField(model=Skill), required=False)
 
@@ -117,7 +138,7 @@ class StepMoveSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class TrajectoryVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = TrajectoryVersion
         fields = [
@@ -133,8 +154,8 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class TrajectorySerializer(serializers.ModelSerializer):
-    live_version = VersionSerializer(read_only=True, allow_null=True)
-    draft_version = VersionSerializer(read_only=True, allow_null=True)
+    live_version = TrajectoryVersionSerializer(read_only=True, allow_null=True)
+    draft_version = TrajectoryVersionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Trajectory
@@ -167,6 +188,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
     buddy = MemberRefSerializer(read_only=True, allow_null=True)
     trajectory = serializers.IntegerField(source="trajectory_id", read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
+    status = EnrolmentStatusField(read_only=True)
     step_count = serializers.IntegerField(read_only=True, required=False)
     done_count = serializers.IntegerField(read_only=True, required=False)
 
@@ -212,7 +234,7 @@ class EnrolResultSerializer(serializers.Serializer):
 class EnrolmentQuerySerializer(serializers.Serializer):
     trajectory = serializers.IntegerField(required=False)
     team = serializers.IntegerField(required=False)
-    status = serializers.ChoiceField(choices=Enrolment.Status.choices, required=False)
+    status = EnrolmentStatusField(required=False)
     overdue = serializers.BooleanField(required=False, default=False)
 
 
@@ -223,7 +245,7 @@ class StepRowSerializer(serializers.Serializer):
     step_id = serializers.IntegerField(source="step.pk")
     title = serializers.CharField(source="step.title")
     kind = StepKindField(source="step.kind")
-    status = serializers.ChoiceField(choices=StepProgress.Status.choices)
+    status = ProgressStatusField()
     due_on = serializers.DateField(allow_null=True)
     is_overdue = serializers.BooleanField()
     is_locked = serializers.BooleanField()
@@ -237,7 +259,7 @@ class EnrolmentSummarySerializer(serializers.Serializer):
     enrolment_id = serializers.IntegerField(source="enrolment.pk")
     trajectory_id = serializers.IntegerField(source="enrolment.trajectory_id")
     title = serializers.CharField(source="enrolment.trajectory.title")
-    status = serializers.ChoiceField(source="enrolment.status", choices=Enrolment.Status.choices)
+    status = EnrolmentStatusField(source="enrolment.status")
     due_on = serializers.DateField(source="enrolment.due_on", allow_null=True)
     percent = serializers.IntegerField()
     steps = StepRowSerializer(source="rows", many=True)
@@ -250,13 +272,15 @@ class MyLearningSerializer(serializers.Serializer):
     completed = EnrolmentSummarySerializer(many=True)
 
 
-class ProgressSerializer(serializers.ModelSerializer):
+class StepProgressSerializer(serializers.ModelSerializer):
+    status = ProgressStatusField(read_only=True)
+
     class Meta:
         model = StepProgress
         fields = ["id", "step", "status", "due_on", "done_at"]
         read_only_fields = fields
 
 
-class ReflectionWriteSerializer(serializers.Serializer):
+class StepReflectionWriteSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     shared_with_manager = serializers.BooleanField(required=False, default=False)

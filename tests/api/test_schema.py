@@ -82,7 +82,10 @@ def test_token_security_scheme_is_documented(schema):
 def test_areas_are_tagged(schema):
     tags = {operation["tags"][0] for _path, _method, operation in operations(schema)}
 
-    assert tags == {"organisation", "tokens", "units", "dashboard", "nudges"}
+    assert tags == {
+        "organisation", "tokens", "units", "dashboard", "nudges",
+        "trajectories", "enrolments", "my learning",
+    }  # fmt: skip
 
 
 def test_object_ids_in_paths_are_named_and_typed(schema):
