@@ -104,6 +104,8 @@ def _rows_for(enrolments: list[Enrolment], *, today: dt.date) -> dict[int, list[
     progress = list(
         StepProgress.objects.filter(organisation_id=organisation_id, enrolment_id__in=list(by_id))
         .select_related("step")
+        # The step's long texts are for its own page, not for lists of rows.
+        .defer("step__instructions", "step__evidence_checklist", "step__url")
         .order_by("enrolment_id", "step__position", "step_id")
     )
     requirements: dict[int, list[int]] = defaultdict(list)
