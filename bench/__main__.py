@@ -47,6 +47,10 @@ def _modules() -> list:
         for info in pkgutil.iter_modules(bench.__path__)
         if info.name.startswith("bench_")
     ]
+    # BENCH_ONLY=courses,catalogue runs just those (bench_seed still first, if named).
+    only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
+    if only:
+        modules = [m for m in modules if m.__name__.removeprefix("bench.bench_") in only]
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 

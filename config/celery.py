@@ -20,6 +20,11 @@ app.conf.beat_schedule = {
         "task": "nudges.plan_all",
         "schedule": crontab(minute="*/15"),
     },
+    # Open enrolments whose due date passed become overdue, early each morning.
+    "courses-enrolments-mark-overdue": {
+        "task": "courses.enrolments_mark_overdue",
+        "schedule": crontab(minute=15, hour=3),
+    },
     # After-commit work the broker could not take (it was down) goes out from here.
     "organisations-outbox-sweep": {
         "task": "organisations.outbox_sweep",

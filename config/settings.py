@@ -409,10 +409,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a "status": each choice set gets its own stable name.
+    # Choice sets named once: "kind" and "status" exist in several apps.
     "ENUM_NAME_OVERRIDES": {
+        "StepKindEnum": [
+            "unit",
+            "external",
+            "assignment",
+            "shadowing",
+            "buddy",
+            "reflection",
+            "session",
+        ],
+        "EnrolmentStatusEnum": ["not_started", "in_progress", "overdue", "completed", "withdrawn"],
+        "StepProgressStatusEnum": ["open", "submitted", "changes_requested", "done"],
+        # Units and trajectories share their lifecycle.
+        "PublicationStatusEnum": "microlearning.models.Unit.Status",
         "SessionSeatStatusEnum": "courses.models.SessionSeat.Status",
-        "UnitStatusEnum": "microlearning.models.Unit.Status",
     },
 }
 

@@ -9,6 +9,7 @@ from organisations.views import signin
 # resolves it. Routes outside are listed in tests/test_tenant_isolation.py.
 organisation_web = [
     path("", include("microlearning.urls")),
+    path("", include("courses.urls")),
     path("manage/", include("organisations.urls")),
     path("dashboard/", include("analytics.urls")),
     path("nudges/", include("nudges.urls")),
@@ -20,6 +21,7 @@ organisation_web = [
 organisation_api = [
     path("", include("organisations.api_urls")),
     path("", include("microlearning.api_urls")),
+    path("", include("courses.api_urls")),
     path("", include("analytics.api_urls")),
     path("", include("nudges.api_urls")),
     path("", include("goals.api_urls")),

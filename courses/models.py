@@ -414,6 +414,56 @@ class StepProgress(models.Model):
         return f"{self.enrolment_id}/{self.step_id}: {self.status}"
 
 
+# --- trajectories (reflections, buddy confirmations) ---
+
+
+class StepReflection(models.Model):
+    """A learner's answer to a reflection step: theirs alone unless they share it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    progress = models.OneToOneField(
+        StepProgress, on_delete=models.CASCADE, related_name="reflection"
+    )
+    text = models.TextField(_("your answer"), max_length=5000)
+    shared_with_manager = models.BooleanField(_("share with my manager"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("step reflection")
+        verbose_name_plural = _("step reflections")
+
+    def __str__(self) -> str:
+        return f"reflection on {self.progress_id}"
+
+
+class BuddyConfirmation(models.Model):
+    """One side (the learner or the buddy) saying the buddy conversation took place."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    progress = models.ForeignKey(
+        StepProgress, on_delete=models.CASCADE, related_name="buddy_confirmations"
+    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("buddy confirmation")
+        verbose_name_plural = _("buddy confirmations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["progress", "membership"], name="buddy_confirmation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} confirmed {self.progress_id}"
+
+
 # --- evidence and sign-off ---
 
 

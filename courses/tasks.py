@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from organisations.models import Organisation
 from organisations.services import outbox_claim
 from organisations.tenancy import TenantTask
 
+from .services import enrolments
 from .services.evidence import evidence_emails_send
 from .services.session_emails import session_emails_send
 
@@ -54,3 +56,17 @@ def send_session_emails(
     return session_emails_send(
         organisation=organisation, session_id=session_id, seat_ids=seat_ids, kind=kind
     )
+
+
+@shared_task(name="courses.enrolments_mark_overdue_organisation", base=TenantTask, acks_late=True)
+def enrolments_mark_overdue_organisation(organisation: Organisation) -> int:
+    return enrolments.enrolments_mark_overdue(organisation=organisation, now=timezone.now())
+
+
+@shared_task(name="courses.enrolments_mark_overdue")
+def enrolments_mark_overdue() -> int:
+    """Beat entry, daily: one task per organisation, so organisations run in parallel."""
+    ids = list(Organisation.objects.order_by("id").values_list("id", flat=True))
+    for organisation_id in ids:
+        enrolments_mark_overdue_organisation.delay(organisation_id)
+    return len(ids)

@@ -31,6 +31,7 @@ from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
 
 from .build import People, people_build, tags_build, units_build
+from .courses import courses_seed
 from .demo_content import (
     DEMO_ORGANISATIONS,
     DEMO_PASSWORD,
@@ -130,6 +131,14 @@ def _organisation_seed(
             members=members,
             now=now,
             result=result,
+        )
+        courses_seed(
+            organisation=organisation,
+            author=members[plan.author],
+            members=members,
+            units=units,
+            now=now,
+            created=result.created,
         )
         employee = next((p.email for p in plan.people if p.persona == "employee"), None)
         if employee is not None:

@@ -15,6 +15,9 @@ from .models import Membership
 class Action(StrEnum):
     LEARN = "learn"  # every active member is a learner
     AUTHOR_UNITS = "author_units"
+    AUTHOR_TRAJECTORIES = "author_trajectories"
+    # The enrolment overview and enrolling others: L&D, and managers for their teams.
+    ENROL_OTHERS = "enrol_others"
     VIEW_TEAM_DASHBOARD = "view_team_dashboard"
     VIEW_ORGANISATION_REPORTS = "view_organisation_reports"
     ADMINISTER_ORGANISATION = "administer_organisation"
@@ -37,8 +40,15 @@ def can(membership: Membership | None, action: Action | str) -> bool:
     match Action(action):
         case Action.LEARN | Action.MANAGE_OWN_TOKENS:
             return True
-        case Action.AUTHOR_UNITS | Action.AUTHOR_GOAL_TEMPLATES | Action.SCHEDULE_SESSIONS:
+        case (
+            Action.AUTHOR_UNITS
+            | Action.AUTHOR_GOAL_TEMPLATES
+            | Action.SCHEDULE_SESSIONS
+            | Action.AUTHOR_TRAJECTORIES
+        ):
             return membership.is_author or membership.is_admin
+        case Action.ENROL_OTHERS:
+            return membership.is_author or membership.is_admin or is_manager(membership)
         case Action.VIEW_TEAM_DASHBOARD:
             return is_manager(membership)
         case Action.VIEW_ORGANISATION_REPORTS:
@@ -220,3 +230,36 @@ def can_book_for(
     if membership.pk == learner_id or can(membership, Action.SCHEDULE_SESSIONS):
         return True
     return learner_team_id is not None and can_view_team(membership, learner_team_id)
+
+
+def can_enrol(by: Membership, *, membership: Membership, self_enrolment: bool = False) -> bool:
+    """L&D enrols anyone; a manager their teams' members; a learner themselves where allowed."""
+    if not by.is_active or by.organisation_id != membership.organisation_id:
+        return False
+    if can(by, Action.AUTHOR_TRAJECTORIES):
+        return True
+    if by.pk == membership.pk:
+        return self_enrolment or (
+            membership.team_id is not None and membership.team_id in managed_team_ids(by)
+        )
+    return membership.team_id is not None and membership.team_id in managed_team_ids(by)
+
+
+def can_enrol_team(by: Membership, *, team_id: int) -> bool:
+    return can(by, Action.AUTHOR_TRAJECTORIES) or team_id in managed_team_ids(by)
+
+
+def can_follow_enrolment(
+    membership: Membership, *, learner_id: int, buddy_id: int | None, learner_team_id: int | None
+) -> bool:
+    """Who sees a learner's trajectory: the learner, their buddy, their managers, L&D."""
+    if membership.pk == learner_id or (buddy_id is not None and membership.pk == buddy_id):
+        return True
+    return can_manage_enrolment(membership, learner_team_id=learner_team_id)
+
+
+def can_manage_enrolment(membership: Membership, *, learner_team_id: int | None) -> bool:
+    """Withdraw or give a buddy: L&D, or a manager of the learner's team (sub-teams included)."""
+    if can(membership, Action.AUTHOR_TRAJECTORIES):
+        return True
+    return learner_team_id is not None and learner_team_id in managed_team_ids(membership)

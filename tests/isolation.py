@@ -29,13 +29,8 @@ from django_scopes import scopes_disabled
 from analytics.models import RollupCheckpoint, TeamDailyCount
 from analytics.services import TEAM_DAILY_ROLLUP
 from courses.models import (
-    Enrolment,
     Step,
     StepProgress,
-    StepRequirement,
-    StepSkill,
-    Trajectory,
-    TrajectoryVersion,
 )
 from events.models import LearningEvent
 from events.services import learning_event_record
@@ -115,17 +110,17 @@ class World:
     # Blocks of the live and the draft unit; the learner's commitment.
     blocks: list[Block] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
-    # A published trajectory with a unit step and an assignment waiting for it;
-    # the learner is enrolled (the manager is their buddy).
     day_off: OrganisationHoliday | None = None
-    trajectory: Trajectory | None = None
-    steps: list[Step] = field(default_factory=list)
-    enrolment: Enrolment | None = None
-    progress: list[StepProgress] = field(default_factory=list)
     # Goal templates, goals, plan activities, check-ins, recognitions (tests/goals/isolation_world).
     goals: dict = field(default_factory=dict)
     # A trajectory with a session step, its session and the learner's seat (isolation_sessions).
     sessions: dict = field(default_factory=dict)
+    # A published trajectory (with a draft too), its steps, the learner's enrolment and rows.
+    trajectories: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
+    enrolments: list = field(default_factory=list)
+    progress: list = field(default_factory=list)
+    trajectory_versions: list = field(default_factory=list)
 
     @property
     def users(self) -> list[User]:
@@ -307,6 +302,10 @@ def build_world(*, slug: str, canary: str = "") -> World:
             last_event_id=LearningEvent.objects.order_by("-id").values_list("id", flat=True)[0],
         )
 
+        courses = _courses_build(
+            organisation=organisation, text=text, members=members, unit=unit, skill=skill
+        )
+
         nudges = {
             channel: Nudge.objects.create(
                 organisation=organisation,
@@ -342,9 +341,6 @@ def build_world(*, slug: str, canary: str = "") -> World:
         day_off = OrganisationHoliday.objects.create(
             organisation=organisation, date=dt.date(2030, 1, 2), name=text("holiday")
         )
-        trajectory, steps, enrolment, progress = _trajectory_world(
-            organisation=organisation, members=members, unit=unit, skill=skill, text=text
-        )
 
         goals = build_goals(
             organisation=organisation, members=members, skill=skill, unit=unit, text=text
@@ -372,83 +368,80 @@ def build_world(*, slug: str, canary: str = "") -> World:
         blocks=[block, draft_block],
         commitments=[commitment],
         day_off=day_off,
-        trajectory=trajectory,
-        steps=steps,
-        enrolment=enrolment,
-        progress=progress,
         goals=goals,
         sessions=sessions,
+        **courses,
     )
 
 
-def _trajectory_world(*, organisation, members, unit, skill, text):
-    """Rows made directly, so the world does not wait for the courses services it tests."""
+def _courses_build(*, organisation, text, members, unit, skill) -> dict:
+    """A trajectory of every kind of row the courses app keeps, through its services."""
+    from courses.models import BuddyConfirmation
+    from courses.services import authoring, enrolments, learning
+    from organisations.models import OrganisationHoliday
+
     author, learner = members["author"], members["learner"]
-    trajectory = Trajectory.objects.create(
+    # A day off of its own: due dates count around it.
+    OrganisationHoliday.objects.create(
         organisation=organisation,
-        title=text("trajectory-title"),
-        status=Trajectory.Status.PUBLISHED,
-        created_by=author,
-        published_at=timezone.now(),
+        date=timezone.localdate() + dt.timedelta(days=40),
+        name=text("day-off"),
     )
-    version = TrajectoryVersion.objects.create(
-        organisation=organisation,
-        trajectory=trajectory,
-        number=1,
+    trajectory = authoring.trajectory_create(
+        by=author,
         title=text("trajectory-title"),
         description=text("trajectory-description"),
         audience=text("trajectory-audience"),
         self_enrolment=True,
-        created_by=author,
-        published_at=timezone.now(),
     )
-    trajectory.live_version = version
-    trajectory.save(update_fields=["live_version"])
-    steps = [
-        Step.objects.create(
-            organisation=organisation,
-            version=version,
-            position=0,
-            kind=Step.Kind.UNIT,
-            title=text("step-unit"),
-            instructions=text("step-unit-instructions"),
-            unit=unit,
-            due_offset_days=5,
-        ),
-        Step.objects.create(
-            organisation=organisation,
-            version=version,
-            position=1,
-            kind=Step.Kind.ASSIGNMENT,
-            title=text("step-assignment"),
-            instructions=text("step-assignment-instructions"),
-            evidence_text=True,
-            evidence_checklist=[text("step-checklist")],
-            sign_off=Step.SignOff.MANAGER,
-            due_offset_days=10,
-        ),
-    ]
-    StepRequirement.objects.create(organisation=organisation, step=steps[1], required_step=steps[0])
-    StepSkill.objects.create(organisation=organisation, step=steps[1], skill=skill)
-    enrolment = Enrolment.objects.create(
-        organisation=organisation,
-        trajectory=trajectory,
-        version=version,
-        membership=learner,
-        buddy=members["manager"],
-        enrolled_by=author,
-        due_on=timezone.localdate() + dt.timedelta(days=14),
-    )
-    progress = [
-        StepProgress.objects.create(
-            organisation=organisation,
-            enrolment=enrolment,
-            step=step,
-            due_on=timezone.localdate() + dt.timedelta(days=7),
+    steps = []
+    for kind, extra in (
+        (Step.Kind.UNIT, {"unit": unit}),
+        (Step.Kind.REFLECTION, {}),
+        (Step.Kind.BUDDY, {}),
+        (Step.Kind.EXTERNAL, {"url": "https://learn.example.org/module"}),
+    ):
+        steps.append(
+            authoring.step_add(
+                trajectory=trajectory,
+                by=author,
+                kind=kind,
+                title=text(f"step-{kind}"),
+                instructions=text(f"step-{kind}-instructions"),
+                requires=steps[-1:] if kind == Step.Kind.EXTERNAL else [],
+                skills=[skill],
+                **extra,
+            )
         )
-        for step in steps
-    ]
-    return trajectory, steps, enrolment, progress
+    live = trajectory.draft_version
+    live.cover_image = world_file_name(organisation.pk, "cover")
+    live.cover_alt = text("trajectory-cover-alt")
+    live.save(update_fields=["cover_image", "cover_alt"])
+    authoring.trajectory_publish(trajectory=trajectory, by=author)
+    enrolments.enrolments_create(
+        trajectory=trajectory, by=author, memberships=[learner], buddy=members["manager"]
+    )
+    enrolment = trajectory.enrolments.get()
+    progress = list(StepProgress.objects.filter(enrolment=enrolment).order_by("step__position"))
+    learning.step_reflection_save(
+        progress=progress[1],
+        membership=learner,
+        text=text("step-reflection"),
+        shared_with_manager=True,
+    )
+    BuddyConfirmation.objects.create(
+        organisation=organisation, progress=progress[2], membership=learner
+    )
+    # A draft after publishing: the editor's version differs from the live one.
+    authoring.step_update(step=steps[3], by=author, title=text("step-draft-title"))
+    trajectory.refresh_from_db()
+    return {
+        "trajectories": [trajectory],
+        "steps": [*steps, *trajectory.draft_version.steps.all()[:1]],
+        "enrolments": [enrolment],
+        "progress": progress,
+        "trajectory_versions": [trajectory.live_version, trajectory.draft_version],
+    }
 
 
 def build_two_worlds() -> tuple[World, World]:

@@ -86,9 +86,10 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
     "day_off_id": lambda w: [w.day_off],
-    "trajectory_id": lambda w: [w.trajectory, w.sessions["trajectory"]],
+    "trajectory_id": lambda w: [*w.trajectories, w.sessions["trajectory"]],
     "step_id": lambda w: w.steps,
-    "enrolment_id": lambda w: [w.enrolment],
+    "enrolment_id": lambda w: w.enrolments,
+    "trajectory_version_id": lambda w: w.trajectory_versions,
     "goal_id": lambda w: w.goals["goals"],
     "activity_id": lambda w: w.goals["activities"],
     "check_in_id": lambda w: w.goals["check_ins"],
@@ -297,6 +298,9 @@ def probe_data(world: World) -> dict:
         ("work_process", "work_process_id"): world.work_process.pk,
         ("token", "token_id"): world.tokens["learner"][0].pk,
         ("nudge", "nudge_id"): world.nudges["in_app"].pk,
+        ("trajectory", "trajectory_id"): world.trajectories[0].pk,
+        ("buddy", "buddy_id"): manager.pk,
+        ("enrolment", "enrolment_id"): world.enrolments[0].pk,
         ("organisation", "organisation_id"): world.organisation.pk,
         ("user", "user_id"): learner.user_id,
     }
@@ -305,6 +309,7 @@ def probe_data(world: World) -> dict:
         ("members", "member_ids"): [learner.pk, manager.pk],
         ("units", "unit_ids"): [world.unit.pk, world.draft_unit.pk],
         ("skills", "skill_ids"): [world.skill.pk],
+        ("requires",): [world.steps[0].pk],
         ("work_processes", "work_process_ids"): [world.work_process.pk],
     }
     data: dict = {name: value for names, value in {**one, **many}.items() for name in names}

@@ -1,0 +1,1 @@
+"""The trajectories API: authoring, enrolments, the learner's steps."""

@@ -10,7 +10,7 @@ from organisations.rls import EnableTenantRLS
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0001_initial"),
+        ("courses", "0002_trajectories_reflections_buddies"),
         ("organisations", "0004_work_days_and_target_mix"),
     ]
 

@@ -1,0 +1,1 @@
+"""Reads for trajectories, in modules by concern: authoring, enrolments, learning."""

@@ -1,0 +1,1 @@
+"""API shapes for trajectories; rules live in the services."""

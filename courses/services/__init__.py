@@ -1,0 +1,1 @@
+"""Writes for trajectories, in modules by concern: authoring, enrolments, learning."""

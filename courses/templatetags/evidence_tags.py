@@ -22,8 +22,13 @@ def evidence_conversation(context, progress):
     from ..views.evidence import evidence_context
 
     request = context["request"]
+    evidence = evidence_context(request, progress)
+    # The step page is open to the learner's followers (buddy, managers, L&D); the
+    # evidence only to the learner and whoever may sign it off.
+    if not (evidence["is_learner"] or evidence["may_sign"]):
+        return {"hidden": True}
     return {
-        **evidence_context(request, progress),
+        **evidence,
         "organisation": request.organisation,
         "membership": request.membership,
         "csrf_token": context.get("csrf_token"),

@@ -198,6 +198,7 @@ def evidence_context(
         "form": form
         if form is not None
         else (EvidenceForm(step=progress.step) if can_submit else None),
+        "may_sign": may_sign,
         "may_decide": may_sign and waiting,
         "waiting_submission": rounds[-1].submission if waiting else None,
         "decision_form": decision_form or DecisionForm(),

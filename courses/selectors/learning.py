@@ -1,0 +1,246 @@
+"""Reads for learners: what is due first, a trajectory's steps, one step's page.
+
+Each selector costs a fixed number of queries, whatever the number of steps or
+enrolments: the enrolments, their steps' progress (with the steps), and the
+versions' requirements are read once each, and locks are worked out in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from organisations.models import Membership, Organisation
+
+from ..models import (
+    BuddyConfirmation,
+    Enrolment,
+    Step,
+    StepProgress,
+    StepReflection,
+    StepRequirement,
+    Trajectory,
+)
+from .progress import step_locks
+
+WAITING = (StepProgress.Status.SUBMITTED, StepProgress.Status.CHANGES_REQUESTED)
+
+
+@dataclass
+class StepRow:
+    """One step as its learner sees it: where it stands, when it is due, what it waits for."""
+
+    progress: StepProgress
+    step: Step
+    enrolment: Enrolment
+    waits_for: list[Step] = field(default_factory=list)
+    today: dt.date | None = None
+
+    @property
+    def status(self) -> str:
+        return self.progress.status
+
+    @property
+    def is_done(self) -> bool:
+        return self.progress.status == StepProgress.Status.DONE
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.waits_for) and not self.is_done
+
+    @property
+    def due_on(self) -> dt.date | None:
+        return self.progress.due_on
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            not self.is_done
+            and self.due_on is not None
+            and self.today is not None
+            and self.due_on < self.today
+        )
+
+    @property
+    def lock_reason(self) -> str:
+        return ", ".join(step.title for step in self.waits_for)
+
+
+@dataclass
+class EnrolmentSummary:
+    enrolment: Enrolment
+    rows: list[StepRow]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for row in self.rows if row.is_done)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done_count / len(self.rows)) if self.rows else 0
+
+    @property
+    def next_row(self) -> StepRow | None:
+        return next((r for r in self.rows if not r.is_done and not r.is_locked), None)
+
+
+@dataclass
+class MyLearning:
+    due: list[StepRow]
+    waiting: list[StepRow]
+    enrolments: list[EnrolmentSummary]
+    completed: list[EnrolmentSummary]
+
+
+def _rows_for(enrolments: list[Enrolment], *, today: dt.date) -> dict[int, list[StepRow]]:
+    """Every step row of ``enrolments`` in trajectory order, locks worked out: two queries."""
+    if not enrolments:
+        return {}
+    by_id = {e.pk: e for e in enrolments}
+    organisation_id = enrolments[0].organisation_id
+    progress = list(
+        StepProgress.objects.filter(organisation_id=organisation_id, enrolment_id__in=list(by_id))
+        .select_related("step")
+        # The step's long texts are for its own page, not for lists of rows.
+        .defer("step__instructions", "step__evidence_checklist", "step__url")
+        .order_by("enrolment_id", "step__position", "step_id")
+    )
+    requirements: dict[int, list[int]] = defaultdict(list)
+    for step_id, required_id in StepRequirement.objects.filter(
+        organisation_id=organisation_id,
+        step__version_id__in={e.version_id for e in enrolments},
+    ).values_list("step_id", "required_step_id"):
+        requirements[step_id].append(required_id)
+    rows: dict[int, list[StepRow]] = defaultdict(list)
+    steps_of: dict[int, dict[int, Step]] = defaultdict(dict)
+    done_of: dict[int, set[int]] = defaultdict(set)
+    for p in progress:
+        steps_of[p.enrolment_id][p.step_id] = p.step
+        if p.status == StepProgress.Status.DONE:
+            done_of[p.enrolment_id].add(p.step_id)
+    for p in progress:
+        enrolment = by_id[p.enrolment_id]
+        p.enrolment = enrolment
+        p.step.version_id = enrolment.version_id
+        rows[p.enrolment_id].append(
+            StepRow(progress=p, step=p.step, enrolment=enrolment, today=today)
+        )
+    for enrolment_id, enrolment_rows in rows.items():
+        steps = steps_of[enrolment_id]
+        wanted = {step_id: requirements[step_id] for step_id in steps if step_id in requirements}
+        locks = step_locks(requirements=wanted, done_step_ids=done_of[enrolment_id])
+        for row in enrolment_rows:
+            row.waits_for = [steps[i] for i in locks.get(row.step.pk, []) if i in steps]
+    return rows
+
+
+def _learner_enrolments(*, membership: Membership) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(organisation_id=membership.organisation_id, membership=membership)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("trajectory", "version", "buddy__user")
+        .order_by("due_on", "id")
+    )
+
+
+def _due_key(row: StepRow):
+    return (row.due_on is None, row.due_on or dt.date.max, row.enrolment.pk, row.step.position)
+
+
+def my_learning(*, membership: Membership, today: dt.date) -> MyLearning:
+    """What is due first across the learner's trajectories, what waits for sign-off, what is done.
+
+    Three queries, however many enrolments and steps.
+    """
+    enrolments = list(_learner_enrolments(membership=membership))
+    for enrolment in enrolments:
+        enrolment.membership = membership
+    rows = _rows_for(enrolments, today=today)
+    summaries = [EnrolmentSummary(enrolment=e, rows=rows.get(e.pk, [])) for e in enrolments]
+    open_summaries = [s for s in summaries if s.enrolment.status in Enrolment.OPEN]
+    due = sorted(
+        (
+            row
+            for s in open_summaries
+            for row in s.rows
+            if row.status in (StepProgress.Status.OPEN, StepProgress.Status.CHANGES_REQUESTED)
+        ),
+        key=lambda row: (row.is_locked, *_due_key(row)),
+    )
+    waiting = [
+        row for s in open_summaries for row in s.rows if row.status == StepProgress.Status.SUBMITTED
+    ]
+    completed = [s for s in summaries if s.enrolment.status == Enrolment.Status.COMPLETED]
+    return MyLearning(due=due, waiting=waiting, enrolments=open_summaries, completed=completed)
+
+
+def learner_enrolment(*, membership: Membership, trajectory: Trajectory) -> Enrolment | None:
+    return _learner_enrolments(membership=membership).filter(trajectory=trajectory).first()
+
+
+def enrolment_summary(*, enrolment: Enrolment, today: dt.date) -> EnrolmentSummary:
+    """A trajectory page: every step of the enrolment's version with status, lock, due date."""
+    rows = _rows_for([enrolment], today=today)
+    return EnrolmentSummary(enrolment=enrolment, rows=rows.get(enrolment.pk, []))
+
+
+def step_row(*, progress: StepProgress, today: dt.date) -> StepRow:
+    """One step's page: the row with its locks (the enrolment's rows read once)."""
+    summary = enrolment_summary(enrolment=progress.enrolment, today=today)
+    for row in summary.rows:
+        if row.progress.pk == progress.pk:
+            return row
+    raise StepProgress.DoesNotExist  # pragma: no cover - the row is the enrolment's
+
+
+def reflection_of(*, progress: StepProgress) -> StepReflection | None:
+    return StepReflection.objects.filter(progress=progress).first()
+
+
+def buddy_confirmed_by(*, progress: StepProgress) -> set[int]:
+    return set(
+        BuddyConfirmation.objects.filter(progress=progress).values_list("membership_id", flat=True)
+    )
+
+
+def buddy_steps_for(*, membership: Membership) -> QuerySet[StepProgress]:
+    """Buddy conversations where ``membership`` is the buddy and has still to confirm."""
+    return (
+        StepProgress.objects.filter(
+            organisation_id=membership.organisation_id,
+            enrolment__buddy=membership,
+            enrolment__status__in=Enrolment.OPEN,
+            step__kind=Step.Kind.BUDDY,
+        )
+        .exclude(status=StepProgress.Status.DONE)
+        .exclude(
+            Exists(BuddyConfirmation.objects.filter(progress=OuterRef("pk"), membership=membership))
+        )
+        .select_related("step", "enrolment__trajectory", "enrolment__membership__user")
+        .order_by("due_on", "id")
+    )
+
+
+def trajectory_catalogue(*, membership: Membership) -> QuerySet[Trajectory]:
+    """Published trajectories a learner may see: those open to enrol in and their own."""
+    mine = Enrolment.objects.filter(
+        organisation_id=membership.organisation_id, membership=membership, trajectory=OuterRef("pk")
+    )
+    return (
+        Trajectory.objects.filter(
+            organisation_id=membership.organisation_id, status=Trajectory.Status.PUBLISHED
+        )
+        .annotate(enrolled=Exists(mine.exclude(status=Enrolment.Status.WITHDRAWN)))
+        .filter(Q(live_version__self_enrolment=True) | Q(enrolled=True))
+        .select_related("live_version")
+        .order_by("title", "id")
+    )
+
+
+def published_trajectories(*, organisation: Organisation) -> QuerySet[Trajectory]:
+    return Trajectory.objects.filter(
+        organisation=organisation, status=Trajectory.Status.PUBLISHED
+    ).select_related("live_version")

@@ -1,0 +1,217 @@
+"""The pages: what learners, authors and managers see, in queries that do not grow."""
+
+import pytest
+from django.urls import reverse
+from django_scopes import scope
+
+from courses.models import Enrolment, Step, StepProgress, StepReflection
+from courses.services import enrolments
+from tests import factories
+from tests.conftest import make_member
+from tests.courses.factories import EVERY_KIND, author_of, trajectory_with
+
+pytestmark = pytest.mark.django_db
+
+
+def _enrolled(organisation, learner, count, kinds, **kwargs):
+    result = []
+    for _ in range(count):
+        trajectory = trajectory_with(organisation, kinds, **kwargs)
+        result.append(
+            enrolments.enrolment_create(
+                trajectory=trajectory, membership=learner, by=trajectory.created_by
+            )
+        )
+    return result
+
+
+def _page(client, name, *args, slug="acme"):
+    return client.get(reverse(f"courses:{name}", args=[slug, *args]))
+
+
+def test_my_learning_shows_what_is_due_first_in_fixed_queries(
+    organisation, client, django_assert_max_num_queries
+):
+    learner = make_member(organisation)
+    with scope(organisation=organisation):
+        _enrolled(organisation, learner, 2, [Step.Kind.EXTERNAL] * 2, offsets=[1, 8], chained=True)
+    client.force_login(learner.user)
+    response = _page(client, "my_learning")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(12) as small:
+        _page(client, "my_learning")
+
+    with scope(organisation=organisation):
+        _enrolled(organisation, learner, 4, [Step.Kind.EXTERNAL] * 6, offsets=[1] * 6, chained=True)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = _page(client, "my_learning")
+
+    body = response.content.decode()
+    assert "Opens when these are done" in body
+    assert body.index("Due by") < body.index("Opens when these are done")
+
+
+def test_the_trajectory_and_step_pages_show_status_lock_and_due_date(
+    organisation, client, django_assert_max_num_queries
+):
+    learner = make_member(organisation)
+    with scope(organisation=organisation):
+        (enrolment,) = _enrolled(organisation, learner, 1, EVERY_KIND, chained=True)
+        rows = list(enrolment.progress.order_by("step__position"))
+    client.force_login(learner.user)
+
+    with django_assert_max_num_queries(14):
+        response = _page(client, "trajectory", enrolment.trajectory_id)
+    assert response.status_code == 200
+    assert "0% done" in response.content.decode()
+
+    response = _page(client, "step", rows[1].pk)
+    assert response.status_code == 200
+    assert "This step is locked." in response.content.decode()
+
+
+def test_a_locked_step_is_refused_on_the_web_and_in_the_api(organisation, client):
+    learner = make_member(organisation)
+    with scope(organisation=organisation):
+        (enrolment,) = _enrolled(
+            organisation, learner, 1, [Step.Kind.EXTERNAL, Step.Kind.EXTERNAL], chained=True
+        )
+        first, second = enrolment.progress.order_by("step__position")
+    client.force_login(learner.user)
+
+    client.post(reverse("courses:step_done", args=["acme", second.pk]))
+    api = client.post(f"/api/v1/o/acme/learning/steps/{second.pk}/done/")
+
+    assert api.status_code == 400
+    assert "waits for" in api.json()["error"]["message"] or "waits for" in str(api.json())
+    with scope(organisation=organisation):
+        second.refresh_from_db()
+        assert second.status == StepProgress.Status.OPEN
+
+    assert client.post(f"/api/v1/o/acme/learning/steps/{first.pk}/done/").status_code == 200
+    assert client.post(f"/api/v1/o/acme/learning/steps/{second.pk}/done/").status_code == 200
+    with scope(organisation=organisation):
+        enrolment.refresh_from_db()
+        assert enrolment.status == Enrolment.Status.COMPLETED
+
+
+def test_a_reflection_is_private_until_shared_and_a_buddy_talk_needs_both(organisation, client):
+    learner = make_member(organisation)
+    buddy = make_member(organisation)
+    with scope(organisation=organisation):
+        trajectory = trajectory_with(organisation, [Step.Kind.REFLECTION, Step.Kind.BUDDY])
+        enrolments.enrolments_create(
+            trajectory=trajectory, by=trajectory.created_by, memberships=[learner], buddy=buddy
+        )
+        reflection, talk = StepProgress.objects.order_by("step__position")
+    client.force_login(learner.user)
+
+    client.post(
+        reverse("courses:step_reflection", args=["acme", reflection.pk]),
+        {"text": "Ik vraag eerst wat de cliënt zelf wil."},
+    )
+    client.post(reverse("courses:step_buddy_confirm", args=["acme", talk.pk]))
+    with scope(organisation=organisation):
+        assert StepReflection.objects.get().shared_with_manager is False
+        talk.refresh_from_db()
+        assert talk.status == StepProgress.Status.OPEN
+
+    client.force_login(buddy.user)
+    assert "Ik vraag eerst" not in _page(client, "step", reflection.pk).content.decode()
+    client.post(reverse("courses:step_buddy_confirm", args=["acme", talk.pk]))
+    with scope(organisation=organisation):
+        talk.refresh_from_db()
+        assert talk.status == StepProgress.Status.DONE
+
+
+def test_a_manager_sees_and_enrols_their_teams_only(
+    organisation, other_organisation, client, django_assert_max_num_queries
+):
+    manager = make_member(organisation)
+    with scope(organisation=organisation):
+        team = factories.TeamFactory(organisation=organisation, manager=manager)
+        sub = factories.TeamFactory(organisation=organisation, parent=team)
+        theirs = [make_member(organisation, team=sub) for _ in range(3)]
+        stranger = make_member(organisation, team=factories.TeamFactory(organisation=organisation))
+        trajectory = trajectory_with(organisation)
+        enrolments.enrolments_create(
+            trajectory=trajectory,
+            by=trajectory.created_by,
+            memberships=[*theirs, stranger],
+        )
+        strangers_enrolment = Enrolment.objects.get(membership=stranger)
+    with scope(organisation=other_organisation):
+        foreign = trajectory_with(other_organisation)
+    client.force_login(manager.user)
+
+    with django_assert_max_num_queries(14):
+        response = _page(client, "enrolment_list")
+    body = response.content.decode()
+    assert theirs[0].display_name in body and stranger.display_name not in body
+
+    url = reverse("courses:enrolment_create", args=["acme"])
+    assert (
+        client.post(url, {"trajectory": trajectory.pk, "membership": stranger.pk}).status_code
+        == 200
+    )
+    api = "/api/v1/o/acme/enrolments/"
+    assert (
+        client.post(api, {"trajectory_id": trajectory.pk, "member_id": stranger.pk}).status_code
+        == 403
+    )
+    assert (
+        client.post(api, {"trajectory_id": foreign.pk, "member_id": theirs[0].pk}).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("courses:enrolment_withdraw", args=["acme", strangers_enrolment.pk])
+        ).status_code
+        == 403
+    )
+    response = client.post(api, {"trajectory_id": trajectory.pk, "team_id": team.pk})
+    assert response.status_code == 200 and len(response.json()["existing"]) == 3
+
+
+def test_an_author_builds_a_trajectory_in_the_editor(organisation, client):
+    author = author_of(organisation)
+    with scope(organisation=organisation):
+        unit = factories.UnitFactory(organisation=organisation)
+    client.force_login(author.user)
+
+    response = client.post(
+        reverse("courses:trajectory_create", args=["acme"]), {"title": "Nieuw in de wijk"}
+    )
+    trajectory_id = int(response["Location"].split("/")[-2])
+    add = reverse("courses:step_add", args=["acme", trajectory_id])
+    bad = client.post(
+        add, {"kind": "external", "title": "Module", "url": "http://x.test", "sign_off": "nobody"}
+    )
+    assert bad.status_code == 400 and "https://" in bad.content.decode()
+    for data in (
+        {"kind": "unit", "title": "Unit", "unit": unit.pk},
+        {"kind": "external", "title": "Module", "url": "https://learn.example.org"},
+        {"kind": "session", "title": "Intervisie", "session_kind": "intervision"},
+    ):
+        assert client.post(add, {"sign_off": "nobody", "required": "on", **data}).status_code == 302
+    editor = _page(client, "trajectory_edit", trajectory_id)
+    assert editor.status_code == 200 and "Intervisie" in editor.content.decode()
+    assert _page(client, "trajectory_preview", trajectory_id).status_code == 200
+    publish = client.post(reverse("courses:trajectory_publish", args=["acme", trajectory_id]))
+    assert publish.status_code == 302
+    assert _page(client, "trajectory_list").status_code == 200
+
+
+def test_self_enrolment_from_the_catalogue(organisation, client):
+    learner = make_member(organisation)
+    with scope(organisation=organisation):
+        open_one = trajectory_with(organisation, self_enrolment=True)
+        closed = trajectory_with(organisation)
+    client.force_login(learner.user)
+
+    body = _page(client, "catalogue").content.decode()
+    assert reverse("courses:self_enrol", args=["acme", open_one.pk]) in body
+    client.post(reverse("courses:self_enrol", args=["acme", open_one.pk]))
+    assert client.post(reverse("courses:self_enrol", args=["acme", closed.pk])).status_code == 403
+    with scope(organisation=organisation):
+        assert list(Enrolment.objects.values_list("trajectory_id", flat=True)) == [open_one.pk]
