@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django_scopes import scopes_disabled
 
@@ -33,9 +35,12 @@ def membership_for_request(*, organisation: Organisation, user: User) -> Members
     come along as annotations. Call inside the organisation's scope; the count crosses
     organisations through the ``member_self`` policy, as ``memberships_for_user`` does.
     """
+    # The user is the request's own (already read by the session), not joined again; no
+    # ORDER BY: (organisation, user) is unique. Every page pays this query's planning too.
     membership = (
         Membership.objects.filter(user=user, is_active=True)
-        .select_related("user", "team")
+        .select_related("team")
+        .order_by()
         .annotate(
             manages_teams=Exists(Team.objects.filter(manager=OuterRef("pk"))),
             # The base manager is unscoped: this counts across organisations, as RLS allows.
@@ -47,9 +52,10 @@ def membership_for_request(*, organisation: Organisation, user: User) -> Members
                 .values("count")
             ),
         )
-        .first()
-    )
+    )[:1]
+    membership = next(iter(membership), None)
     if membership is not None:
+        membership.user = user
         membership.organisation = organisation
         membership._is_manager = membership.manages_teams
     return membership
@@ -189,6 +195,72 @@ def organisation_skills(*, organisation: Organisation) -> QuerySet[Skill]:
 
 def organisation_work_processes(*, organisation: Organisation) -> QuerySet[WorkProcess]:
     return WorkProcess.objects.filter(organisation=organisation).order_by("name")
+
+
+# --- Skill and work process choices, cached per organisation ----------------------------
+#
+# Every catalogue page offers them as filters; they change rarely, so they are read from
+# the cache. A write to either list (any path: services, admin, cascades; see
+# ``organisations.signals``) gives the organisation a new stamp, and a cached entry counts
+# only under the stamp it was read with: an entry written by a reader that raced a write
+# is never used. The stamp and the entry come in one round trip.
+
+TAG_CHOICES_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class TagChoice:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class TagChoices:
+    skills: tuple[TagChoice, ...]
+    work_processes: tuple[TagChoice, ...]
+
+
+def tag_choices_stamp_key(organisation_id: int) -> str:
+    return f"org-{organisation_id}:tag-choices-stamp"
+
+
+def _tag_choices_key(organisation_id: int) -> str:
+    return f"org-{organisation_id}:tag-choices"
+
+
+def tag_choices(*, organisation_id: int) -> TagChoices:
+    """The organisation's skills and work processes by name, as (id, name) pairs."""
+    stamp_key, key = tag_choices_stamp_key(organisation_id), _tag_choices_key(organisation_id)
+    found = cache.get_many([stamp_key, key])
+    stamp = found.get(stamp_key)
+    entry = found.get(key)
+    if stamp is not None and entry is not None and entry[0] == stamp:
+        skills, processes = entry[1], entry[2]
+    else:
+        if stamp is None:
+            stamp = tag_choices_new_stamp()
+            if not cache.add(stamp_key, stamp, TAG_CHOICES_SECONDS):
+                stamp = cache.get(stamp_key)  # another reader (or a write) set one just now
+        skills = tuple(
+            Skill.objects.filter(organisation_id=organisation_id)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        processes = tuple(
+            WorkProcess.objects.filter(organisation_id=organisation_id)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        if stamp is not None:
+            cache.set(key, (stamp, skills, processes), TAG_CHOICES_SECONDS)
+    return TagChoices(
+        skills=tuple(TagChoice(pk, name) for pk, name in skills),
+        work_processes=tuple(TagChoice(pk, name) for pk, name in processes),
+    )
+
+
+def tag_choices_new_stamp() -> str:
+    return uuid.uuid4().hex
 
 
 def own_api_tokens(*, membership: Membership) -> QuerySet[ApiToken]:
