@@ -3,6 +3,9 @@
 ``{% units_for_you as for_you %}``: the learner home shows "For you" with one include,
 without its view knowing about it. ``{% unit_cards units %}``: the result cards of a
 catalogue or work process page, rendered once per unit version and then read from the cache.
+``{% choice_options choices selected %}`` and ``{% work_process_links %}``: the catalogue's
+filter options and task links in one tag each, not a template loop per option (every
+catalogue page renders some fifty of them).
 """
 
 from collections.abc import Iterable
@@ -10,6 +13,7 @@ from collections.abc import Iterable
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -91,4 +95,34 @@ def unit_cards(context, units: Iterable) -> SafeString:
             )
             for unit in units
         ),
+    )
+
+
+@register.simple_tag
+def choice_options(choices: Iterable, selected) -> SafeString:
+    """``<option>`` per choice, ``selected`` on the one equal to ``selected``. A choice is a
+    (value, label) pair or has ``pk`` and ``name`` (a skill or work process choice)."""
+    pairs = (
+        (choice.pk, choice.name) if hasattr(choice, "pk") else tuple(choice) for choice in choices
+    )
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in pairs),
+    )
+
+
+# A number no work process id reaches: reversed once, then replaced by each id.
+_ID_SENTINEL = 9_876_543_210_123
+
+
+@register.simple_tag(takes_context=True)
+def work_process_links(context, work_processes: Iterable) -> SafeString:
+    """``<li><a>`` per work process to its page: the URL reversed once, not once per process."""
+    url = reverse("microlearning:work_process", args=[context["organisation"].slug, _ID_SENTINEL])
+    before, after = url.rsplit(str(_ID_SENTINEL), 1)
+    return format_html_join(
+        "",
+        '<li><a href="{}{}{}">{}</a></li>',
+        ((before, process.pk, after, process.name) for process in work_processes),
     )
