@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django_scopes import scopes_disabled
 
 from .models import ApiToken, Invitation, Membership, Organisation, Skill, Team, User, WorkProcess
@@ -34,31 +34,34 @@ def membership_for_request(*, organisation: Organisation, user: User) -> Members
     organisations they belong to (the switcher, read only when there is more than one)
     come along as annotations. Call inside the organisation's scope; the count crosses
     organisations through the ``member_self`` policy, as ``memberships_for_user`` does.
+
+    Every page pays this, so it is written out once instead of built by the ORM per
+    request (that cost more than the query): the user is the request's own (already read
+    for the session), not joined again; (organisation, user) is unique, so no ORDER BY.
     """
-    # The user is the request's own (already read by the session), not joined again; no
-    # ORDER BY: (organisation, user) is unique. Every page pays this query's planning too.
-    membership = (
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("team")
-        .order_by()
-        .annotate(
-            manages_teams=Exists(Team.objects.filter(manager=OuterRef("pk"))),
-            # The base manager is unscoped: this counts across organisations, as RLS allows.
-            active_memberships=Subquery(
-                Membership._base_manager.filter(user=OuterRef("user"), is_active=True)
-                .order_by()
-                .values("user")
-                .annotate(count=Count("pk"))
-                .values("count")
-            ),
-        )
-    )[:1]
-    membership = next(iter(membership), None)
-    if membership is not None:
-        membership.user = user
-        membership.organisation = organisation
-        membership._is_manager = membership.manages_teams
+    found = list(Membership.objects.raw(_MEMBERSHIP_FOR_REQUEST, [organisation.pk, user.pk]))
+    if not found:
+        return None
+    membership = found[0]
+    membership.user = user
+    membership.organisation = organisation
+    membership.manages_teams = bool(membership.manages_teams)  # 0 or 1 on SQLite
+    membership._is_manager = membership.manages_teams
     return membership
+
+
+# Only table names are interpolated; the organisation and user are parameters. The team's
+# organisation is the membership's: the condition the scoped Team manager would add.
+_MEMBERSHIP_FOR_REQUEST = f"""
+    SELECT m.*,
+           EXISTS (SELECT 1 FROM {Team._meta.db_table} AS t
+                   WHERE t.organisation_id = m.organisation_id AND t.manager_id = m.id)
+             AS manages_teams,
+           (SELECT count(*) FROM {Membership._meta.db_table} AS a
+            WHERE a.user_id = m.user_id AND a.is_active) AS active_memberships
+    FROM {Membership._meta.db_table} AS m
+    WHERE m.organisation_id = %s AND m.user_id = %s AND m.is_active
+"""  # noqa: S608
 
 
 def team_parents(*, organisation: Organisation) -> dict[int, int | None]:
