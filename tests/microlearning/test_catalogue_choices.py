@@ -104,3 +104,22 @@ def test_lists_cached_under_a_stamp_a_write_replaced_are_not_used(organisation):
         # The late reader writes what it read, under the stamp it started with.
         cache.set(f"org-{organisation.pk}:tag-choices", (old_stamp, (), ()))
         assert [c.name for c in tag_choices(organisation_id=organisation.pk).skills] == ["Tillen"]
+
+
+def test_a_catalogue_page_asks_the_database_only_for_the_user_membership_and_units(
+    client, organisation, admin, django_assert_max_num_queries
+):
+    """The session's user, the organisation (with the RLS settings), the membership, then
+    the count and the page of units; the filters' skills and work processes come from the
+    cache: five queries. In a test the tenant scope is nested in the test's transaction,
+    which adds a savepoint, its release, and reading and restoring the previous settings
+    (four statements a real request does not make).
+    """
+    with organisation_scope(organisation.pk):
+        skill = SkillFactory(organisation=organisation, name="Tillen")
+        catalogue_unit(organisation, title="Goed tillen", skills=[skill])
+    client.force_login(admin.user)
+    _page(client, organisation)  # the session and the filter lists settle in the cache
+    for params in ({}, {"skill": skill.pk, "duration": "short", "sort": "title"}):
+        with django_assert_max_num_queries(5 + 4, info=str(params)):
+            _page(client, organisation, params)
