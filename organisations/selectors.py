@@ -45,23 +45,37 @@ def membership_for_request(*, organisation: Organisation, user: User) -> Members
     membership = found[0]
     membership.user = user
     membership.organisation = organisation
+    # The team comes along in the same row (ids and a name: no conversion to apply).
+    # Cached as select_related would: no team (or none visible) reads as None.
+    team_values = [getattr(membership, f"team__{name}") for name in _TEAM_FIELDS]
+    Membership.team.field.set_cached_value(
+        membership,
+        Team.from_db(membership._state.db, _TEAM_FIELDS, team_values)
+        if team_values[_TEAM_FIELDS.index("id")] is not None
+        else None,
+    )
     membership.manages_teams = bool(membership.manages_teams)  # 0 or 1 on SQLite
     membership._is_manager = membership.manages_teams
     return membership
 
 
-# Only table names are interpolated; the organisation and user are parameters. The team's
-# organisation is the membership's: the condition the scoped Team manager would add.
+_TEAM_FIELDS = [field.attname for field in Team._meta.concrete_fields]
+# Only table and column names are interpolated; the organisation and user are parameters.
+# The team is joined on the membership's organisation, the condition the scoped Team
+# manager adds; RLS applies to every table here as to any query.
 _MEMBERSHIP_FOR_REQUEST = f"""
     SELECT m.*,
-           EXISTS (SELECT 1 FROM {Team._meta.db_table} AS t
-                   WHERE t.organisation_id = m.organisation_id AND t.manager_id = m.id)
+           {", ".join(f't."{field.column}" AS "team__{field.attname}"' for field in Team._meta.concrete_fields)},
+           EXISTS (SELECT 1 FROM {Team._meta.db_table} AS managed
+                   WHERE managed.organisation_id = m.organisation_id AND managed.manager_id = m.id)
              AS manages_teams,
            (SELECT count(*) FROM {Membership._meta.db_table} AS a
             WHERE a.user_id = m.user_id AND a.is_active) AS active_memberships
     FROM {Membership._meta.db_table} AS m
+    LEFT JOIN {Team._meta.db_table} AS t
+      ON t.id = m.team_id AND t.organisation_id = m.organisation_id
     WHERE m.organisation_id = %s AND m.user_id = %s AND m.is_active
-"""  # noqa: S608
+"""  # noqa: S608, E501
 
 
 def team_parents(*, organisation: Organisation) -> dict[int, int | None]:
