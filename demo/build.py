@@ -26,6 +26,7 @@ from django.db import models
 from microlearning.models import Block, Unit, UnitVersion, UnitVersionSkill, UnitVersionWorkProcess
 from microlearning.services.search import search_index_refresh
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
+from organisations.services.catalogue import tag_choices_forget
 
 from .plans import MemberPlan, TeamPlan, UnitPlan
 
@@ -62,12 +63,14 @@ def tags_build(
     tally: Counter[str] | None = None,
 ) -> list[Skill] | list[WorkProcess]:
     """Skills or work processes, from (name, description) pairs."""
-    return _inserted(
+    tags = _inserted(
         model,
         [model(organisation=organisation, name=name, description=text) for name, text in rows],
         validate=validate,
         tally=tally,
     )
+    tag_choices_forget(organisation_id=organisation.pk)  # bulk_create sends no signals
+    return tags
 
 
 def people_build(

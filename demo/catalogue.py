@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from microlearning.services.search import search_index_write
 from organisations.models import Membership, Organisation, Skill, WorkProcess
+from organisations.services.catalogue import tag_choices_forget
 from organisations.tenancy import organisation_scope
 
 # (Dutch, English) pairs: every topic exists in both languages, as in a bilingual catalogue.
@@ -102,6 +103,7 @@ def catalogue_seed(
                 for name in WORK_PROCESSES
             ]
         )
+        tag_choices_forget(organisation_id=org)  # bulk_create sends no signals
         titles_nl = [nl for nl, _en in TOPICS]
         titles_en = [en for _nl, en in TOPICS]
         log(f"Adding {units:,} units with versions, tags and text blocks")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, F, Q, QuerySet
 from django_scopes import scopes_disabled
 
 from .models import ApiToken, Invitation, Membership, Organisation, Skill, Team, User, WorkProcess
@@ -32,27 +34,48 @@ def membership_for_request(*, organisation: Organisation, user: User) -> Members
     organisations they belong to (the switcher, read only when there is more than one)
     come along as annotations. Call inside the organisation's scope; the count crosses
     organisations through the ``member_self`` policy, as ``memberships_for_user`` does.
+
+    Every page pays this, so it is written out once instead of built by the ORM per
+    request (that cost more than the query): the user is the request's own (already read
+    for the session), not joined again; (organisation, user) is unique, so no ORDER BY.
     """
-    membership = (
-        Membership.objects.filter(user=user, is_active=True)
-        .select_related("user", "team")
-        .annotate(
-            manages_teams=Exists(Team.objects.filter(manager=OuterRef("pk"))),
-            # The base manager is unscoped: this counts across organisations, as RLS allows.
-            active_memberships=Subquery(
-                Membership._base_manager.filter(user=OuterRef("user"), is_active=True)
-                .order_by()
-                .values("user")
-                .annotate(count=Count("pk"))
-                .values("count")
-            ),
-        )
-        .first()
+    found = list(Membership.objects.raw(_MEMBERSHIP_FOR_REQUEST, [organisation.pk, user.pk]))
+    if not found:
+        return None
+    membership = found[0]
+    membership.user = user
+    membership.organisation = organisation
+    # The team comes along in the same row (ids and a name: no conversion to apply).
+    # Cached as select_related would: no team (or none visible) reads as None.
+    team_values = [getattr(membership, f"team__{name}") for name in _TEAM_FIELDS]
+    Membership.team.field.set_cached_value(
+        membership,
+        Team.from_db(membership._state.db, _TEAM_FIELDS, team_values)
+        if team_values[_TEAM_FIELDS.index("id")] is not None
+        else None,
     )
-    if membership is not None:
-        membership.organisation = organisation
-        membership._is_manager = membership.manages_teams
+    membership.manages_teams = bool(membership.manages_teams)  # 0 or 1 on SQLite
+    membership._is_manager = membership.manages_teams
     return membership
+
+
+_TEAM_FIELDS = [field.attname for field in Team._meta.concrete_fields]
+# Only table and column names are interpolated; the organisation and user are parameters.
+# The team is joined on the membership's organisation, the condition the scoped Team
+# manager adds; RLS applies to every table here as to any query.
+_MEMBERSHIP_FOR_REQUEST = f"""
+    SELECT m.*,
+           {", ".join(f't."{field.column}" AS "team__{field.attname}"' for field in Team._meta.concrete_fields)},
+           EXISTS (SELECT 1 FROM {Team._meta.db_table} AS managed
+                   WHERE managed.organisation_id = m.organisation_id AND managed.manager_id = m.id)
+             AS manages_teams,
+           (SELECT count(*) FROM {Membership._meta.db_table} AS a
+            WHERE a.user_id = m.user_id AND a.is_active) AS active_memberships
+    FROM {Membership._meta.db_table} AS m
+    LEFT JOIN {Team._meta.db_table} AS t
+      ON t.id = m.team_id AND t.organisation_id = m.organisation_id
+    WHERE m.organisation_id = %s AND m.user_id = %s AND m.is_active
+"""  # noqa: S608, E501
 
 
 def team_parents(*, organisation: Organisation) -> dict[int, int | None]:
@@ -189,6 +212,72 @@ def organisation_skills(*, organisation: Organisation) -> QuerySet[Skill]:
 
 def organisation_work_processes(*, organisation: Organisation) -> QuerySet[WorkProcess]:
     return WorkProcess.objects.filter(organisation=organisation).order_by("name")
+
+
+# --- Skill and work process choices, cached per organisation ----------------------------
+#
+# Every catalogue page offers them as filters; they change rarely, so they are read from
+# the cache. A write to either list (any path: services, admin, cascades; see
+# ``organisations.signals``) gives the organisation a new stamp, and a cached entry counts
+# only under the stamp it was read with: an entry written by a reader that raced a write
+# is never used. The stamp and the entry come in one round trip.
+
+TAG_CHOICES_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class TagChoice:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class TagChoices:
+    skills: tuple[TagChoice, ...]
+    work_processes: tuple[TagChoice, ...]
+
+
+def tag_choices_stamp_key(organisation_id: int) -> str:
+    return f"org-{organisation_id}:tag-choices-stamp"
+
+
+def _tag_choices_key(organisation_id: int) -> str:
+    return f"org-{organisation_id}:tag-choices"
+
+
+def tag_choices(*, organisation_id: int) -> TagChoices:
+    """The organisation's skills and work processes by name, as (id, name) pairs."""
+    stamp_key, key = tag_choices_stamp_key(organisation_id), _tag_choices_key(organisation_id)
+    found = cache.get_many([stamp_key, key])
+    stamp = found.get(stamp_key)
+    entry = found.get(key)
+    if stamp is not None and entry is not None and entry[0] == stamp:
+        skills, processes = entry[1], entry[2]
+    else:
+        if stamp is None:
+            stamp = tag_choices_new_stamp()
+            if not cache.add(stamp_key, stamp, TAG_CHOICES_SECONDS):
+                stamp = cache.get(stamp_key)  # another reader (or a write) set one just now
+        skills = tuple(
+            Skill.objects.filter(organisation_id=organisation_id)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        processes = tuple(
+            WorkProcess.objects.filter(organisation_id=organisation_id)
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        if stamp is not None:
+            cache.set(key, (stamp, skills, processes), TAG_CHOICES_SECONDS)
+    return TagChoices(
+        skills=tuple(TagChoice(pk, name) for pk, name in skills),
+        work_processes=tuple(TagChoice(pk, name) for pk, name in processes),
+    )
+
+
+def tag_choices_new_stamp() -> str:
+    return uuid.uuid4().hex
 
 
 def own_api_tokens(*, membership: Membership) -> QuerySet[ApiToken]:

@@ -14,7 +14,7 @@ from django.db.models import Exists, Max, Min, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.models import LearningEvent
-from organisations.models import Membership, Organisation, Skill, WorkProcess
+from organisations.models import Membership, WorkProcess
 
 from ..models import (
     Assignment,
@@ -206,14 +206,6 @@ def with_done(units: QuerySet[Unit], *, membership: Membership) -> QuerySet[Unit
     return units.annotate(
         is_done=Exists(completions_of(membership=membership).filter(unit_id=OuterRef("pk")))
     )
-
-
-def catalogue_skills(*, organisation: Organisation) -> QuerySet[Skill]:
-    return Skill.objects.filter(organisation=organisation).order_by("name")
-
-
-def catalogue_work_processes(*, organisation: Organisation) -> QuerySet[WorkProcess]:
-    return WorkProcess.objects.filter(organisation=organisation).order_by("name")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 ``{% units_for_you as for_you %}``: the learner home shows "For you" with one include,
 without its view knowing about it. ``{% unit_cards units %}``: the result cards of a
 catalogue or work process page, rendered once per unit version and then read from the cache.
+``{% choice_options choices selected %}`` and ``{% work_process_links %}``: the catalogue's
+filter options and task links in one tag each, not a template loop per option (every
+catalogue page renders some fifty of them).
 """
 
 from collections.abc import Iterable
@@ -10,7 +13,8 @@ from collections.abc import Iterable
 from django import template
 from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -78,17 +82,50 @@ def unit_cards(context, units: Iterable) -> SafeString:
             cards[keys[unit.pk]] = missing[keys[unit.pk]] = card
     if missing:
         cache.set_many(missing, CARD_SECONDS)
-    done, not_done = _("Done"), _("Not done yet")
-    return format_html_join(
-        "\n",
-        "<li>{}{}</li>",
-        (
-            (
-                SafeString(cards[keys[unit.pk]]),
-                format_html('<span class="badge done">{}</span>', done)
-                if unit.is_done
-                else format_html('<span class="badge">{}</span>', not_done),
-            )
-            for unit in units
-        ),
+    # Two badges, escaped once; joined as strings (format_html per card cost more than the
+    # cards). Cards are rendered templates, the badges format_html's: all already safe.
+    done = format_html('<span class="badge done">{}</span>', _("Done"))
+    not_done = format_html('<span class="badge">{}</span>', _("Not done yet"))
+    return SafeString(
+        "\n".join(
+            f"<li>{cards[keys[unit.pk]]}{done if unit.is_done else not_done}</li>" for unit in units
+        )
+    )
+
+
+_SELECTED = {True: " selected", False: ""}
+
+
+@register.simple_tag
+def choice_options(choices: Iterable, selected) -> SafeString:
+    """``<option>`` per choice, ``selected`` on the one equal to ``selected``. A choice is a
+    (value, label) pair or has ``pk`` and ``name`` (a skill or work process choice)."""
+    pairs = (
+        (choice.pk, choice.name) if hasattr(choice, "pk") else tuple(choice) for choice in choices
+    )
+    # Escaped by hand (conditional_escape, as format_html does) and joined: some fifty
+    # options a page, and format_html per option cost more than the rest of the form.
+    return SafeString(
+        "".join(
+            f'<option value="{conditional_escape(value)}"{_SELECTED[value == selected]}>'
+            f"{conditional_escape(label)}</option>"
+            for value, label in pairs
+        )
+    )
+
+
+# A number no work process id reaches: reversed once, then replaced by each id.
+_ID_SENTINEL = 9_876_543_210_123
+
+
+@register.simple_tag(takes_context=True)
+def work_process_links(context, work_processes: Iterable) -> SafeString:
+    """``<li><a>`` per work process to its page: the URL reversed once, not once per process."""
+    url = reverse("microlearning:work_process", args=[context["organisation"].slug, _ID_SENTINEL])
+    before, after = (conditional_escape(part) for part in url.rsplit(str(_ID_SENTINEL), 1))
+    return SafeString(
+        "".join(
+            f'<li><a href="{before}{process.pk}{after}">{conditional_escape(process.name)}</a></li>'
+            for process in work_processes
+        )
     )

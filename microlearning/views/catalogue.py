@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.access import member_required
 from organisations.models import LANGUAGE_CHOICES, WorkProcess
+from organisations.selectors import TagChoices, tag_choices
 
 from ..models import Category
 from ..selectors import catalogue as selectors
@@ -25,11 +26,11 @@ class CatalogueFilterForm(forms.Form):
     """The catalogue's query string; a value that does not validate is simply not applied."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY_LENGTH)
-    skill = forms.ModelChoiceField(
-        label=_("Skill"), queryset=None, required=False, empty_label=_("Any skill")
-    )
-    work_process = forms.ModelChoiceField(
-        label=_("Work process"), queryset=None, required=False, empty_label=_("Any work process")
+    # Choices from the organisation's cached lists (``tag_choices``): an id not among them
+    # does not validate, as a ModelChoiceField would say, without a query per request.
+    skill = forms.TypedChoiceField(label=_("Skill"), required=False, coerce=int, empty_value=None)
+    work_process = forms.TypedChoiceField(
+        label=_("Work process"), required=False, coerce=int, empty_value=None
     )
     duration = forms.ChoiceField(
         label=_("Duration"),
@@ -46,21 +47,22 @@ class CatalogueFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=selectors.SORTS)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, choices: TagChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = selectors.catalogue_skills(organisation=organisation)
-        self.fields["work_process"].queryset = selectors.catalogue_work_processes(
-            organisation=organisation
-        )
+        self.fields["skill"].choices = [("", _("Any skill"))] + [
+            (str(c.pk), c.name) for c in choices.skills
+        ]
+        self.fields["work_process"].choices = [("", _("Any work process"))] + [
+            (str(c.pk), c.name) for c in choices.work_processes
+        ]
 
     def filters(self) -> selectors.CatalogueFilters:
         self.is_valid()
         data = self.cleaned_data
-        skill, work_process = data.get("skill"), data.get("work_process")
         return selectors.CatalogueFilters(
             q=(data.get("q") or "").strip(),
-            skill_id=skill.pk if skill else None,
-            work_process_id=work_process.pk if work_process else None,
+            skill_id=data.get("skill"),
+            work_process_id=data.get("work_process"),
             duration=data.get("duration") or "",
             language=data.get("language") or "",
             category=data.get("category") or "",
@@ -70,7 +72,8 @@ class CatalogueFilterForm(forms.Form):
 
 @member_required()
 def catalogue(request):
-    form = CatalogueFilterForm(request.GET or None, organisation=request.organisation)
+    choices = tag_choices(organisation_id=request.organisation.pk)
+    form = CatalogueFilterForm(request.GET or None, choices=choices)
     filters = form.filters() if form.is_bound else selectors.CatalogueFilters()
     units = selectors.catalogue_units(membership=request.membership, filters=filters)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -81,8 +84,8 @@ def catalogue(request):
             "form": form,
             "filters": filters,
             "page": page,
-            "skills": list(form.fields["skill"].queryset),
-            "work_processes": list(form.fields["work_process"].queryset),
+            "skills": choices.skills,
+            "work_processes": choices.work_processes,
         },
     )
 

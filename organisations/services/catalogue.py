@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Membership, Skill, WorkProcess
+from ..selectors import TAG_CHOICES_SECONDS, tag_choices_new_stamp, tag_choices_stamp_key
 from .audit import audit_log_record
 from .checks import name_free_check
 
 # Errors (module constants, so tests and pages share one wording)
 ERROR_IN_USE = _("This is still in use, so it cannot be deleted.")
+
+
+def tag_choices_forget(*, organisation_id: int) -> None:
+    """The organisation's cached skill and work process choices are stale: new stamp.
+
+    At once, so the writing request itself (and a test, whose transaction never commits)
+    reads the change, and again after commit, so a reader that cached the list between
+    the write and the commit (it could not see the write yet) is not believed either.
+    Called for every write by ``organisations.signals``.
+    """
+
+    def renew() -> None:
+        cache.set(
+            tag_choices_stamp_key(organisation_id), tag_choices_new_stamp(), TAG_CHOICES_SECONDS
+        )
+
+    renew()
+    transaction.on_commit(renew)
 
 
 def _named_save(obj: Skill | WorkProcess, *, by: Membership, action: str) -> None:
