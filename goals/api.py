@@ -522,7 +522,7 @@ class TeamLedgerView(APIView):
         tags=[GOALS_TAG],
         summary="A team's 70:20:10 ledger, sub-teams included (its managers)",
         parameters=[LedgerQuerySerializer],
-        responses={200: LedgerSerializer, **ROLE_READ_ERRORS},
+        responses={200: LedgerSerializer, **error_responses(400, 401, 403, 404)},
     )
     def get(self, request, org_slug: str, team_id: int):
         if not Team.objects.filter(organisation=request.organisation, pk=team_id).exists():

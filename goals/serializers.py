@@ -7,21 +7,22 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from events.verbs import Category
+from organisations.serializers import FlagField, QuerySerializer, TextField
 
 from .models import CheckIn, Goal, GoalComment, GoalTemplate, PlanActivity, Recognition
 
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    name = serializers.CharField(source="display_name")
+    name = TextField(source="display_name")
 
 
 class PlanActivitySerializer(serializers.ModelSerializer):
-    category = serializers.CharField(help_text="`experience`, `social` or `formal`.")
-    status = serializers.CharField(help_text="`planned`, `doing` or `done`.")
+    category = TextField(help_text="`experience`, `social` or `formal`.")
+    status = TextField(help_text="`planned`, `doing` or `done`.")
     unit_id = serializers.IntegerField(allow_null=True)
     step_id = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField(help_text="The title, or the linked unit's or step's.")
+    label = TextField(help_text="The title, or the linked unit's or step's.")
 
     class Meta:
         model = PlanActivity
@@ -60,7 +61,7 @@ class CheckInSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     author = PersonSerializer(allow_null=True)
-    kind = serializers.CharField(help_text="`comment`, `proposed`, `agreed` or `changes_asked`.")
+    kind = TextField(help_text="`comment`, `proposed`, `agreed` or `changes_asked`.")
 
     class Meta:
         model = GoalComment
@@ -71,9 +72,9 @@ class CommentSerializer(serializers.ModelSerializer):
 class GoalSummarySerializer(serializers.ModelSerializer):
     learner = PersonSerializer(source="member")
     skill_id = serializers.IntegerField()
-    skill = serializers.CharField(source="skill.name")
-    status = serializers.CharField(help_text="`draft`, `proposed`, `agreed` or `closed`.")
-    outcome = serializers.CharField(help_text="`achieved`, `partly`, `dropped`; empty while open.")
+    skill = TextField(source="skill.name")
+    status = TextField(help_text="`draft`, `proposed`, `agreed` or `closed`.")
+    outcome = TextField(help_text="`achieved`, `partly`, `dropped`; empty while open.")
     hours_per_week = serializers.FloatField()
     activity_count = serializers.IntegerField()
     activities_done = serializers.IntegerField()
@@ -127,8 +128,8 @@ class GoalSerializer(GoalSummarySerializer):
 class GoalWriteSerializer(serializers.Serializer):
     """Levels and dates are checked by the service: its field errors come back as 400."""
 
-    title = serializers.CharField(max_length=200)
-    why = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    title = TextField(max_length=200)
+    why = TextField(max_length=2000, required=False, allow_blank=True, default="")
     skill_id = serializers.IntegerField()
     current_level = serializers.IntegerField(help_text="1-5.")
     target_level = serializers.IntegerField(help_text="1-5, not below the current level.")
@@ -142,15 +143,15 @@ class GoalWriteSerializer(serializers.Serializer):
 
 
 class CommentWriteSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    comment = TextField(max_length=4000, required=False, allow_blank=True, default="")
 
 
 class AskChangesSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=4000, help_text="What should change.")
+    comment = TextField(max_length=4000, help_text="What should change.")
 
 
 class AgreeSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    comment = TextField(max_length=4000, required=False, allow_blank=True, default="")
     hours_per_week = serializers.DecimalField(
         max_digits=3,
         decimal_places=1,
@@ -164,7 +165,7 @@ class AgreeSerializer(serializers.Serializer):
 
 
 class CloseSerializer(serializers.Serializer):
-    outcome = serializers.CharField(help_text="`achieved`, `partly` or `dropped`.")
+    outcome = TextField(help_text="`achieved`, `partly` or `dropped`.")
     rating = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -174,12 +175,12 @@ class CloseSerializer(serializers.Serializer):
 
 
 class ShareSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    message = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ActivityWriteSerializer(serializers.Serializer):
-    category = serializers.CharField(help_text="`experience`, `social` or `formal`.")
-    title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    category = TextField(help_text="`experience`, `social` or `formal`.")
+    title = TextField(max_length=300, required=False, allow_blank=True, default="")
     unit_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     step_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -190,7 +191,7 @@ class ActivityWriteSerializer(serializers.Serializer):
 
 
 class ActivityStatusSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text="`planned`, `doing` or `done`.")
+    status = TextField(help_text="`planned`, `doing` or `done`.")
 
     def validate_status(self, value: str) -> str:
         if value not in PlanActivity.Status.values:
@@ -200,7 +201,7 @@ class ActivityStatusSerializer(serializers.Serializer):
 
 class CheckInWriteSerializer(serializers.Serializer):
     progress = serializers.IntegerField(help_text="1-5.")
-    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    note = TextField(max_length=4000, required=False, allow_blank=True, default="")
     level = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Proficiency now, 1-5."
     )
@@ -208,7 +209,7 @@ class CheckInWriteSerializer(serializers.Serializer):
 
 class CheckInAnswerSerializer(serializers.Serializer):
     rating = serializers.IntegerField(help_text="1-5.")
-    feedback = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    feedback = TextField(max_length=4000, required=False, allow_blank=True, default="")
     level = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="Proficiency now, 1-5."
     )
@@ -216,7 +217,7 @@ class CheckInAnswerSerializer(serializers.Serializer):
 
 class GoalTemplateSerializer(serializers.ModelSerializer):
     skill_id = serializers.IntegerField()
-    skill = serializers.CharField(source="skill.name", read_only=True)
+    skill = TextField(source="skill.name", read_only=True)
     hours_per_week = serializers.DecimalField(
         max_digits=3, decimal_places=1, min_value=0, max_value=40, required=False, default=1
     )
@@ -239,7 +240,7 @@ class GoalTemplateSerializer(serializers.ModelSerializer):
 
 
 class LedgerPartSerializer(serializers.Serializer):
-    category = serializers.CharField(help_text="`experience`, `social` or `formal`.")
+    category = TextField(help_text="`experience`, `social` or `formal`.")
     count = serializers.IntegerField(help_text="Completed learning activities.")
     share = serializers.IntegerField(help_text="% of the activities (the three add up to 100).")
     minutes = serializers.IntegerField(help_text="Minutes, where the activity said how long.")
@@ -255,24 +256,21 @@ class LedgerSerializer(serializers.Serializer):
     parts = LedgerPartSerializer(many=True)
 
 
-class LedgerQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(
-        required=False, default=90, help_text="The period: 30, 90 or 365 days up to today."
+class LedgerQuerySerializer(QuerySerializer):
+    days = serializers.ChoiceField(
+        choices=[(30, "30"), (90, "90"), (365, "365")],
+        required=False,
+        default=90,
+        help_text="The period: 30, 90 or 365 days up to today.",
+        error_messages={"invalid_choice": _("Choose 30, 90 or 365 days.")},
     )
-
-    def validate_days(self, value: int) -> int:
-        from .selectors import LEDGER_PERIODS
-
-        if value not in LEDGER_PERIODS:
-            raise serializers.ValidationError(_("Choose 30, 90 or 365 days."))
-        return value
 
 
 class RecognitionSerializer(serializers.ModelSerializer):
     learner = PersonSerializer(source="member")
-    object_type = serializers.CharField(help_text="`goal`, or what courses share (`evidence`).")
+    object_type = TextField(help_text="`goal`, or what courses share (`evidence`).")
     kudos_count = serializers.IntegerField()
-    kudos_given = serializers.BooleanField(help_text="Whether the caller gave kudos.")
+    kudos_given = FlagField(help_text="Whether the caller gave kudos.")
 
     class Meta:
         model = Recognition
@@ -293,14 +291,14 @@ class RecognitionSerializer(serializers.ModelSerializer):
 class KudosSerializer(serializers.Serializer):
     recognition_id = serializers.IntegerField()
     given_at = serializers.DateTimeField()
-    created = serializers.BooleanField(help_text="False when the caller had given it already.")
+    created = FlagField(help_text="False when the caller had given it already.")
 
 
 class ProficiencyRatingSerializer(serializers.Serializer):
     skill_id = serializers.IntegerField()
-    skill = serializers.CharField(source="skill.name")
+    skill = TextField(source="skill.name")
     level = serializers.IntegerField()
-    rated_by = serializers.CharField(help_text="`self` or `manager`.")
+    rated_by = TextField(help_text="`self` or `manager`.")
     goal_id = serializers.IntegerField(allow_null=True)
     check_in_id = serializers.IntegerField(allow_null=True)
     rated_at = serializers.DateTimeField()

@@ -9,7 +9,11 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from organisations.api_errors import READ_ERRORS, ROLE_READ_ERRORS, WRITE_ERRORS
+from organisations.api_errors import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    error_responses,
+)
 from organisations.permissions import Action
 from organisations.workdays import local_date
 
@@ -57,7 +61,7 @@ class EnrolmentListCreateView(generics.ListAPIView):
         tags=[TAG],
         summary="Enrolments the caller follows (L&D: all; managers: their teams, sub-teams too)",
         parameters=[EnrolmentQuerySerializer],
-        responses={200: EnrolmentSerializer(many=True), **ROLE_READ_ERRORS},
+        responses={200: EnrolmentSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)

@@ -340,6 +340,13 @@ class CalendarRenderer(renderers.BaseRenderer):
 class InviteView(APIView):
     renderer_classes = [renderers.JSONRenderer, CalendarRenderer]
 
+    def handle_exception(self, exc):
+        # An error is JSON in the API's one format, whatever the client asked for: an
+        # empty calendar body would say nothing.
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = renderers.JSONRenderer.media_type
+        return super().handle_exception(exc)
+
     @extend_schema(
         tags=[SESSIONS_TAG],
         summary="The session as a calendar invitation (ICS)",

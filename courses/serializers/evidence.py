@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from organisations.serializers import TextField
+
 from ..services import evidence as services
 
 
 class EvidenceFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField(source="original_name")
-    content_type = serializers.CharField()
+    name = TextField(source="original_name")
+    content_type = TextField()
     size = serializers.IntegerField(help_text="Bytes.")
     url = serializers.SerializerMethodField(help_text="Download (checks who asks).")
 
@@ -21,8 +23,8 @@ class EvidenceFileSerializer(serializers.Serializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    decision = serializers.CharField(help_text="`approved` or `changes_requested`.")
-    feedback = serializers.CharField()
+    decision = TextField(help_text="`approved` or `changes_requested`.")
+    feedback = TextField()
     signer_id = serializers.IntegerField(allow_null=True)
     signer_name = serializers.SerializerMethodField()
     decided_at = serializers.DateTimeField()
@@ -35,8 +37,8 @@ class PeerFeedbackSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     colleague_id = serializers.IntegerField()
     colleague_name = serializers.SerializerMethodField()
-    message = serializers.CharField()
-    answer = serializers.CharField()
+    message = TextField()
+    answer = TextField()
     created_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField(allow_null=True)
 
@@ -47,7 +49,7 @@ class PeerFeedbackSerializer(serializers.Serializer):
 class RoundSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="submission.pk")
     number = serializers.IntegerField()
-    text = serializers.CharField(source="submission.text")
+    text = TextField(source="submission.text")
     checklist_ticked = serializers.ListField(
         child=serializers.IntegerField(), source="submission.checklist_ticked"
     )
@@ -60,18 +62,18 @@ class RoundSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.Serializer):
     progress_id = serializers.IntegerField(source="progress.pk")
     step_id = serializers.IntegerField(source="progress.step_id")
-    status = serializers.CharField(
+    status = TextField(
         source="progress.status",
         help_text="`open`, `submitted`, `changes_requested` or `done`.",
     )
-    sign_off = serializers.CharField(
+    sign_off = TextField(
         source="progress.step.sign_off", help_text="`nobody`, `manager`, `buddy` or `role`."
     )
     rounds = RoundSerializer(many=True)
 
 
 class EvidenceWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(
+    text = TextField(
         required=False, allow_blank=True, default="", max_length=services.TEXT_MAX_LENGTH
     )
     files = serializers.ListField(
@@ -94,18 +96,18 @@ class QueueItemSerializer(serializers.Serializer):
     progress_id = serializers.IntegerField(source="progress.pk")
     round = serializers.IntegerField()
     waiting_since = serializers.DateTimeField()
-    why = serializers.CharField(help_text="`manager`, `buddy` or `role`.")
+    why = TextField(help_text="`manager`, `buddy` or `role`.")
     learner_id = serializers.IntegerField(source="learner.pk")
-    learner_name = serializers.CharField(source="learner.display_name")
+    learner_name = TextField(source="learner.display_name")
     trajectory_id = serializers.IntegerField(source="trajectory.pk")
-    trajectory_title = serializers.CharField(source="trajectory.title")
+    trajectory_title = TextField(source="trajectory.title")
     step_id = serializers.IntegerField(source="step.pk")
-    step_title = serializers.CharField(source="step.title")
+    step_title = TextField(source="step.title")
 
 
 class DecisionWriteSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "changes"])
-    feedback = serializers.CharField(
+    feedback = TextField(
         required=False,
         allow_blank=True,
         default="",
@@ -116,7 +118,7 @@ class DecisionWriteSerializer(serializers.Serializer):
 
 class FeedbackAskSerializer(serializers.Serializer):
     colleague = serializers.IntegerField(help_text="Membership id of an active colleague.")
-    message = serializers.CharField(
+    message = TextField(
         required=False,
         allow_blank=True,
         default="",
@@ -125,4 +127,4 @@ class FeedbackAskSerializer(serializers.Serializer):
 
 
 class FeedbackAnswerSerializer(serializers.Serializer):
-    answer = serializers.CharField(max_length=services.PEER_FEEDBACK_MAX_LENGTH)
+    answer = TextField(max_length=services.PEER_FEEDBACK_MAX_LENGTH)

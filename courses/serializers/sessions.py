@@ -5,15 +5,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from organisations.models import Membership
-from organisations.serializers import MemberRefSerializer, OrganisationObjectField
+from organisations.serializers import MemberRefSerializer, OrganisationObjectField, TextField
 
 from ..models import Enrolment, Session, SessionSeat
 
 
 class SessionSerializer(serializers.ModelSerializer):
-    display_title = serializers.CharField(
-        read_only=True, help_text="The session's own title, else its step's."
-    )
+    display_title = TextField(read_only=True, help_text="The session's own title, else its step's.")
     facilitator = MemberRefSerializer(read_only=True, allow_null=True)
     booked_count = serializers.IntegerField(read_only=True)
     waiting_count = serializers.IntegerField(read_only=True)
@@ -50,10 +48,10 @@ class SessionWriteSerializer(serializers.Serializer):
     step_key = serializers.UUIDField(
         help_text="The `key` of a group session step of the trajectory."
     )
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    title = TextField(max_length=200, required=False, allow_blank=True, default="")
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    place = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    place = TextField(max_length=300, required=False, allow_blank=True, default="")
     online_url = serializers.URLField(max_length=1000, required=False, allow_blank=True, default="")
     capacity = serializers.IntegerField(min_value=1, max_value=1000, default=12)
     facilitator_id = OrganisationObjectField(

@@ -13,7 +13,13 @@ from rest_framework import serializers
 from events.verbs import Category
 from microlearning.selectors.units import published_units
 from organisations.models import Membership, Skill, Team
-from organisations.serializers import MemberRefSerializer, OrganisationObjectField
+from organisations.serializers import (
+    FlagField,
+    MemberRefSerializer,
+    OrganisationObjectField,
+    QuerySerializer,
+    TextField,
+)
 
 from ..models import Enrolment, Step, StepProgress, Trajectory, TrajectoryVersion
 
@@ -111,18 +117,18 @@ class StepSerializer(serializers.ModelSerializer):
 
 class StepWriteSerializer(serializers.Serializer):
     kind = StepKindField(required=True)
-    title = serializers.CharField(max_length=200)
-    instructions = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    title = TextField(max_length=200)
+    instructions = TextField(max_length=10000, required=False, allow_blank=True)
     category_override = CategoryField(required=False)
     due_offset_days = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    required = serializers.BooleanField(required=False, default=True)
+    required = FlagField(required=False, default=True)
     unit_id = PublishedUnitField(required=False, allow_null=True, source="unit")
-    url = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+    url = TextField(max_length=1000, required=False, allow_blank=True)
     session_kind = SessionKindField(required=False)
-    evidence_text = serializers.BooleanField(required=False, default=False)
-    evidence_files = serializers.BooleanField(required=False, default=False)
+    evidence_text = FlagField(required=False, default=False)
+    evidence_files = FlagField(required=False, default=False)
     evidence_checklist = serializers.ListField(
-        child=serializers.CharField(max_length=300), required=False, max_length=20
+        child=TextField(max_length=300), required=False, max_length=20
     )
     sign_off = SignOffField(required=False, default=Step.SignOff.NOBODY)
     sign_off_role = SignOffRoleField(required=False)
@@ -173,10 +179,10 @@ class TrajectorySerializer(serializers.ModelSerializer):
 
 
 class TrajectoryWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
-    audience = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    self_enrolment = serializers.BooleanField(required=False, default=False)
+    title = TextField(max_length=200)
+    description = TextField(max_length=5000, required=False, allow_blank=True)
+    audience = TextField(max_length=300, required=False, allow_blank=True)
+    self_enrolment = FlagField(required=False, default=False)
 
 
 class MoveOnSerializer(serializers.Serializer):
@@ -231,24 +237,24 @@ class EnrolResultSerializer(serializers.Serializer):
     existing = serializers.ListField(child=serializers.IntegerField())
 
 
-class EnrolmentQuerySerializer(serializers.Serializer):
+class EnrolmentQuerySerializer(QuerySerializer):
     trajectory = serializers.IntegerField(required=False)
     team = serializers.IntegerField(required=False)
     status = EnrolmentStatusField(required=False)
-    overdue = serializers.BooleanField(required=False, default=False)
+    overdue = FlagField(required=False, default=False)
 
 
 class StepRowSerializer(serializers.Serializer):
     progress_id = serializers.IntegerField(source="progress.pk")
     enrolment_id = serializers.IntegerField(source="enrolment.pk")
-    trajectory = serializers.CharField(source="enrolment.trajectory.title")
+    trajectory = TextField(source="enrolment.trajectory.title")
     step_id = serializers.IntegerField(source="step.pk")
-    title = serializers.CharField(source="step.title")
+    title = TextField(source="step.title")
     kind = StepKindField(source="step.kind")
     status = ProgressStatusField()
     due_on = serializers.DateField(allow_null=True)
-    is_overdue = serializers.BooleanField()
-    is_locked = serializers.BooleanField()
+    is_overdue = FlagField()
+    is_locked = FlagField()
     waits_for = serializers.SerializerMethodField()
 
     def get_waits_for(self, row) -> list[str]:
@@ -258,7 +264,7 @@ class StepRowSerializer(serializers.Serializer):
 class EnrolmentSummarySerializer(serializers.Serializer):
     enrolment_id = serializers.IntegerField(source="enrolment.pk")
     trajectory_id = serializers.IntegerField(source="enrolment.trajectory_id")
-    title = serializers.CharField(source="enrolment.trajectory.title")
+    title = TextField(source="enrolment.trajectory.title")
     status = EnrolmentStatusField(source="enrolment.status")
     due_on = serializers.DateField(source="enrolment.due_on", allow_null=True)
     percent = serializers.IntegerField()
@@ -282,5 +288,5 @@ class StepProgressSerializer(serializers.ModelSerializer):
 
 
 class StepReflectionWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
-    shared_with_manager = serializers.BooleanField(required=False, default=False)
+    text = TextField(max_length=5000)
+    shared_with_manager = FlagField(required=False, default=False)

@@ -73,6 +73,12 @@ PATH_IDS = {
     "/nudges/{nudge_id}/": {"nudge_id": NUDGE},
     "/tokens/{token_id}/": {"token_id": SPARE_TOKEN},
     "/work_processes/{work_process_id}/": {"work_process_id": WORK_PROCESS},
+    # Paths of trajectories, sessions and goals name ids of no object here (404), so
+    # their bodies and queries are what is tried; these name no id at all.
+    "/enrolments/$": {},
+    "/goals/$": {},
+    "/goal_templates/$": {},
+    "/sessions/{session_id}/seats/$": {},
 }
 
 
@@ -98,6 +104,14 @@ RULE_REFUSALS = {
     "/units/{unit_id}/blocks/{block_id}/",
     # Complete only once every required block is done.
     "/units/{unit_id}/complete/",
+    # Who may be enrolled depends on the caller's role and teams, and the trajectory.
+    "/enrolments/$",
+    # A target date from today on, a target level not below the current one.
+    "/goals/$",
+    # A template's skill must be one of this organisation's.
+    "/goal_templates/$",
+    # A seat only for an open enrolment whose session step waits for nothing.
+    "/sessions/{session_id}/seats/$",
 }
 # schemathesis's default for valid data, and 400.
 ACCEPTED_OR_REFUSED_BY_RULE = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]

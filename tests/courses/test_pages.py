@@ -124,6 +124,10 @@ def test_a_reflection_is_private_until_shared_and_a_buddy_talk_needs_both(organi
         assert talk.status == StepProgress.Status.DONE
 
 
+# The API reads JSON only.
+JSON = {"content_type": "application/json"}
+
+
 def test_a_manager_sees_and_enrols_their_teams_only(
     organisation, other_organisation, client, django_assert_max_num_queries
 ):
@@ -156,11 +160,15 @@ def test_a_manager_sees_and_enrols_their_teams_only(
     )
     api = "/api/v1/o/acme/enrolments/"
     assert (
-        client.post(api, {"trajectory_id": trajectory.pk, "member_id": stranger.pk}).status_code
+        client.post(
+            api, {"trajectory_id": trajectory.pk, "member_id": stranger.pk}, **JSON
+        ).status_code
         == 403
     )
     assert (
-        client.post(api, {"trajectory_id": foreign.pk, "member_id": theirs[0].pk}).status_code
+        client.post(
+            api, {"trajectory_id": foreign.pk, "member_id": theirs[0].pk}, **JSON
+        ).status_code
         == 404
     )
     assert (
@@ -169,7 +177,7 @@ def test_a_manager_sees_and_enrols_their_teams_only(
         ).status_code
         == 403
     )
-    response = client.post(api, {"trajectory_id": trajectory.pk, "team_id": team.pk})
+    response = client.post(api, {"trajectory_id": trajectory.pk, "team_id": team.pk}, **JSON)
     assert response.status_code == 200 and len(response.json()["existing"]) == 3
 
 
