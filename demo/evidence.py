@@ -34,16 +34,39 @@ from organisations.models import Membership, Organisation
 
 STAGES = ("waiting", "second_round", "approved", "open")
 
-ROUND_ONE = (
-    "I led the Monday stand-up twice. The first time it ran to 25 minutes; "
-    "the second time I used a timer and a board with three columns and we were done in 12."
-)
-ROUND_TWO = (
-    "I added the agenda I used and what the team said afterwards: shorter, and everyone "
-    "spoke. Next time I will let someone else keep the time."
-)
-CHANGES = "Good start. Add the agenda you used, and what the team said about it."
-PEER = "Clear and to the point. The timer helped; maybe ask one quiet colleague first."
+# What the demo's learners, signers and colleagues write, in the organisation's language.
+TEXTS = {
+    "en": {
+        "round_one": (
+            "I did it twice. The first time it took too long; the second time I used a short "
+            "checklist and it went smoothly."
+        ),
+        "round_two": (
+            "I added the checklist I used and what my colleagues said afterwards: clearer, and "
+            "nobody forgot a thing. Next time I will ask for feedback beforehand."
+        ),
+        "changes": "Good start. Add the checklist you used, and what your colleagues said.",
+        "approved": "Well done.",
+        "ask": "Was my account clear?",
+        "peer": "Clear and to the point. The checklist helped; ask a quiet colleague too.",
+        "files": ("notes.pdf", "checklist.pdf"),
+    },
+    "nl": {
+        "round_one": (
+            "Ik heb het twee keer gedaan. De eerste keer duurde het te lang; de tweede keer "
+            "werkte ik met een korte checklist en ging het vlot."
+        ),
+        "round_two": (
+            "Ik heb de checklist toegevoegd die ik gebruikte, en wat mijn collega's ervan "
+            "vonden: duidelijker, en niemand vergat iets. Volgende keer vraag ik vooraf feedback."
+        ),
+        "changes": "Goed begin. Voeg je checklist toe, en wat je collega's ervan zeiden.",
+        "approved": "Goed gedaan.",
+        "ask": "Was mijn verslag duidelijk?",
+        "peer": "Helder en to the point. De checklist hielp; vraag ook een stille collega.",
+        "files": ("aantekeningen.pdf", "checklist.pdf"),
+    },
+}
 
 
 def _pdf(name: str) -> ContentFile:
@@ -94,18 +117,23 @@ def evidence_seed(*, organisation: Organisation, progress: Iterable[StepProgress
         if not signers:
             continue
         signer = signers[0]
+        text = TEXTS.get(organisation.language, TEXTS["en"])
         try:
-            first = _round(item, ROUND_ONE, "stand-up-notes.pdf")
+            first = _round(item, text["round_one"], text["files"][0])
         except ValidationError:  # locked: it waits for an earlier step
             continue
         made["rounds"] += 1
         if which == "approved":
-            sign_off_decide(submission=first, signer=signer, approve=True, feedback="Well done.")
+            sign_off_decide(
+                submission=first, signer=signer, approve=True, feedback=text["approved"]
+            )
             made["approved"] += 1
         elif which == "second_round":
-            sign_off_decide(submission=first, signer=signer, approve=False, feedback=CHANGES)
+            sign_off_decide(
+                submission=first, signer=signer, approve=False, feedback=text["changes"]
+            )
             item.refresh_from_db()
-            _round(item, ROUND_TWO, "stand-up-agenda.pdf")
+            _round(item, text["round_two"], text["files"][1])
             made["rounds"] += 1
             colleague = _colleague(item, signer)
             if colleague is not None:
@@ -113,8 +141,8 @@ def evidence_seed(*, organisation: Organisation, progress: Iterable[StepProgress
                     progress=item,
                     membership=item.enrolment.membership,
                     colleague=colleague,
-                    message="Was my account clear?",
+                    message=text["ask"],
                 )
-                feedback_answer(request=request, membership=colleague, answer=PEER)
+                feedback_answer(request=request, membership=colleague, answer=text["peer"])
                 made["peer_feedback"] += 1
     return made
