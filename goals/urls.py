@@ -12,6 +12,7 @@ urlpatterns = [
     path("templates/new/", authoring.template_create, name="template_create"),
     path("templates/<int:template_id>/", authoring.template_edit, name="template_edit"),
     path("proficiency/", authoring.proficiency_levels, name="proficiency_levels"),
+    path("share/steps/<int:progress_id>/", learner.evidence_share, name="evidence_share"),
     path(
         "recognitions/<int:recognition_id>/kudos/",
         recognition.kudos_give,

@@ -239,3 +239,25 @@ def feedback_request_for(*, membership: Membership, request_id: int) -> Feedback
         )
         .first()
     )
+
+
+def own_progress(*, membership: Membership, progress_id: int) -> StepProgress | None:
+    """The member's own step progress with its step, or None (someone else's, another org's)."""
+    return (
+        StepProgress.objects.filter(
+            organisation_id=membership.organisation_id,
+            pk=progress_id,
+            enrolment__membership=membership,
+        )
+        .select_related("step")
+        .first()
+    )
+
+
+def evidence_approved(*, progress: StepProgress) -> bool:
+    """Whether a signer approved a round of this step's evidence."""
+    return SignOffDecision.objects.filter(
+        organisation_id=progress.organisation_id,
+        submission__progress_id=progress.pk,
+        decision=SignOffDecision.Decision.APPROVED,
+    ).exists()

@@ -24,7 +24,12 @@ from .ledger import (
     whole_percentages,
 )
 from .proficiency import FirstAndLatest, proficiency_first_and_latest, proficiency_history
-from .recognition import recognition_for, recognition_of_goal, recognitions_for
+from .recognition import (
+    recognition_for,
+    recognition_of,
+    recognition_of_goal,
+    recognitions_for,
+)
 
 __all__ = [
     "CHECK_IN_EVERY_DAYS",
@@ -47,6 +52,7 @@ __all__ = [
     "proficiency_history",
     "proficiency_levels",
     "recognition_for",
+    "recognition_of",
     "recognition_of_goal",
     "recognitions_for",
     "target_mix",

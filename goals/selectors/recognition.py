@@ -63,3 +63,19 @@ def recognition_of_goal(*, goal) -> Recognition | None:
         .annotate(kudos_count=Count("kudos", filter=Q(kudos__isnull=False)))
         .first()
     )
+
+
+def recognition_of(
+    *, membership: Membership, object_type: str, object_id: int
+) -> Recognition | None:
+    """What this member shared about one object (a step, a goal), with its kudos count."""
+    return (
+        Recognition.objects.filter(
+            organisation_id=membership.organisation_id,
+            member_id=membership.pk,
+            object_type=object_type,
+            object_id=object_id,
+        )
+        .annotate(kudos_count=Count("kudos", filter=Q(kudos__isnull=False)))
+        .first()
+    )

@@ -15,7 +15,7 @@ from .goals import (
 )
 from .plan import activities_complete_linked, activity_add, activity_remove, activity_set_status
 from .proficiency import proficiency_levels_save, proficiency_rate
-from .recognition import goal_share, kudos_give, recognition_share
+from .recognition import evidence_share, goal_share, kudos_give, recognition_share
 from .templates import goal_template_create, goal_template_update
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "goal_delete",
     "goal_propose",
     "goal_rate_final",
+    "evidence_share",
     "goal_share",
     "goal_template_create",
     "goal_template_update",

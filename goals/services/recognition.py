@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.selectors.evidence import evidence_approved
 from events.services import learning_event_record
 from events.verbs import Verb
 from organisations.models import Membership
@@ -23,6 +24,7 @@ ERROR_NO_TEAM = _("You are in no team yet, so there is nobody to share it with."
 ERROR_NOT_ACHIEVED = _("Share a goal once it is achieved.")
 ERROR_OWN = _("Kudos are for your teammates' achievements.")
 ERROR_NOT_YOURS = _("Only the learner shares their own achievements.")
+ERROR_NOT_SIGNED_OFF = _("Share evidence once it is signed off.")
 
 
 def recognition_share(
@@ -83,6 +85,24 @@ def goal_share(*, goal: Goal, membership: Membership, message: str = "") -> Reco
         object_type="goal",
         object_id=goal.pk,
         title=goal.title,
+        message=message,
+    )
+
+
+def evidence_share(*, progress, membership: Membership, message: str = "") -> Recognition:
+    """The learner shares a step whose evidence was signed off with their team.
+
+    ``progress`` is the learner's own (``courses.selectors.evidence.own_progress``).
+    """
+    if progress.enrolment.membership_id != membership.pk:
+        raise PermissionDenied(ERROR_NOT_YOURS)
+    if not evidence_approved(progress=progress):
+        raise ValidationError(ERROR_NOT_SIGNED_OFF)
+    return recognition_share(
+        membership=membership,
+        object_type="step",
+        object_id=progress.step_id,
+        title=progress.step.title,
         message=message,
     )
 

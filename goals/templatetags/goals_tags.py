@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from django import template
 
+from courses.selectors.evidence import evidence_approved
 from organisations.permissions import managed_team_ids
 
 from .. import selectors
+from ..forms import ShareForm
 
 register = template.Library()
 
@@ -61,3 +63,23 @@ def my_goals(context):
     for goal in goals:
         goal.next_check_in = selectors.next_check_in_on(goal)
     return {"goals": goals, "organisation": context.get("organisation")}
+
+
+@register.inclusion_tag("goals/_evidence_share.html", takes_context=True)
+def evidence_share_form(context, progress):
+    """On the step page: the learner may share signed-off evidence with their team."""
+    membership = context.get("membership")
+    if membership is None or progress.enrolment.membership_id != membership.pk:
+        return {"hidden": True}
+    if not evidence_approved(progress=progress):
+        return {"hidden": True}
+    return {
+        "hidden": False,
+        "organisation": context.get("organisation"),
+        "progress": progress,
+        "recognition": selectors.recognition_of(
+            membership=membership, object_type="step", object_id=progress.step_id
+        ),
+        "share_form": ShareForm(),
+        "csrf_token": context.get("csrf_token"),
+    }

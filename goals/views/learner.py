@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.selectors.evidence import own_progress
 from microlearning.selectors import published_units
 from organisations.access import member_required
 from organisations.forms import add_service_errors, service_errors_text
@@ -294,6 +295,24 @@ def goal_share(request, goal_id: int):
         lambda: services.goal_share(goal=goal, membership=request.membership, message=message),
         _("Shared with your team."),
     )
+
+
+@require_POST
+@member_required()
+def evidence_share(request, progress_id: int):
+    """Share a signed-off step with the team, from the step page; back there afterwards."""
+    progress = own_progress(membership=request.membership, progress_id=progress_id)
+    if progress is None:
+        raise Http404
+    form = ShareForm(request.POST)
+    message = form.cleaned_data["message"] if form.is_valid() else ""
+    try:
+        services.evidence_share(progress=progress, membership=request.membership, message=message)
+    except ValidationError as exc:
+        messages.error(request, service_errors_text(exc))
+    else:
+        messages.success(request, _("Shared with your team."))
+    return redirect("courses:step", request.organisation.slug, progress.pk)
 
 
 @require_POST
