@@ -11,11 +11,14 @@ Measured:
   trajectory by hand as one INSERT each in raw SQL, under the same RLS setting;
 - "My learning" and the trajectory page for the learner (``BENCH_COURSES_REQUESTS``,
   250, after a warm-up) through Django's test client as the signed-in learner, next to
-  the minimal member page of ``bench.urls`` (the fixed cost of any request).
+  the minimal member page of ``bench.urls`` (the fixed cost of any request);
+- the manager's sign-off queue and team goals for a manager of 50, each member with a
+  round of evidence waiting and a goal proposed, next to the same minimal page.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from django.contrib.auth.hashers import make_password
@@ -28,7 +31,9 @@ from bench import Row, env_int, progress
 from bench.bench_catalogue import _get, _measure, _p
 from courses.models import Enrolment, Step, StepProgress, Trajectory
 from courses.services import authoring, enrolments
-from organisations.models import Membership, Organisation, Team, User
+from courses.services.evidence import evidence_submit
+from goals.services import goal_create, goal_propose
+from organisations.models import Membership, Organisation, Skill, Team, User
 from organisations.tenancy import organisation_scope
 from organisations.workdays import work_calendar
 
@@ -66,6 +71,8 @@ def run() -> list[Row]:
         ]
         for t in learner_trajectories:
             enrolments.enrolments_create(trajectory=t, by=author, memberships=[learner])
+        progress(f"A manager of {MANAGED}: evidence waiting for them, goals to agree")
+        manager = _managed_team(organisation, author, team)
         _analyze()
     client = Client()
     client.force_login(learner.user)
@@ -77,6 +84,11 @@ def run() -> list[Row]:
         fixed = _measure(requests, lambda i: _get(client, minimal, {}))
         mine = _measure(requests, lambda i: _get(client, my_learning, {}))
         detail = _measure(requests, lambda i: _get(client, page, {}))
+        client.force_login(manager.user)
+        queue_url = reverse("courses_evidence:queue", args=[SLUG])
+        goals_url = reverse("goals:team_goals", args=[SLUG])
+        queue = _measure(requests, lambda i: _get(client, queue_url, {}))
+        team_goals = _measure(requests, lambda i: _get(client, goals_url, {}))
     return [
         Row(
             NAME,
@@ -109,7 +121,60 @@ def run() -> list[Row]:
             _p(detail, 95),
             _p(fixed, 95),
         ),
+        Row(
+            NAME,
+            f"sign-off queue p95 ms, manager of {MANAGED} (minimal page ref)",
+            _p(queue, 95),
+            _p(fixed, 95),
+        ),
+        Row(
+            NAME,
+            f"team goals p95 ms, manager of {MANAGED} (minimal page ref)",
+            _p(team_goals, 95),
+            _p(fixed, 95),
+        ),
     ]
+
+
+MANAGED = 50
+
+
+def _managed_team(organisation, author, everyone: Team) -> Membership:
+    """A manager of 50: each member has a round of evidence waiting and a goal proposed."""
+    members = list(Membership.objects.filter(team=everyone).order_by("pk")[: MANAGED + 1])
+    manager, members = members[0], members[1:]
+    team = Team.objects.create(organisation=organisation, name="Fifty", manager=manager)
+    Membership.objects.filter(pk__in=[m.pk for m in members]).update(team=team)
+    manager.team = None
+    manager.save(update_fields=["team"])
+    trajectory = authoring.trajectory_create(by=author, title="Signed-off trajectory")
+    authoring.step_add(
+        trajectory=trajectory,
+        by=author,
+        kind=Step.Kind.ASSIGNMENT,
+        title="Lead the stand-up",
+        evidence_text=True,
+        sign_off=Step.SignOff.MANAGER,
+    )
+    authoring.trajectory_publish(trajectory=trajectory, by=author)
+    enrolments.team_enrol(trajectory=trajectory, team=team, by=author)
+    skill = Skill.objects.create(organisation=organisation, name="Running a stand-up")
+    target = timezone.localdate() + dt.timedelta(days=60)
+    for member in Membership.objects.filter(team=team).select_related("team"):
+        row = StepProgress.objects.get(
+            enrolment__membership=member, enrolment__trajectory=trajectory
+        )
+        evidence_submit(progress=row, membership=member, text="I led it twice.")
+        goal = goal_create(
+            membership=member,
+            title="Lead the stand-up",
+            skill=skill,
+            current_level=2,
+            target_level=3,
+            target_date=target,
+        )
+        goal_propose(goal=goal, membership=member)
+    return manager
 
 
 def _analyze() -> None:
