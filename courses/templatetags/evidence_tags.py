@@ -47,11 +47,15 @@ def feedback_requests_for(context, membership):
 
 
 @register.inclusion_tag("courses/evidence/_nav_item.html")
-def sign_off_nav_item(membership):
+def sign_off_nav_item(membership, current=""):
     shown = membership is not None and (
         may_open_sign_off_queue(membership, is_buddy=False)
         or may_open_sign_off_queue(
             membership, is_buddy=is_buddy_of_open_enrolment(membership=membership)
         )
     )
-    return {"shown": shown, "organisation": getattr(membership, "organisation", None)}
+    return {
+        "shown": shown,
+        "organisation": getattr(membership, "organisation", None),
+        "current": current == "sign_off",
+    }

@@ -91,7 +91,8 @@ def test_goal_from_draft_to_shared_with_kudos(browser, live_server, login, shoot
     # The manager agrees it in place on the team goals page.
     page = browser.new_page()
     login(page, manager.user.email, PASSWORD)
-    page.get_by_role("link", name="Team goals").first.click()
+    page.get_by_role("link", name="My team").click()
+    page.get_by_role("navigation", name="My team").get_by_role("link", name="Team goals").click()
     expect(page.get_by_role("heading", name="1 goal to agree")).to_be_visible()
     shoot(page, "goals-manager-team-goals")
     page.get_by_role("button", name="Agree “Chair the weekly planning meeting”").click()

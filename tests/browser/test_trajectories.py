@@ -59,7 +59,8 @@ def test_author_builds_a_seven_step_trajectory_enrols_a_team_and_a_learner_start
 
     page = browser.new_page()
     login(page, "author@acme.test", PASSWORD)
-    page.get_by_role("link", name="Trajectories", exact=True).click()
+    page.get_by_role("link", name="Authoring").click()
+    page.get_by_role("navigation", name="Authoring").get_by_role("link", name="Trajectories").click()
     page.get_by_role("link", name="New trajectory").click()
     page.get_by_label("Title").fill("Starting at the service desk")
     page.get_by_label("Audience").fill("New service desk staff")
@@ -100,7 +101,9 @@ def test_author_builds_a_seven_step_trajectory_enrols_a_team_and_a_learner_start
 
     learner = browser.new_page()
     login(learner, "learner@acme.test", PASSWORD)
-    learner.get_by_role("link", name="My trajectories").click()
+    # The home is "My learning": what is due first in the trajectories, one link to them all.
+    expect(learner.get_by_role("heading", name="Due first in your trajectories")).to_be_visible()
+    learner.get_by_role("link", name="All my trajectories").click()
     expect(learner.get_by_role("heading", level=1)).to_have_text("My trajectories")
     learner.get_by_role("link", name="Starting at the service desk").click()
     expect(learner.locator("body")).to_contain_text("0% done")

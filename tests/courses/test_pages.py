@@ -223,3 +223,48 @@ def test_self_enrolment_from_the_catalogue(organisation, client):
     assert client.post(reverse("courses:self_enrol", args=["acme", closed.pk])).status_code == 403
     with scope(organisation=organisation):
         assert list(Enrolment.objects.values_list("trajectory_id", flat=True)) == [open_one.pk]
+
+
+def test_my_learning_home_shows_steps_due_waiting_and_goals_in_fixed_queries(
+    organisation, client, django_assert_max_num_queries
+):
+    from courses.services.evidence import evidence_submit
+    from tests.courses.evidence_factories import evidence_world, pdf_file
+    from tests.goals.factories import agreed_goal
+
+    with scope(organisation=organisation):
+        world = evidence_world(organisation, title="Lead the Monday stand-up")
+        learner = world.learner
+        evidence_submit(progress=world.progress, membership=learner, text="x", files=[pdf_file()])
+        _enrolled(organisation, learner, 1, [Step.Kind.EXTERNAL] * 2, offsets=[1, 8])
+        agreed_goal(learner, factories.SkillFactory(organisation=organisation), world.manager)
+    client.force_login(learner.user)
+    home = reverse("microlearning:home", args=[organisation.slug])
+    client.get(home)
+    with django_assert_max_num_queries(30) as small:
+        response = client.get(home)
+    body = response.content.decode()
+    assert "Due first in your trajectories" in body
+    assert body.count('class="card step-row') == 3  # two steps due, one waiting
+    assert "Waiting for sign-off" in body and "Lead the Monday stand-up" in body
+    assert "Next check-in" in body or "My goals" in body
+
+    with scope(organisation=organisation):
+        _enrolled(organisation, learner, 4, [Step.Kind.EXTERNAL] * 6, offsets=[1] * 6)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(home)
+    body = response.content.decode()
+    # The home shows the first five; the rest are one link away.
+    assert body.count('class="card step-row') == 5 + 1
+    assert "All my trajectories (21 more steps to do)" in body
+
+
+def test_the_header_marks_the_section_a_page_belongs_to(organisation, client):
+    learner = make_member(organisation)
+    client.force_login(learner.user)
+    catalogue = client.get(reverse("courses:catalogue", args=[organisation.slug])).content.decode()
+    assert 'aria-current="page">Catalogue</a>' in catalogue
+    assert 'aria-current="page">Trajectories</a>' in catalogue  # the catalogue's own tabs
+    home = client.get(reverse("microlearning:home", args=[organisation.slug])).content.decode()
+    assert 'aria-current="page">My learning</a>' in home
+    assert home.count('aria-current="page"') == 1
