@@ -10,6 +10,11 @@ STAMP := $(VENV)/.installed
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 TEST_DATABASE_URL ?= postgresql://werkwijs:werkwijs@127.0.0.1:5432/werkwijs
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# pytest-xdist workers for the main run: each gets its own test database (`_gw<N>`)
+# and Redis database (TEST_REDIS_URL's, counting down: see tests/conftest.py).
+# `worksteal` hands out contiguous runs of tests, so module-scoped fixtures (the
+# isolation walk's two organisations) are built about once per worker.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench setup lint format messages db-role browser axe clean
 
@@ -67,7 +72,7 @@ test: setup messages db-role browser axe lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	  $(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
-	  $(BIN)/pytest -q
+	  $(BIN)/pytest -q -n $(TEST_WORKERS) --dist worksteal
 	# The search tests again on SQLite (make run's database, FTS5): same queries, same units.
 	DATABASE_URL=sqlite:///$(CURDIR)/var/test-search.sqlite3 REDIS_URL=$(TEST_REDIS_URL) \
 	  TEST_DATABASE_NAME= $(BIN)/pytest -q tests/microlearning/test_search*.py
