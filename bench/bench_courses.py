@@ -9,9 +9,10 @@ Measured:
   dates on one work calendar, ``bulk_create`` of enrolments and step rows, the
   ``enrolled`` events), next to the same enrolment and step rows written for a second
   trajectory by hand as one INSERT each in raw SQL, under the same RLS setting;
-- "My learning" and the trajectory page for the learner (``BENCH_COURSES_REQUESTS``,
-  250, after a warm-up) through Django's test client as the signed-in learner, next to
-  the minimal member page of ``bench.urls`` (the fixed cost of any request);
+- "My learning" (the home), "My trajectories" and the trajectory page for the learner
+  (``BENCH_COURSES_REQUESTS``, 250, after a warm-up) through Django's test client as
+  the signed-in learner, next to the minimal member page of ``bench.urls`` (the fixed
+  cost of any request);
 - the manager's sign-off queue and team goals for a manager of 50, each member with a
   round of evidence waiting and a goal proposed, next to the same minimal page.
 """
@@ -76,13 +77,16 @@ def run() -> list[Row]:
         _analyze()
     client = Client()
     client.force_login(learner.user)
-    my_learning = reverse("courses:my_learning", args=[SLUG])
+    # "My learning" is the home: units, the trajectories' steps due first, goals.
+    my_learning = reverse("microlearning:home", args=[SLUG])
+    my_trajectories = reverse("courses:my_learning", args=[SLUG])
     page = reverse("courses:trajectory", args=[SLUG, learner_trajectories[0].pk])
     with override_settings(DEBUG=False, ROOT_URLCONF="bench.urls"):
         minimal = reverse("bench_minimal", args=[SLUG])
         progress(f"Measuring the learner's pages, {requests} requests each")
         fixed = _measure(requests, lambda i: _get(client, minimal, {}))
         mine = _measure(requests, lambda i: _get(client, my_learning, {}))
+        all_mine = _measure(requests, lambda i: _get(client, my_trajectories, {}))
         detail = _measure(requests, lambda i: _get(client, page, {}))
         client.force_login(manager.user)
         queue_url = reverse("courses_evidence:queue", args=[SLUG])
@@ -107,6 +111,12 @@ def run() -> list[Row]:
             NAME,
             "My learning p95 ms, 10 x 20 steps (minimal page ref)",
             _p(mine, 95),
+            _p(fixed, 95),
+        ),
+        Row(
+            NAME,
+            "My trajectories p95 ms, 10 x 20 steps (minimal page ref)",
+            _p(all_mine, 95),
             _p(fixed, 95),
         ),
         Row(

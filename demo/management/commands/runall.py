@@ -22,6 +22,8 @@ from honcho.environ import parse_procfile
 from honcho.manager import Manager
 from honcho.printer import Message, Printer
 
+from demo.local_folders import local_folders_create
+
 READY_TIMEOUT_SECONDS = 120
 SIGINT_EXIT, SIGTERM_EXIT = 130, 143  # what honcho returns when it was stopped by a signal
 
@@ -67,7 +69,7 @@ class Command(BaseCommand):
         processes = parse_procfile(Path(procfile).read_text()).processes
         if not processes:
             raise CommandError(f"{procfile} names no process.")
-        self._prepare_folders()
+        local_folders_create()
 
         env = os.environ.copy()
         env["PORT"] = port
@@ -87,19 +89,6 @@ class Command(BaseCommand):
         # Ctrl-C (or a TERM from a supervisor) is how a local run ends, not a failure.
         if manager.returncode not in (0, SIGINT_EXIT, SIGTERM_EXIT):
             sys.exit(manager.returncode)
-
-    def _prepare_folders(self) -> None:
-        """The embedded broker and the file mailbox need their folders before the worker starts."""
-        folders = [Path(settings.VAR_DIR), Path(settings.MEDIA_ROOT)]
-        if getattr(settings, "EMAIL_FILE_PATH", ""):
-            folders.append(Path(settings.EMAIL_FILE_PATH))
-        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-        if settings.CELERY_BROKER_URL.startswith("filesystem://"):
-            for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-                if options.get(key):
-                    folders.append(Path(options[key]))
-        for folder in folders:
-            folder.mkdir(parents=True, exist_ok=True)
 
     def _announce_when_ready(self, manager: Manager, port: int) -> None:
         """Say where to go once the web process answers, below the start-up noise."""

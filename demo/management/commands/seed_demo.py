@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.demo import demo_seed
 from demo.demo_content import DEMO_PASSWORD
+from demo.local_folders import local_folders_create
 from demo.synthetic import SyntheticSpec, synthetic_seed
 
 SIZE_OPTIONS = ("members", "events", "organisations", "units", "seed")
@@ -81,6 +82,7 @@ class Command(BaseCommand):
                 "DEBUG is off: seed_demo creates accounts with a public password. "
                 "Use --force if this really is a throwaway installation."
             )
+        local_folders_create()
         synthetic = options["replace"] or any(options[name] is not None for name in SIZE_OPTIONS)
         if synthetic:
             self._synthetic(options)
