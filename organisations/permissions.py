@@ -94,6 +94,9 @@ def roles_held(membership: Membership) -> set[str]:
 def managed_team_ids(membership: Membership) -> set[int]:
     """Ids of the teams this member manages, directly or through a team above (cached)."""
     cached = getattr(membership, "_managed_team_ids", None)
+    if cached is None and getattr(membership, "manages_teams", None) is False:
+        # The request's membership knows already (the middleware's EXISTS): no query.
+        cached = membership._managed_team_ids = set()
     if cached is None:
         from .selectors import teams_managed_by
 

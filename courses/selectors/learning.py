@@ -108,12 +108,7 @@ def _rows_for(enrolments: list[Enrolment], *, today: dt.date) -> dict[int, list[
         .defer("step__instructions", "step__evidence_checklist", "step__url")
         .order_by("enrolment_id", "step__position", "step_id")
     )
-    requirements: dict[int, list[int]] = defaultdict(list)
-    for step_id, required_id in StepRequirement.objects.filter(
-        organisation_id=organisation_id,
-        step__version_id__in={e.version_id for e in enrolments},
-    ).values_list("step_id", "required_step_id"):
-        requirements[step_id].append(required_id)
+    requirements = _requirements(organisation_id, {e.version_id for e in enrolments})
     rows: dict[int, list[StepRow]] = defaultdict(list)
     steps_of: dict[int, dict[int, Step]] = defaultdict(dict)
     done_of: dict[int, set[int]] = defaultdict(set)
@@ -135,6 +130,107 @@ def _rows_for(enrolments: list[Enrolment], *, today: dt.date) -> dict[int, list[
         for row in enrolment_rows:
             row.waits_for = [steps[i] for i in locks.get(row.step.pk, []) if i in steps]
     return rows
+
+
+@dataclass
+class DueFirst:
+    """The home's share of "My learning": the first steps to do and to wait for, counted."""
+
+    due: list[StepRow]
+    due_count: int
+    waiting: list[StepRow]
+    waiting_count: int
+    has_open_enrolments: bool
+
+    @property
+    def more_due(self) -> int:
+        return self.due_count - len(self.due)
+
+
+def steps_due_first(*, membership: Membership, today: dt.date, limit: int) -> DueFirst:
+    """The first ``limit`` steps due (unlocked first) and waiting for sign-off, with counts.
+
+    What ``my_learning`` orders, without building every row: the open enrolments' step
+    progress is read as plain values, locked and sorted in Python, and only the rows
+    shown are read as objects. Five queries at most, however many enrolments and steps.
+    """
+    enrolments = list(_learner_enrolments(membership=membership).filter(status__in=Enrolment.OPEN))
+    if not enrolments:
+        return DueFirst(due=[], due_count=0, waiting=[], waiting_count=0, has_open_enrolments=False)
+    by_id = {e.pk: e for e in enrolments}
+    organisation_id = membership.organisation_id
+    values = list(
+        StepProgress.objects.filter(organisation_id=organisation_id, enrolment_id__in=list(by_id))
+        .values_list("pk", "enrolment_id", "step_id", "status", "due_on", "step__position")
+        .order_by("enrolment_id", "step__position", "step_id")
+    )
+    requirements = _requirements(organisation_id, {e.version_id for e in enrolments})
+    done_of: dict[int, set[int]] = defaultdict(set)
+    for _pk, enrolment_id, step_id, status, _due, _pos in values:
+        if status == StepProgress.Status.DONE:
+            done_of[enrolment_id].add(step_id)
+    to_do, waiting, waits = [], [], {}
+    for pk, enrolment_id, step_id, status, due_on, position in values:
+        if status == StepProgress.Status.SUBMITTED:
+            waiting.append(pk)
+        elif status in (StepProgress.Status.OPEN, StepProgress.Status.CHANGES_REQUESTED):
+            done = done_of[enrolment_id]
+            waits[pk] = [r for r in requirements.get(step_id, ()) if r not in done]
+            to_do.append(
+                (bool(waits[pk]), due_on is None, due_on or dt.date.max, enrolment_id, position, pk)
+            )
+    to_do.sort()
+    due_ids = [key[-1] for key in to_do[:limit]]
+    waiting_ids = waiting[:limit]
+    shown = {
+        p.pk: p
+        for p in StepProgress.objects.filter(
+            organisation_id=organisation_id, pk__in=due_ids + waiting_ids
+        )
+        .select_related("step")
+        .defer("step__instructions", "step__evidence_checklist", "step__url")
+    }
+    waited_for = {step_id for pk in due_ids for step_id in waits[pk]}
+    titles = (
+        {
+            s.pk: s
+            for s in Step.objects.filter(organisation_id=organisation_id, pk__in=waited_for).only(
+                "title", "position"
+            )
+        }
+        if waited_for
+        else {}
+    )
+
+    def row(pk: int) -> StepRow:
+        p = shown[pk]
+        p.enrolment = by_id[p.enrolment_id]
+        p.enrolment.membership = membership
+        return StepRow(
+            progress=p,
+            step=p.step,
+            enrolment=p.enrolment,
+            waits_for=[titles[i] for i in waits.get(pk, ()) if i in titles],
+            today=today,
+        )
+
+    return DueFirst(
+        due=[row(pk) for pk in due_ids],
+        due_count=len(to_do),
+        waiting=[row(pk) for pk in waiting_ids],
+        waiting_count=len(waiting),
+        has_open_enrolments=True,
+    )
+
+
+def _requirements(organisation_id: int, version_ids: set[int]) -> dict[int, list[int]]:
+    """Step id → the steps it waits for, for every step of these versions: one query."""
+    requirements: dict[int, list[int]] = defaultdict(list)
+    for step_id, required_id in StepRequirement.objects.filter(
+        organisation_id=organisation_id, step__version_id__in=version_ids
+    ).values_list("step_id", "required_step_id"):
+        requirements[step_id].append(required_id)
+    return requirements
 
 
 def _learner_enrolments(*, membership: Membership) -> QuerySet[Enrolment]:

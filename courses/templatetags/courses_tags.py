@@ -25,15 +25,15 @@ def trajectory_steps_due(membership):
     if membership is None:
         return {"learning": None}
     organisation = membership.organisation
-    learning = selectors.my_learning(
-        membership=membership, today=local_date(organisation=organisation, moment=timezone.now())
+    learning = selectors.steps_due_first(
+        membership=membership,
+        today=local_date(organisation=organisation, moment=timezone.now()),
+        limit=HOME_STEPS,
     )
     buddy_steps = list(selectors.buddy_steps_for(membership=membership)[: HOME_STEPS + 1])
     return {
         "organisation": organisation,
         "learning": learning,
-        "due": learning.due[:HOME_STEPS],
-        "more_due": max(len(learning.due) - HOME_STEPS, 0),
         "buddy_steps": buddy_steps[:HOME_STEPS],
         "more_buddy": len(buddy_steps) > HOME_STEPS,
     }
