@@ -11,6 +11,7 @@ from csp.decorators import csp
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -289,12 +290,25 @@ def feedback_ask(request, progress_id: int):
 @member_required()
 def queue(request):
     """Everything waiting for this member's sign-off, each with its decision form."""
-    items = selectors.sign_off_queue(membership=request.membership)
     return render(
         request,
         "courses/evidence/queue.html",
-        {"items": items, "decision_form": DecisionForm()},
+        _queue_context(request, page_number=request.GET.get("page")),
     )
+
+
+# A page of decision forms stays quick to render and to read; the rest are a page on.
+QUEUE_PAGE_SIZE = 20
+
+
+def _queue_context(request, *, page_number=None, failed_id: int | None = None) -> dict:
+    """One page of the queue; after a failed decision, the page that holds its form."""
+    items = selectors.sign_off_queue(membership=request.membership)
+    if failed_id is not None:
+        index = next((i for i, item in enumerate(items) if item.submission_id == failed_id), 0)
+        page_number = index // QUEUE_PAGE_SIZE + 1
+    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(page_number)
+    return {"items": page.object_list, "page": page, "decision_form": DecisionForm()}
 
 
 def _submission(request, submission_id: int):
@@ -341,21 +355,14 @@ def decide(request, submission_id: int):
             else:
                 messages.success(request, _("Changes asked: %(name)s is told.") % {"name": learner})
             if from_queue:
-                return redirect("courses_evidence:queue", request.organisation.slug)
+                url = reverse("courses_evidence:queue", args=[request.organisation.slug])
+                page = request.POST.get("page", "")
+                return redirect(f"{url}?page={page}" if page.isdigit() else url)
             return _back(request, progress)
     if from_queue:
-        items = selectors.sign_off_queue(membership=request.membership)
-        return render(
-            request,
-            "courses/evidence/queue.html",
-            {
-                "items": items,
-                "decision_form": DecisionForm(),
-                "failed_form": form,
-                "failed_id": found.pk,
-            },
-            status=400,
-        )
+        context = _queue_context(request, failed_id=found.pk)
+        context.update(failed_form=form, failed_id=found.pk)
+        return render(request, "courses/evidence/queue.html", context, status=400)
     return _render_evidence(request, progress, status=400, decision_form=form)
 
 

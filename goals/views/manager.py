@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -9,7 +10,8 @@ from organisations.access import member_required
 from organisations.permissions import Action
 
 from .. import selectors
-from ..forms import AgreeForm, CommentForm
+
+PAGE_SIZE = 20
 
 
 @member_required(Action.VIEW_TEAM_DASHBOARD)
@@ -17,14 +19,16 @@ def team_goals(request):
     goals = list(selectors.team_goals(membership=request.membership))
     for goal in goals:
         goal.next_check_in = selectors.next_check_in_on(goal)
+    # A page of agree forms stays quick to render and to read; the rest are a page on.
+    proposed = Paginator([g for g in goals if g.status == g.Status.PROPOSED], PAGE_SIZE)
+    page = proposed.get_page(request.GET.get("page"))
     return render(
         request,
         "goals/team_goals.html",
         {
-            "proposed": [g for g in goals if g.status == g.Status.PROPOSED],
+            "proposed": page.object_list,
+            "page": page,
             "agreed": [g for g in goals if g.status == g.Status.AGREED],
-            "agree_form": AgreeForm(),
-            "comment_form": CommentForm(),
             "levels": selectors.proficiency_levels(organisation=request.organisation),
             # Reversed once: per-goal reversals were a large share of the page's render time.
             "goals_url": reverse(

@@ -246,3 +246,40 @@ def test_the_pages_speak_the_members_language(world, organisation):
     page = client_for(world.learner).get(evidence_url(world)).content.decode()
 
     assert "Ronde 1" in page and "Je leidinggevende tekent af." in page
+
+
+def test_the_queue_pages_its_forms_and_a_failed_decision_shows_its_own_page(
+    organisation, monkeypatch
+):
+    monkeypatch.setattr("courses.views.evidence.QUEUE_PAGE_SIZE", 3)
+    with scope(organisation=organisation):
+        boss = make_member(organisation)
+        submissions = []
+        for i in range(5):
+            world = evidence_world(organisation, title=f"Step {i}", sign_off=Step.SignOff.MANAGER)
+            world.top_team.manager = boss
+            world.top_team.save(update_fields=["manager"])
+            submissions.append(
+                evidence_submit(
+                    progress=world.progress, membership=world.learner, text="x", files=[pdf_file()]
+                )
+            )
+    client = client_for(boss)
+    url = reverse("courses_evidence:queue", args=[organisation.slug])
+
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+
+    assert first.count('class="decision-form"') == 3 and "5 rounds wait for you." in first
+    assert second.count('class="decision-form"') == 2 and 'rel="prev"' in second
+    # Longest waiting first: the last round submitted is on the second page.
+    last = submissions[-1]
+    decide = reverse("courses_evidence:decide", args=[organisation.slug, last.pk])
+    refused = client.post(
+        decide, {"decision": "changes", "feedback": "", "next": "queue", "page": "2"}
+    )
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert f'id="item-{last.pk}"' in body and 'role="alert"' in body
+    approved = client.post(decide, {"decision": "approve", "next": "queue", "page": "2"})
+    assert approved.status_code == 302 and approved["Location"] == f"{url}?page=2"

@@ -214,6 +214,22 @@ class TestQueryCounts:
         assert len(response.context["proposed"]) == 8
         assert len(response.context["agreed"]) == 8
 
+    def test_the_team_goals_page_pages_the_goals_to_agree(
+        self, client, organisation, team, manager, skill, url, monkeypatch
+    ):
+        monkeypatch.setattr("goals.views.manager.PAGE_SIZE", 3)
+        for n in range(4):
+            member = MembershipFactory(organisation=organisation, team=team)
+            goal = draft_goal(member, skill, title=f"Goal {n}")
+            services.goal_propose(goal=goal, membership=member, comment="Please")
+        client = signed_in(client, manager)
+
+        first = client.get(url("team_goals")).content.decode()
+        second = client.get(url("team_goals"), {"page": 2}).content.decode()
+
+        assert "4 goals to agree" in first and first.count('name="hours_per_week"') == 3
+        assert second.count('name="hours_per_week"') == 1 and 'rel="prev"' in second
+
     def test_the_team_dashboard_shows_the_team_ledger(self, client, manager, team, learner):
         response = signed_in(client, manager).get(
             reverse("analytics:team_dashboard", args=[manager.organisation.slug])
