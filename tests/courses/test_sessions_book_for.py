@@ -297,3 +297,28 @@ def test_the_managers_session_page_does_not_grow_with_the_team(
 
     choices = response.context["book_form"].fields["enrolment"].widget.choices
     assert len(choices) == 1 + 1 + 6  # "—", the first member, the six without a seat
+
+
+def test_the_managers_view_of_a_team_members_session_step_leads_to_the_sessions(
+    client, trajectory, manager, team_member
+):
+    organisation = trajectory.organisation
+    session = make_session(trajectory)
+    theirs = enrol(trajectory, team_member)
+    progress = theirs.progress.get()
+    client = signed_in(client, manager)
+    session_page = url("session_detail", organisation, session.pk)
+
+    page = client.get(reverse("courses:step", args=[organisation.slug, progress.pk]))
+
+    body = page.content.decode()
+    assert "Open a session to book a place for Anna de Vries." in body
+    assert f'href="{session_page}"' in body
+    client.post(url("seat_book", organisation, session.pk), {"enrolment": theirs.pk})
+    body = client.get(reverse("courses:step", args=[organisation.slug, progress.pk]))
+    assert "Anna de Vries has a place:" in body.content.decode()
+    # The learner's own step page keeps their own booking, not this.
+    own = signed_in(type(client)(), team_member).get(
+        reverse("courses:step", args=[organisation.slug, progress.pk])
+    )
+    assert "Open a session to book a place for" not in own.content.decode()
