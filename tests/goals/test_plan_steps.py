@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from courses.models import Enrolment, Step
 from courses.services import authoring, enrolments
 from courses.services.evidence import evidence_submit, sign_off_decide
+from courses.services.progress import step_progress_done
 from goals import services
 from goals.models import PlanActivity
 from tests.api.support import error_of
@@ -219,3 +220,19 @@ def test_a_step_linked_through_the_form_and_signed_off_completes_the_activity(
 
     activity.refresh_from_db()
     assert activity.status == PlanActivity.Status.DONE and activity.done_at is not None
+
+
+def test_a_step_already_done_linked_through_the_form_starts_done(client, learner, skill, url):
+    organisation = learner.organisation
+    trajectory, author = signed_off_trajectory(
+        organisation, title="Nieuwe teamleiders", steps=["Lead the Monday stand-up"]
+    )
+    progress = enrol(trajectory, learner, author).progress.get()
+    step_progress_done(progress=progress, by=author)
+    goal = draft_goal(learner, skill)
+
+    signed_in(client, learner).post(
+        url("activity_add", goal.pk), {"category": "experience", "step": progress.step_id}
+    )
+
+    assert goal.activities.get().status == PlanActivity.Status.DONE
