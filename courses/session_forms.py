@@ -117,3 +117,24 @@ class AttendanceForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if value
         }
+
+
+class BookForForm(forms.Form):
+    """L&D or a manager books a seat for someone: who, from those they may book for."""
+
+    # An id behind the select, not a choice: whether the actor may book for that person
+    # is the service's rule (``can_book_for``), which refuses with 403.
+    enrolment = forms.IntegerField(label=_("Who gets the place"), widget=forms.Select)
+
+    def __init__(self, *args, enrolments: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrolment"].widget.choices = [
+            ("", "—"),
+            *((e.pk, _person_label(e.membership)) for e in enrolments),
+        ]
+
+
+def _person_label(membership: Membership) -> str:
+    if membership.team_id is None:
+        return membership.display_name
+    return f"{membership.display_name} ({membership.team.name})"

@@ -10,7 +10,7 @@ from organisations.services import outbox_claim
 from organisations.tenancy import TenantTask
 
 from .services import enrolments
-from .services.evidence import evidence_emails_send
+from .services.evidence import evidence_emails_send, feedback_request_email_send
 from .services.session_emails import session_emails_send
 
 
@@ -31,6 +31,27 @@ def send_evidence_emails(
     if not outbox_claim(outbox_id=outbox_id):
         return 0
     return evidence_emails_send(organisation=organisation, submission_id=submission_id, what=what)
+
+
+@shared_task(
+    name="courses.send_feedback_request_email",
+    base=TenantTask,
+    acks_late=True,
+    # A mail server that is down is waited for, as for invitations.
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_feedback_request_email(
+    organisation: Organisation, feedback_request_id: int, outbox_id: int | None = None
+) -> int:
+    """Tell a colleague a learner asks for their feedback, with the link to answer."""
+    if not outbox_claim(outbox_id=outbox_id):
+        return 0
+    return feedback_request_email_send(
+        organisation=organisation, feedback_request_id=feedback_request_id
+    )
 
 
 @shared_task(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from courses.selectors import step_for
 from organisations.permissions import can_view_goal
 
 from . import selectors
@@ -44,3 +45,14 @@ def goal_check_in(request, goal_id: int, check_in_id: int) -> CheckIn:
         raise Http404
     check_in.goal = goal
     return check_in
+
+
+def organisation_step(request, step_id: int):
+    """A trajectory step of the organisation to link a plan activity to (another's: 404).
+
+    Whether it is the learner's own step is the service's rule (a field error).
+    """
+    step = step_for(organisation_id=request.organisation.pk, step_id=step_id)
+    if step is None:
+        raise Http404
+    return step

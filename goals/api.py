@@ -29,8 +29,8 @@ from organisations.permissions import (
 from organisations.selectors import organisation_skills
 
 from . import selectors, services
-from .access import goal_activity, goal_check_in, visible_goal
-from .models import Goal, PlanActivity
+from .access import goal_activity, goal_check_in, organisation_step, visible_goal
+from .models import Goal
 from .serializers import (
     ActivityStatusSerializer,
     ActivityWriteSerializer,
@@ -322,7 +322,7 @@ class ActivityListView(APIView):
             if unit is None:
                 raise Http404
         if data["step_id"] is not None:
-            step = _step(request, data["step_id"])
+            step = organisation_step(request, data["step_id"])
         activity = services.activity_add(
             goal=goal,
             membership=request.membership,
@@ -332,14 +332,6 @@ class ActivityListView(APIView):
             step=step,
         )
         return Response(PlanActivitySerializer(activity).data, status=status.HTTP_201_CREATED)
-
-
-def _step(request, step_id: int):
-    step_model = PlanActivity._meta.get_field("step").related_model
-    step = step_model.objects.filter(organisation=request.organisation, pk=step_id).first()
-    if step is None:
-        raise Http404
-    return step
 
 
 class ActivityDetailView(APIView):

@@ -115,6 +115,15 @@ class CloseForm(forms.Form):
     )
 
 
+def step_choices(steps) -> list:
+    """The learner's steps grouped by trajectory, for a select's ``optgroup``s."""
+    groups: dict[tuple[int, str], list] = {}
+    for step in steps:
+        version = step.version
+        groups.setdefault((version.trajectory_id, version.title), []).append((step.pk, step.title))
+    return [("", "—"), *((title, choices) for (_id, title), choices in groups.items())]
+
+
 class ActivityForm(forms.Form):
     category = forms.ChoiceField(label=_("Kind of learning"), choices=Category.choices)
     title = forms.CharField(
@@ -126,20 +135,23 @@ class ActivityForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("Or link a unit"), queryset=None, required=False, empty_label="—"
     )
-    step = forms.ModelChoiceField(
+    # An id behind the select, not a choice: whether the step is the learner's own is
+    # the service's rule, whose field error is the one shown (web and API alike).
+    step = forms.IntegerField(
         label=_("Or link a step of your trajectories"),
-        queryset=None,
         required=False,
-        empty_label="—",
+        widget=forms.Select,
+        help_text=_("Done by itself when the step is done or signed off."),
     )
 
     def __init__(self, *args, units, steps=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        if steps is None:
+        if not steps and not self.is_bound:
+            # Nothing to offer; a posted step still reaches the service, which decides.
             del self.fields["step"]
         else:
-            self.fields["step"].queryset = steps
+            self.fields["step"].widget.choices = step_choices(steps or [])
 
 
 class ActivityStatusForm(forms.Form):

@@ -215,13 +215,30 @@ def can_view_session(
     facilitator_id: int | None,
     is_participant: bool,
     is_enrolled: bool,
+    books_for_others: bool = False,
 ) -> bool:
-    """Open a session's page and invitation: who runs it, who sits in it, who may book it."""
+    """Open a session's page and invitation: who runs it, who sits in it, who may book it
+    (for themselves, or for someone enrolled they may book for: ``books_for_others``)."""
     if membership is None or not membership.is_active:
         return False
     return (
-        is_participant or is_enrolled or can_run_session(membership, facilitator_id=facilitator_id)
+        is_participant
+        or is_enrolled
+        or books_for_others
+        or can_run_session(membership, facilitator_id=facilitator_id)
     )
+
+
+def session_booking_team_ids(membership: Membership | None) -> set[int] | None:
+    """Whose seats ``membership`` books besides their own: ``None`` for everyone in the
+    organisation (L&D), else the members of these teams (those they manage, sub-teams
+    included; none for a learner). ``can_book_for`` and the web's person picker both
+    ask here, so the two never disagree."""
+    if membership is None or not membership.is_active:
+        return set()
+    if can(membership, Action.SCHEDULE_SESSIONS):
+        return None
+    return managed_team_ids(membership)
 
 
 def can_book_for(
@@ -230,9 +247,10 @@ def can_book_for(
     """Book (or give up) a session seat for a learner: themselves, L&D, or their manager."""
     if membership is None or not membership.is_active:
         return False
-    if membership.pk == learner_id or can(membership, Action.SCHEDULE_SESSIONS):
+    if membership.pk == learner_id:
         return True
-    return learner_team_id is not None and can_view_team(membership, learner_team_id)
+    team_ids = session_booking_team_ids(membership)
+    return team_ids is None or (learner_team_id is not None and learner_team_id in team_ids)
 
 
 def can_enrol(by: Membership, *, membership: Membership, self_enrolment: bool = False) -> bool:

@@ -301,6 +301,7 @@ def probe_data(world: World) -> dict:
         ("trajectory", "trajectory_id"): world.trajectories[0].pk,
         ("buddy", "buddy_id"): manager.pk,
         ("enrolment", "enrolment_id"): world.enrolments[0].pk,
+        ("step", "step_id"): world.steps[0].pk,
         ("organisation", "organisation_id"): world.organisation.pk,
         ("user", "user_id"): learner.user_id,
     }

@@ -336,6 +336,45 @@ def trajectory_catalogue(*, membership: Membership) -> QuerySet[Trajectory]:
     )
 
 
+def steps_for_learner(*, membership: Membership) -> list[Step]:
+    """The steps of the learner's own trajectories, to link a goal's plan activity to.
+
+    Only enrolments that are not withdrawn, each in the version it follows; ordered by
+    trajectory (as the learner's version names it) and then by position. One query:
+    each step comes with its ``version`` (its ``title`` is the trajectory's).
+    """
+    versions = (
+        Enrolment.objects.filter(organisation_id=membership.organisation_id, membership=membership)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values("version_id")
+    )
+    return list(
+        Step.objects.filter(organisation_id=membership.organisation_id, version_id__in=versions)
+        .select_related("version")
+        # Titles are what a choice shows; the long texts stay in the database.
+        .defer("instructions", "evidence_checklist", "url", "version__description")
+        .order_by("version__title", "version__trajectory_id", "position", "id")
+    )
+
+
+def is_learner_step(*, membership: Membership, step: Step) -> bool:
+    """Whether ``step`` is in the version of one of the learner's enrolments (not withdrawn)."""
+    return (
+        Enrolment.objects.filter(
+            organisation_id=membership.organisation_id,
+            membership=membership,
+            version_id=step.version_id,
+        )
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .exists()
+    )
+
+
+def step_for(*, organisation_id: int, step_id: int) -> Step | None:
+    """A step of any trajectory of the organisation by id (another organisation's: None)."""
+    return Step.objects.filter(organisation_id=organisation_id, pk=step_id).first()
+
+
 def published_trajectories(*, organisation: Organisation) -> QuerySet[Trajectory]:
     return Trajectory.objects.filter(
         organisation=organisation, status=Trajectory.Status.PUBLISHED

@@ -12,11 +12,12 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from organisations.models import Membership
-from organisations.permissions import Action, can
+from organisations.permissions import Action, can, session_booking_team_ids
 
 from ..models import Enrolment, Session, SessionSeat, Step, StepProgress, Trajectory
 
@@ -296,3 +297,31 @@ def step_session_choice(
         if not seat or s.pk != seat.pk
     ]
     return {"seat": seat, "upcoming": upcoming, "history": history}
+
+
+def enrolments_bookable_by(*, membership: Membership, session: Session) -> list[Enrolment]:
+    """Whom ``membership`` may book a seat on ``session`` for, besides themselves.
+
+    The open enrolments in the session's trajectory of active members that
+    ``organisations.permissions.session_booking_team_ids`` allows (L&D: everyone; a
+    manager: their teams', sub-teams included), by name. Each carries ``seat_status``:
+    the status of their seat on this session, "" without one. One query; none at all
+    for someone who books for nobody else.
+    """
+    team_ids = session_booking_team_ids(membership)
+    if team_ids is not None and not team_ids:
+        return []
+    enrolments = Enrolment.objects.filter(
+        organisation_id=session.organisation_id,
+        trajectory_id=session.trajectory_id,
+        status__in=Enrolment.OPEN,
+        membership__is_active=True,
+    ).exclude(membership_id=membership.pk)
+    if team_ids is not None:
+        enrolments = enrolments.filter(membership__team_id__in=team_ids)
+    seat = SessionSeat.objects.filter(session_id=session.pk, enrolment_id=OuterRef("pk"))
+    return list(
+        enrolments.annotate(seat_status=Coalesce(Subquery(seat.values("status")[:1]), Value("")))
+        .select_related("membership__user", "membership__team")
+        .order_by("membership__user__first_name", "membership__user__last_name", "pk")
+    )

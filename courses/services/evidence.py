@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
@@ -447,7 +447,11 @@ def feedback_request_create(
     colleague: Membership,
     message: str = "",
 ) -> FeedbackRequest:
-    """The learner asks a colleague about their latest round; one open request per colleague."""
+    """The learner asks a colleague about their latest round; one open request per colleague.
+
+    The colleague finds it on their home and gets an e-mail with the link to answer,
+    sent through the outbox once the request commits.
+    """
     if not may_submit_evidence(membership, learner=_learner(progress)):
         raise PermissionDenied(ERROR_NOT_YOURS)
     message = (message or "").strip()
@@ -462,25 +466,28 @@ def feedback_request_create(
     submission = progress.evidence_rounds.order_by("-number").first()
     if submission is None:
         raise ValidationError(ERROR_NO_ROUND)
-    try:
-        with transaction.atomic():
-            request = FeedbackRequest.objects.create(
-                organisation_id=progress.organisation_id,
-                submission=submission,
-                asked_by=membership,
-                colleague=colleague,
-                message=message,
-            )
-    except IntegrityError as exc:
-        raise ValidationError({"colleague": ERROR_ALREADY_ASKED}) from exc
-    learning_event_record(
-        actor=membership,
-        verb=LearningEvent.Verb.FEEDBACK_REQUESTED,
-        object_type="step",
-        object_id=progress.step_id,
-        context=_context(progress, submission=submission, colleague=colleague.pk),
-        object_category=progress.step.category,
-    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                request = FeedbackRequest.objects.create(
+                    organisation_id=progress.organisation_id,
+                    submission=submission,
+                    asked_by=membership,
+                    colleague=colleague,
+                    message=message,
+                )
+        except IntegrityError as exc:
+            raise ValidationError({"colleague": ERROR_ALREADY_ASKED}) from exc
+        learning_event_record(
+            actor=membership,
+            verb=LearningEvent.Verb.FEEDBACK_REQUESTED,
+            object_type="step",
+            object_id=progress.step_id,
+            context=_context(progress, submission=submission, colleague=colleague.pk),
+            object_category=progress.step.category,
+        )
+        # The colleague is mailed once this commits; a rolled-back request sends nothing.
+        _ask_after_commit(request=request)
     return request
 
 
@@ -528,6 +535,16 @@ def _tell_after_commit(*, submission: EvidenceSubmission, what: str) -> None:
         organisation=submission.organisation_id,
         submission_id=submission.pk,
         what=what,
+    )
+
+
+def _ask_after_commit(*, request: FeedbackRequest) -> None:
+    from ..tasks import send_feedback_request_email
+
+    enqueue_after_commit(
+        send_feedback_request_email,
+        organisation=request.organisation_id,
+        feedback_request_id=request.pk,
     )
 
 
@@ -630,6 +647,51 @@ def evidence_emails_send(*, organisation: Organisation, submission_id: int, what
         with get_connection() as connection:
             connection.send_messages(messages)
     return len(messages)
+
+
+def feedback_request_email_send(*, organisation: Organisation, feedback_request_id: int) -> int:
+    """Mail the colleague a learner asked for feedback, in the colleague's language.
+
+    Text and HTML, with the link to the page where they answer. A request answered
+    since it was queued, a missing one or a colleague no longer active gets nothing.
+    """
+    request = (
+        FeedbackRequest.objects.filter(
+            organisation=organisation, pk=feedback_request_id, answered_at__isnull=True
+        )
+        .select_related(
+            "colleague__user",
+            "colleague__organisation",
+            "asked_by__user",
+            "submission__progress__step",
+            "submission__progress__enrolment__trajectory",
+        )
+        .first()
+    )
+    if request is None or not request.colleague.is_active or not request.colleague.user.email:
+        return 0
+    colleague = request.colleague
+    progress = request.submission.progress
+    context = {
+        "organisation": organisation,
+        "name": colleague.user.first_name or colleague.display_name,
+        "learner": request.asked_by.display_name,
+        "step": progress.step.title,
+        "trajectory": progress.enrolment.trajectory.title,
+        "message": request.message,
+        "url": _page_url(
+            organisation=organisation, name="courses_evidence:feedback_answer", args=[request.pk]
+        ),
+    }
+    with translation.override(colleague.language):
+        subject = render_to_string("courses/evidence/email/feedback_subject.txt", context)
+        text = render_to_string("courses/evidence/email/feedback.txt", context)
+        html = render_to_string("courses/evidence/email/feedback.html", context)
+    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[colleague.user.email])
+    message.attach_alternative(html, "text/html")
+    with get_connection() as connection:
+        connection.send_messages([message])
+    return 1
 
 
 def _message(membership: Membership, template: str, context: dict) -> EmailMessage | None:

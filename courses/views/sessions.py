@@ -22,10 +22,10 @@ from organisations.forms import add_service_errors, service_errors_text
 from organisations.permissions import Action, can, can_run_session, can_view_session
 
 from ..ics import ics_filename, session_ics
-from ..models import Session, SessionSeat, Trajectory
+from ..models import Enrolment, Session, SessionSeat, Trajectory
 from ..selectors import sessions as selectors
 from ..services import sessions as services
-from ..session_forms import AttendanceForm, SessionForm
+from ..session_forms import AttendanceForm, BookForForm, SessionForm
 
 
 def _trajectory(request, trajectory_id: int) -> Trajectory:
@@ -51,15 +51,27 @@ def _session(request, session_id: int) -> Session:
         if session.own_enrolment
         else None
     )
-    if not can_view_session(
-        membership,
-        facilitator_id=session.facilitator_id,
-        is_participant=session.own_seat is not None,
-        is_enrolled=session.own_enrolment is not None,
-    ):
-        raise PermissionDenied
+    facts = {
+        "facilitator_id": session.facilitator_id,
+        "is_participant": session.own_seat is not None,
+        "is_enrolled": session.own_enrolment is not None,
+    }
+    session.bookable = None  # whom the member books for: read when a page needs it
+    if not can_view_session(membership, **facts):
+        # A manager who is none of these sees the session of people they may book for.
+        bookable = _bookable(request, session)
+        if not can_view_session(membership, **facts, books_for_others=bool(bookable)):
+            raise PermissionDenied
     selectors.with_titles([session])
     return session
+
+
+def _bookable(request, session: Session) -> list[Enrolment]:
+    if session.bookable is None:
+        session.bookable = selectors.enrolments_bookable_by(
+            membership=request.membership, session=session
+        )
+    return session.bookable
 
 
 def _to_session(request, session: Session):
@@ -120,7 +132,11 @@ def session_create(request, trajectory_id: int):
 
 @member_required()
 def session_detail(request, session_id: int):
-    session = _session(request, session_id)
+    return _session_page(request, _session(request, session_id))
+
+
+def _session_page(request, session: Session, *, book_form: BookForForm | None = None, status=200):
+    """The session page; ``book_form`` bound with its errors when booking for someone failed."""
     membership = request.membership
     runs = can_run_session(membership, facilitator_id=session.facilitator_id)
     participants = selectors.session_participants(session=session) if runs else []
@@ -136,6 +152,11 @@ def session_detail(request, session_id: int):
         if session.own_enrolment
         else None
     )
+    open_to_book = not session.is_cancelled and session.starts_at > now
+    bookable = _bookable(request, session) if open_to_book else []
+    to_book = [e for e in bookable if not e.seat_status]
+    if book_form is None and to_book:
+        book_form = BookForForm(enrolments=to_book)
     return render(
         request,
         "courses/sessions/session_detail.html",
@@ -149,14 +170,14 @@ def session_detail(request, session_id: int):
             "attendance_open": runs and session.starts_at <= now and not session.is_cancelled,
             "own_seat": own_seat,
             "own_progress": own_progress,
-            "can_book": (
-                session.own_enrolment is not None
-                and own_seat is None
-                and not session.is_cancelled
-                and session.starts_at > now
-            ),
+            "can_book": (session.own_enrolment is not None and own_seat is None and open_to_book),
             "started": session.starts_at <= now,
+            # Booking for others: the picker, and (for managers) whom of theirs has a seat.
+            "books_for_others": bool(bookable),
+            "book_form": book_form,
+            "booked_for_others": [e for e in bookable if e.seat_status],
         },
+        status=status,
     )
 
 
@@ -226,8 +247,11 @@ def attendance(request, session_id: int):
 @require_POST
 @member_required()
 def seat_book(request, session_id: int):
-    """The learner books their own seat (or joins the waiting list)."""
+    """The learner books their own seat (or joins the waiting list); with ``enrolment``,
+    L&D or a manager books for someone they may book for (the service decides: 403)."""
     session = _session(request, session_id)
+    if "enrolment" in request.POST:
+        return _book_for(request, session)
     if session.own_enrolment is None:
         raise PermissionDenied
     try:
@@ -246,6 +270,32 @@ def seat_book(request, session_id: int):
         else:
             messages.success(request, _("Booked. Add the invitation to your calendar."))
     return _back(request, session)
+
+
+def _book_for(request, session: Session):
+    form = BookForForm(
+        request.POST, enrolments=[e for e in _bookable(request, session) if not e.seat_status]
+    )
+    if form.is_valid():
+        enrolment = get_object_or_404(
+            Enrolment.objects.filter(organisation=request.organisation).select_related(
+                "membership__user"
+            ),
+            pk=form.cleaned_data["enrolment"],
+        )
+        try:
+            seat = services.seat_book(session=session, enrolment=enrolment, by=request.membership)
+        except ValidationError as exc:
+            form.add_error("enrolment", exc.messages)
+        else:
+            name = enrolment.membership.display_name
+            if seat.status == SessionSeat.Status.WAITING:
+                text = _("The session is full: %(name)s is number %(n)d on the waiting list.")
+                messages.success(request, text % {"name": name, "n": seat.waiting_rank})
+            else:
+                messages.success(request, _("Booked a place for %(name)s.") % {"name": name})
+            return _to_session(request, session)
+    return _session_page(request, session, book_form=form, status=400)
 
 
 @require_POST

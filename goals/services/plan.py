@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.selectors import is_learner_step
 from events.models import LearningEvent
 from events.services import learning_event_record
 from events.verbs import Category, Verb
@@ -28,6 +29,7 @@ ERROR_CATEGORY = _("Choose experience, social or formal.")
 ERROR_WHAT = _("Describe the activity, or link a unit or a trajectory step.")
 ERROR_ONE_LINK = _("Link a unit or a step, not both.")
 ERROR_OTHER_ORGANISATION = _("That unit or step belongs to another organisation.")
+ERROR_NOT_YOUR_STEP = _("Choose a step of one of your own trajectories.")
 ERROR_LINKED_DONE = _(
     "This activity is done when its unit or step is completed; it cannot be marked by hand."
 )
@@ -114,6 +116,11 @@ def activity_add(
     for name, linked in (("unit", unit), ("step", step)):
         if linked is not None and linked.organisation_id != goal.organisation_id:
             errors[name] = [ERROR_OTHER_ORGANISATION]
+    # The one rule for web and API alike: a step of the learner's own enrolments
+    # (``membership`` is the goal's learner: ``_require_open_plan`` saw to that).
+    linked_step = step is not None and "step" not in errors
+    if linked_step and not is_learner_step(membership=membership, step=step):
+        errors["step"] = [ERROR_NOT_YOUR_STEP]
     if len(title) > 300:
         errors["title"] = [_("Keep it under 300 characters.")]
     if errors:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from courses.selectors import steps_for_learner
 from courses.selectors.evidence import own_progress
 from microlearning.selectors import published_units
 from organisations.access import member_required
@@ -22,7 +23,7 @@ from organisations.forms import add_service_errors, service_errors_text
 from organisations.permissions import can_edit_goal, can_manage_goal
 
 from .. import selectors, services
-from ..access import goal_activity, goal_check_in, visible_goal
+from ..access import goal_activity, goal_check_in, organisation_step, visible_goal
 from ..forms import (
     ActivityForm,
     ActivityStatusForm,
@@ -35,7 +36,7 @@ from ..forms import (
     ShareForm,
 )
 from ..models import Goal
-from .common import learner_steps, ledger_days
+from .common import ledger_days
 
 
 def _to_goal(request, goal: Goal, anchor: str = ""):
@@ -137,7 +138,11 @@ def goal_edit(request, goal_id: int):
 
 @member_required()
 def goal_detail(request, goal_id: int):
-    goal = visible_goal(request, goal_id)
+    return _goal_page(request, visible_goal(request, goal_id))
+
+
+def _goal_page(request, goal: Goal, *, activity_form: ActivityForm | None = None, status=200):
+    """The goal page; ``activity_form`` bound with its errors when adding one went wrong."""
     membership = request.membership
     is_learner = can_edit_goal(membership, goal)
     is_manager = can_manage_goal(membership, goal)
@@ -161,13 +166,18 @@ def goal_detail(request, goal_id: int):
         context["days"] = days
         context["periods"] = selectors.LEDGER_PERIODS
         if goal.is_open:
-            context["activity_form"] = ActivityForm(
-                units=published_units(organisation=request.organisation).order_by("title"),
-                steps=learner_steps(membership),
-            )
+            context["activity_form"] = activity_form or _activity_form(request)
         if goal.status == Goal.Status.AGREED:
             context["check_in_form"] = CheckInForm()
-    return render(request, "goals/goal_detail.html", context)
+    return render(request, "goals/goal_detail.html", context, status=status)
+
+
+def _activity_form(request, data=None) -> ActivityForm:
+    return ActivityForm(
+        data,
+        units=published_units(organisation=request.organisation).order_by("title"),
+        steps=steps_for_learner(membership=request.membership),
+    )
 
 
 @require_POST
@@ -318,30 +328,27 @@ def evidence_share(request, progress_id: int):
 @require_POST
 @member_required()
 def activity_add(request, goal_id: int):
+    """Add a plan activity; bad input comes back on the goal page's form (400)."""
     goal = visible_goal(request, goal_id)
-    form = ActivityForm(
-        request.POST,
-        units=published_units(organisation=request.organisation),
-        steps=learner_steps(request.membership),
-    )
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return _to_goal(request, goal, "plan")
-    data = form.cleaned_data
-    return _run(
-        request,
-        goal,
-        lambda: services.activity_add(
-            goal=goal,
-            membership=request.membership,
-            category=data["category"],
-            title=data["title"],
-            unit=data["unit"],
-            step=data.get("step"),
-        ),
-        _("Activity added to your plan."),
-        "plan",
-    )
+    form = _activity_form(request, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        step_id = data.get("step")
+        try:
+            services.activity_add(
+                goal=goal,
+                membership=request.membership,
+                category=data["category"],
+                title=data["title"],
+                unit=data["unit"],
+                step=organisation_step(request, step_id) if step_id is not None else None,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Activity added to your plan."))
+            return _to_goal(request, goal, "plan")
+    return _goal_page(request, goal, activity_form=form, status=400)
 
 
 @require_POST

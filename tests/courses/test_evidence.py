@@ -6,6 +6,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.urls import reverse
 from django_scopes import scope
 
 from courses.models import (
@@ -23,9 +25,11 @@ from courses.services.evidence import (
     evidence_submit,
     feedback_answer,
     feedback_request_create,
+    feedback_request_email_send,
     sign_off_decide,
 )
 from events.models import LearningEvent
+from organisations.models import OutboxMessage
 from tests.conftest import make_member
 from tests.courses.evidence_factories import (
     docx_file,
@@ -304,6 +308,94 @@ def test_peer_feedback_is_asked_answered_and_shown_with_the_round(scoped):
     assert given.actor_id == world.colleague.pk and given.context["category"] == "social"
     assert LearningEvent.objects.filter(verb=LearningEvent.Verb.FEEDBACK_REQUESTED).exists()
     assert FeedbackRequest.objects.get().answered_at is not None
+
+
+def _speaks(membership, language: str) -> None:
+    membership.user.language = language
+    membership.user.save(update_fields=["language"])
+
+
+@pytest.mark.parametrize(
+    ("language", "subject"),
+    [("nl", "vraagt je feedback op"), ("en", "asks for your feedback on")],
+)
+def test_the_colleague_asked_is_mailed_in_their_language_with_the_link_to_answer(
+    scoped, settings, django_capture_on_commit_callbacks, language, subject
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    world = evidence_world(scoped)
+    _speaks(world.learner, "en" if language == "nl" else "nl")
+    _speaks(world.colleague, language)
+    submit(world)
+    mail.outbox = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        request = feedback_request_create(
+            progress=world.progress,
+            membership=world.learner,
+            colleague=world.colleague,
+            message="Was my agenda clear?",
+        )
+
+    (message,) = mail.outbox
+    link = settings.SITE_URL + reverse(
+        "courses_evidence:feedback_answer", args=[scoped.slug, request.pk]
+    )
+    assert message.to == [world.colleague.user.email]
+    assert subject in message.subject and "Lead the Monday stand-up" in message.subject
+    assert link in message.body and "Was my agenda clear?" in message.body
+    (html, kind), *_ = message.alternatives
+    assert kind == "text/html"
+    assert f'<html lang="{language}">' in html and f'href="{link}"' in html
+    assert OutboxMessage.objects.get(task="courses.send_feedback_request_email").state == "done"
+
+
+def test_a_rolled_back_request_mails_nobody(scoped, settings, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    world = evidence_world(scoped)
+    submit(world)
+    mail.outbox = []
+
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        feedback_request_create(
+            progress=world.progress, membership=world.learner, colleague=world.colleague
+        )
+        raise RuntimeError("something after it failed")
+
+    assert mail.outbox == []
+    assert not FeedbackRequest.objects.exists()
+    assert not OutboxMessage.objects.filter(task="courses.send_feedback_request_email").exists()
+
+
+def test_a_refused_request_queues_no_mail(scoped):
+    world = evidence_world(scoped)
+    submit(world)
+
+    with pytest.raises(ValidationError):
+        feedback_request_create(
+            progress=world.progress, membership=world.learner, colleague=world.learner
+        )
+
+    assert not OutboxMessage.objects.filter(task="courses.send_feedback_request_email").exists()
+
+
+def test_a_request_answered_before_the_mail_goes_out_is_not_mailed(scoped):
+    world = evidence_world(scoped)
+    submit(world)
+    request = feedback_request_create(
+        progress=world.progress, membership=world.learner, colleague=world.colleague
+    )
+    feedback_answer(request=request, membership=world.colleague, answer="Clear.")
+    mail.outbox = []
+
+    sent = feedback_request_email_send(organisation=scoped, feedback_request_id=request.pk)
+
+    assert sent == 0 and mail.outbox == []
+    assert feedback_request_email_send(organisation=scoped, feedback_request_id=10**9) == 0
 
 
 # --- Reads with a fixed number of queries ------------------------------------------------

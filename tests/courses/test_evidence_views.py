@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
@@ -166,13 +167,24 @@ def test_a_locked_step_shows_what_it_waits_for_and_no_form(organisation):
     assert "Read the handbook" in page and "Hand in your evidence" not in page
 
 
-def test_peer_feedback_from_ask_to_home_to_answer(world, organisation):
+def test_peer_feedback_from_ask_to_home_to_answer(
+    world, organisation, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     submitted(world)
+    mail.outbox = []
     learner = client_for(world.learner)
     ask = reverse("courses_evidence:feedback_ask", args=[organisation.slug, world.progress.pk])
-    response = learner.post(ask, {"colleague": world.colleague.pk, "message": "Clear enough?"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = learner.post(ask, {"colleague": world.colleague.pk, "message": "Clear enough?"})
     assert response.status_code == 302
     request = FeedbackRequest.objects.get()
+    # The colleague is told by e-mail too, with the link to the page where they answer.
+    (message,) = mail.outbox
+    assert message.to == [world.colleague.user.email]
+    assert reverse("courses_evidence:feedback_answer", args=[organisation.slug, request.pk]) in (
+        message.body
+    )
 
     colleague = client_for(world.colleague)
     home = colleague.get(reverse("microlearning:home", args=[organisation.slug])).content.decode()

@@ -61,7 +61,7 @@ class TestLinkedActivities:
     def test_a_completed_step_event_completes_the_linked_step_activity(self, learner, skill):
         from tests.goals.courses_support import a_step
 
-        step = a_step(learner.organisation)
+        step = a_step(learner.organisation, learner=learner)
         goal = draft_goal(learner, skill)
         activity = services.activity_add(
             goal=goal, membership=learner, category="experience", step=step
