@@ -329,3 +329,29 @@ def test_a_buddy_without_units_or_enrolments_sees_their_buddy_talks_and_no_empty
     assert "As a buddy" in body
     assert "Due first in your trajectories" not in body  # they follow none themselves
     assert "No units assigned to you." in _to_do_section(body)
+
+
+# --- Dates in the enrolment overview -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nl", "03-12-2026"), ("en", "03/12/2026")])
+def test_the_enrolment_overview_shows_due_dates_day_before_month(
+    organisation, client, language, shown
+):
+    import datetime as dt
+
+    organisation.language = language
+    organisation.save(update_fields=["language"])
+    author = author_of(organisation)
+    with scope(organisation=organisation):
+        trajectory = trajectory_with(organisation, author=author)
+        enrolments.enrolments_create(
+            trajectory=trajectory, by=author, memberships=[make_member(organisation)]
+        )
+        Enrolment.objects.update(due_on=dt.date(2026, 12, 3))
+    client.force_login(author.user)
+
+    body = _page(client, "enrolment_list").content.decode()
+
+    assert shown in body
+    assert "12/03/2026" not in body
