@@ -355,3 +355,34 @@ def test_the_enrolment_overview_shows_due_dates_day_before_month(
 
     assert shown in body
     assert "12/03/2026" not in body
+
+
+def test_a_teammate_picked_as_buddy_in_a_team_enrolment_is_enrolled_and_buddies_the_rest(
+    organisation, client
+):
+    author = author_of(organisation)
+    with scope(organisation=organisation):
+        team = factories.TeamFactory(organisation=organisation)
+        learner = make_member(organisation, team=team)
+        buddy = make_member(organisation, team=team)
+        trajectory = trajectory_with(organisation, [Step.Kind.BUDDY], author=author)
+    client.force_login(author.user)
+
+    response = client.post(
+        reverse("courses:enrolment_create", args=["acme"]),
+        {"trajectory": trajectory.pk, "team": team.pk, "buddy": buddy.pk},
+    )
+
+    assert response.status_code == 302
+    with scope(organisation=organisation):
+        talk = StepProgress.objects.get(enrolment__membership=learner)
+        assert Enrolment.objects.get(membership=buddy).buddy_id is None
+    client.force_login(buddy.user)
+    home = client.get(reverse("microlearning:home", args=["acme"])).content.decode()
+    assert "As a buddy" in home and learner.display_name in home
+    for member in (learner, buddy):
+        client.force_login(member.user)
+        client.post(reverse("courses:step_buddy_confirm", args=["acme", talk.pk]))
+    with scope(organisation=organisation):
+        talk.refresh_from_db()
+    assert talk.status == StepProgress.Status.DONE
