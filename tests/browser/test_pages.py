@@ -66,7 +66,7 @@ def test_employee_home_suggests_nothing_already_to_do_and_cards_say_when_and_how
     login(page, "medewerker@horizon.demo", DEMO_PASSWORD)
     # Signed in on an English browser, greeted in the member's Dutch.
     expect(page.locator(".messages")).to_contain_text("Je bent nu ingelogd")
-    to_do = page.get_by_role("region", name="Te doen")
+    to_do = page.get_by_role("region", name="Te doen", exact=True)
     for_you = page.get_by_role("region", name="Voor jou")
     titles = to_do.locator(".card-title").all_inner_texts()
     assert titles
