@@ -18,6 +18,8 @@ from organisations.models import Membership, Organisation
 from ..models import (
     BuddyConfirmation,
     Enrolment,
+    Session,
+    SessionSeat,
     Step,
     StepProgress,
     StepReflection,
@@ -38,6 +40,8 @@ class StepRow:
     enrolment: Enrolment
     waits_for: list[Step] = field(default_factory=list)
     today: dt.date | None = None
+    # A done session step: the session the learner attended (where the page asked for it).
+    session: Session | None = None
 
     @property
     def status(self) -> str:
@@ -277,10 +281,36 @@ def learner_enrolment(*, membership: Membership, trajectory: Trajectory) -> Enro
     return _learner_enrolments(membership=membership).filter(trajectory=trajectory).first()
 
 
-def enrolment_summary(*, enrolment: Enrolment, today: dt.date) -> EnrolmentSummary:
-    """A trajectory page: every step of the enrolment's version with status, lock, due date."""
-    rows = _rows_for([enrolment], today=today)
-    return EnrolmentSummary(enrolment=enrolment, rows=rows.get(enrolment.pk, []))
+def enrolment_summary(
+    *, enrolment: Enrolment, today: dt.date, with_sessions: bool = False
+) -> EnrolmentSummary:
+    """A trajectory page: every step of the enrolment's version with status, lock, due date.
+
+    ``with_sessions``: done session steps carry the session attended (one query more,
+    only when there is such a step).
+    """
+    rows = _rows_for([enrolment], today=today).get(enrolment.pk, [])
+    if with_sessions:
+        _attended_sessions(enrolment=enrolment, rows=rows)
+    return EnrolmentSummary(enrolment=enrolment, rows=rows)
+
+
+def _attended_sessions(*, enrolment: Enrolment, rows: list[StepRow]) -> None:
+    done = {row.step.key: row for row in rows if row.is_done and row.step.kind == Step.Kind.SESSION}
+    if not done:
+        return
+    seats = (
+        SessionSeat.objects.filter(
+            organisation_id=enrolment.organisation_id,
+            enrolment_id=enrolment.pk,
+            attendance=SessionSeat.Attendance.ATTENDED,
+            session__step_key__in=list(done),
+        )
+        .select_related("session")
+        .order_by("session__starts_at", "pk")
+    )
+    for seat in seats:  # the latest attended wins
+        done[seat.session.step_key].session = seat.session
 
 
 def step_row(*, progress: StepProgress, today: dt.date) -> StepRow:

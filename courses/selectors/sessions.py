@@ -171,7 +171,7 @@ def seats_for_step(*, enrolment: Enrolment, step_key: uuid.UUID) -> list[Session
     """Every seat this enrolment had for the step, newest session first (history included)."""
     return list(
         SessionSeat.objects.filter(enrolment_id=enrolment.pk, session__step_key=step_key)
-        .select_related("session")
+        .select_related("session__facilitator__user")
         .order_by("-session__starts_at")
     )
 
@@ -279,9 +279,14 @@ def progress_for_step(*, enrolment: Enrolment, step_key: uuid.UUID) -> StepProgr
 
 
 def step_session_choice(
-    *, enrolment: Enrolment, step: Step, now: dt.datetime | None = None
+    *, enrolment: Enrolment, step: Step, done: bool = False, now: dt.datetime | None = None
 ) -> dict:
-    """What the step page shows for a session step: the seat, the sessions to choose, history."""
+    """What the step page shows for a session step: the seat, the sessions to choose, history.
+
+    ``attended``, for a ``done`` step: the latest seat marked attended, the session the
+    step was done in (kept when that session was cancelled afterwards, unlike the
+    active seat).
+    """
     now = now or timezone.now()
     seat = active_seat_for_step(enrolment=enrolment, step_key=step.key)
     upcoming = []
@@ -291,12 +296,13 @@ def step_session_choice(
                 trajectory_id=enrolment.trajectory_id, step_key=step.key, now=now
             )
         )
-    history = [
-        s
-        for s in seats_for_step(enrolment=enrolment, step_key=step.key)
-        if not seat or s.pk != seat.pk
-    ]
-    return {"seat": seat, "upcoming": upcoming, "history": history}
+    seats = seats_for_step(enrolment=enrolment, step_key=step.key)
+    attended = next(
+        (s for s in seats if done and s.attendance == SessionSeat.Attendance.ATTENDED), None
+    )
+    shown = {s.pk for s in (seat, attended) if s is not None}
+    history = [s for s in seats if s.pk not in shown]
+    return {"seat": seat, "attended": attended, "upcoming": upcoming, "history": history}
 
 
 def enrolments_bookable_by(*, membership: Membership, session: Session) -> list[Enrolment]:

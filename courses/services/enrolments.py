@@ -66,11 +66,16 @@ def step_due_dates(
 
 
 def _buddy_check(*, buddy: Membership | None, learner_ids: Iterable[int], organisation_id: int):
+    """The buddy is an active member; a learner on their own is never their own buddy.
+
+    In a batch of several (a team), the buddy may be one of them: they are enrolled
+    too, without a buddy of their own (``enrolments_create``).
+    """
     if buddy is None:
         return
     if buddy.organisation_id != organisation_id or not buddy.is_active:
         raise ValidationError({"buddy": ERROR_BUDDY_INACTIVE})
-    if buddy.pk in set(learner_ids):
+    if set(learner_ids) == {buddy.pk}:
         raise ValidationError({"buddy": ERROR_BUDDY_SELF})
 
 
@@ -85,8 +90,10 @@ def enrolments_create(
     """Enrol members in the live version of ``trajectory``; already enrolled: a no-op.
 
     A withdrawn member enrolled again is reopened (their version and what they
-    did stay). A unit they completed before counts at once. The caller checks
-    who may enrol whom (``enrolment_create`` and ``team_enrol`` do).
+    did stay). A unit they completed before counts at once. A buddy who is one
+    of ``memberships`` is enrolled as well, without a buddy (never their own).
+    The caller checks who may enrol whom (``enrolment_create`` and
+    ``team_enrol`` do).
     """
     if trajectory.status != Trajectory.Status.PUBLISHED or trajectory.live_version_id is None:
         raise ValidationError(ERROR_NOT_PUBLISHED)
@@ -130,7 +137,7 @@ def enrolments_create(
                     trajectory_id=trajectory.pk,
                     version_id=version.pk,
                     membership_id=pk,
-                    buddy_id=buddy.pk if buddy else None,
+                    buddy_id=buddy.pk if buddy and buddy.pk != pk else None,
                     enrolled_by_id=by.pk,
                     status=Enrolment.Status.NOT_STARTED,
                     enrolled_at=at,
@@ -323,7 +330,11 @@ def team_enrol(
     buddy: Membership | None = None,
     at: dt.datetime | None = None,
 ) -> EnrolmentBatch:
-    """Enrol every active member of ``team`` and of the teams below it, in one batch."""
+    """Enrol every active member of ``team`` and of the teams below it, in one batch.
+
+    A ``buddy`` from the team is enrolled too (without a buddy of their own) and is
+    the buddy of everyone else in the batch.
+    """
     if team.organisation_id != trajectory.organisation_id:
         raise ValidationError(ERROR_MAY_NOT_ENROL)
     if not can_enrol_team(by, team_id=team.pk):
@@ -332,8 +343,6 @@ def team_enrol(
     members = Membership.objects.filter(
         organisation_id=trajectory.organisation_id, team_id__in=team_ids, is_active=True
     ).only("id", "organisation_id", "is_active", "team_id")
-    if buddy is not None:
-        members = members.exclude(pk=buddy.pk)
     return enrolments_create(
         trajectory=trajectory, by=by, memberships=list(members), buddy=buddy, at=at
     )

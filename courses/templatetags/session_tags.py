@@ -3,7 +3,8 @@
 The step page drops it in with one line (``{% load session_tags %}`` first); it
 shows the learner's seat (booked, or their place on the waiting list, with the
 calendar file) or the sessions still to come to choose from, each bookable
-with a plain form that comes back to the page.
+with a plain form that comes back to the page. A done step shows the session it
+was done in.
 
 ``{% sessions_to_book_for progress %}`` is what L&D or a manager sees on someone
 else's session step: the sessions still to come, each a link to its page, where
@@ -32,7 +33,7 @@ def session_choices(context, enrolment, step: Step, progress: StepProgress | Non
     progress = progress or selectors.progress_for_step(enrolment=enrolment, step_key=step.key)
     done = progress is not None and progress.status == StepProgress.Status.DONE
     locked = progress is not None and not done and bool(progress_waits_for(progress=progress))
-    choice = selectors.step_session_choice(enrolment=enrolment, step=step)
+    choice = selectors.step_session_choice(enrolment=enrolment, step=step, done=done)
     return {
         **choice,
         "step": step,

@@ -55,7 +55,9 @@ def trajectory_detail(request, trajectory_id: int):
     summary = None
     if enrolment is not None:
         enrolment.membership = request.membership
-        summary = selectors.enrolment_summary(enrolment=enrolment, today=_today(request))
+        summary = selectors.enrolment_summary(
+            enrolment=enrolment, today=_today(request), with_sessions=True
+        )
     version = enrolment.version if enrolment else trajectory.live_version
     return render(
         request,

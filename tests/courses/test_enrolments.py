@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from courses.models import Enrolment, Step, StepProgress
+from courses.selectors.learning import buddy_steps_for
 from courses.services import authoring, enrolments
 from courses.services.progress import step_progress_done
 from events.models import LearningEvent
@@ -114,6 +115,39 @@ def test_a_buddy_is_another_member_of_the_organisation(scoped, other_organisatio
         enrolments.enrolments_create(
             trajectory=trajectory, by=learner, memberships=[learner], buddy=outsider
         )
+    assert not Enrolment.objects.exists()
+
+
+def test_a_buddy_from_the_enrolled_team_is_enrolled_too_and_never_their_own_buddy(scoped):
+    trajectory = trajectory_with(scoped, [Step.Kind.BUDDY])
+    manager = make_member(scoped)
+    team = factories.TeamFactory(organisation=scoped, manager=manager)
+    learners = [make_member(scoped, team=team) for _ in range(2)]
+    buddy = make_member(scoped, team=team)
+
+    batch = enrolments.team_enrol(trajectory=trajectory, team=team, by=manager, buddy=buddy)
+
+    assert len(batch.created) == 3
+    assert dict(Enrolment.objects.values_list("membership_id", "buddy_id")) == {
+        learners[0].pk: buddy.pk,
+        learners[1].pk: buddy.pk,
+        buddy.pk: None,
+    }
+    talks = buddy_steps_for(membership=buddy)
+    assert {p.enrolment.membership_id for p in talks} == {m.pk for m in learners}
+
+
+def test_a_team_of_only_the_buddy_is_refused(scoped):
+    trajectory = trajectory_with(scoped, [Step.Kind.BUDDY])
+    team = factories.TeamFactory(organisation=scoped)
+    buddy = make_member(scoped, team=team)
+
+    with pytest.raises(ValidationError) as excinfo:
+        enrolments.team_enrol(
+            trajectory=trajectory, team=team, by=trajectory.created_by, buddy=buddy
+        )
+
+    assert "buddy" in excinfo.value.message_dict
     assert not Enrolment.objects.exists()
 
 

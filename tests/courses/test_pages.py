@@ -268,3 +268,121 @@ def test_the_header_marks_the_section_a_page_belongs_to(organisation, client):
     home = client.get(reverse("microlearning:home", args=[organisation.slug])).content.decode()
     assert 'aria-current="page">My learning</a>' in home
     assert home.count('aria-current="page"') == 1
+
+
+# --- The home's "To do" beside the trajectories ------------------------------------------
+
+
+def _to_do_section(body: str) -> str:
+    start = body.index('aria-labelledby="to-do-heading"')
+    return body[start : body.index("</section>", start)]
+
+
+def test_the_home_does_not_say_nothing_to_learn_while_trajectory_steps_are_due(
+    organisation, client
+):
+    learner = make_member(organisation)
+    with scope(organisation=organisation):
+        _enrolled(organisation, learner, 1, [Step.Kind.EXTERNAL], offsets=[3])
+    client.force_login(learner.user)
+
+    body = client.get(reverse("microlearning:home", args=["acme"])).content.decode()
+
+    assert "Due first in your trajectories" in body
+    to_do = _to_do_section(body)
+    assert "Nothing to learn yet." not in to_do
+    assert "No units assigned to you." in to_do
+
+
+def test_the_home_of_a_learner_who_did_their_units_does_not_say_everything_is_done(
+    organisation, client
+):
+    learner = make_member(organisation)
+    with scope(organisation=organisation):
+        unit = factories.UnitFactory(organisation=organisation)
+        factories.AssignmentFactory(unit=unit, member=learner)
+        factories.CompletionFactory(unit=unit, member=learner)
+        _enrolled(organisation, learner, 1, [Step.Kind.EXTERNAL], offsets=[3])
+    client.force_login(learner.user)
+
+    to_do = _to_do_section(
+        client.get(reverse("microlearning:home", args=["acme"])).content.decode()
+    )
+
+    assert "You have done everything assigned to you" not in to_do
+    assert "You have done all the units assigned to you." in to_do
+
+
+def test_a_buddy_without_units_or_enrolments_sees_their_buddy_talks_and_no_empty_state(
+    organisation, client
+):
+    learner, buddy = make_member(organisation), make_member(organisation)
+    with scope(organisation=organisation):
+        trajectory = trajectory_with(organisation, [Step.Kind.BUDDY])
+        enrolments.enrolments_create(
+            trajectory=trajectory, by=trajectory.created_by, memberships=[learner], buddy=buddy
+        )
+    client.force_login(buddy.user)
+
+    body = client.get(reverse("microlearning:home", args=["acme"])).content.decode()
+
+    assert "As a buddy" in body
+    assert "Due first in your trajectories" not in body  # they follow none themselves
+    assert "No units assigned to you." in _to_do_section(body)
+
+
+# --- Dates in the enrolment overview -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nl", "03-12-2026"), ("en", "03/12/2026")])
+def test_the_enrolment_overview_shows_due_dates_day_before_month(
+    organisation, client, language, shown
+):
+    import datetime as dt
+
+    organisation.language = language
+    organisation.save(update_fields=["language"])
+    author = author_of(organisation)
+    with scope(organisation=organisation):
+        trajectory = trajectory_with(organisation, author=author)
+        enrolments.enrolments_create(
+            trajectory=trajectory, by=author, memberships=[make_member(organisation)]
+        )
+        Enrolment.objects.update(due_on=dt.date(2026, 12, 3))
+    client.force_login(author.user)
+
+    body = _page(client, "enrolment_list").content.decode()
+
+    assert shown in body
+    assert "12/03/2026" not in body
+
+
+def test_a_teammate_picked_as_buddy_in_a_team_enrolment_is_enrolled_and_buddies_the_rest(
+    organisation, client
+):
+    author = author_of(organisation)
+    with scope(organisation=organisation):
+        team = factories.TeamFactory(organisation=organisation)
+        learner = make_member(organisation, team=team)
+        buddy = make_member(organisation, team=team)
+        trajectory = trajectory_with(organisation, [Step.Kind.BUDDY], author=author)
+    client.force_login(author.user)
+
+    response = client.post(
+        reverse("courses:enrolment_create", args=["acme"]),
+        {"trajectory": trajectory.pk, "team": team.pk, "buddy": buddy.pk},
+    )
+
+    assert response.status_code == 302
+    with scope(organisation=organisation):
+        talk = StepProgress.objects.get(enrolment__membership=learner)
+        assert Enrolment.objects.get(membership=buddy).buddy_id is None
+    client.force_login(buddy.user)
+    home = client.get(reverse("microlearning:home", args=["acme"])).content.decode()
+    assert "As a buddy" in home and learner.display_name in home
+    for member in (learner, buddy):
+        client.force_login(member.user)
+        client.post(reverse("courses:step_buddy_confirm", args=["acme", talk.pk]))
+    with scope(organisation=organisation):
+        talk.refresh_from_db()
+    assert talk.status == StepProgress.Status.DONE

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from courses.models import Session, SessionSeat, StepProgress
@@ -268,3 +268,37 @@ def test_l_and_d_moves_and_cancels_from_the_pages_in_dutch(client, trajectory):
     assert session.sequence == 2 and session.cancelled_at
     mine = signed_in(client, enrolment.membership).get(url("my_sessions", organisation))
     assert mine.status_code == 200 and "Mijn bijeenkomsten" in mine.content.decode()
+
+
+def test_a_step_done_at_a_session_shows_that_session_and_says_done_once(client, trajectory):
+    organisation = trajectory.organisation
+    facilitator = make_member(organisation)
+    start = timezone.now() - dt.timedelta(days=3)
+    with scopes_disabled():
+        session = make_session(trajectory, starts_at=start, facilitator=facilitator)
+        enrolment = enrol(trajectory)
+        seat = SessionSeat.objects.create(
+            organisation=organisation, session=session, enrolment=enrolment
+        )
+        progress = StepProgress.objects.get(enrolment=enrolment)
+    signed_in(client, facilitator).post(
+        url("attendance", organisation, session.pk), {f"seat-{seat.pk}": "attended"}
+    )
+    with scopes_disabled():
+        progress.refresh_from_db()
+    assert progress.status == StepProgress.Status.DONE
+    with translation.override(organisation.language):
+        day = formats.date_format(timezone.localtime(start, organisation.zone), "DATE_FORMAT")
+
+    signed_in(client, enrolment.membership)
+    step_page = client.get(reverse("courses:step", args=[organisation.slug, progress.pk]))
+    body = step_page.content.decode()
+
+    assert "Choose a session" not in body
+    assert "Your session" in body and day in body
+    assert body.count(">Done<") == 1
+    assert "Add to calendar" not in body  # the session is over
+    trajectory_page = client.get(
+        reverse("courses:trajectory", args=[organisation.slug, trajectory.pk])
+    )
+    assert f"Attended the session of {day}" in trajectory_page.content.decode()

@@ -235,3 +235,56 @@ class TestQueryCounts:
             reverse("analytics:team_dashboard", args=[manager.organisation.slug])
         )
         assert "Where your team learns" in response.content.decode()
+
+
+class TestKudosCount:
+    @pytest.mark.parametrize(
+        ("language", "givers", "text"),
+        [
+            ("en", 0, "No kudos yet"),
+            ("en", 1, "Kudos from 1 colleague ·"),
+            ("en", 2, "Kudos from 2 colleagues ·"),
+            ("nl", 1, "Compliment van 1 collega ·"),
+            ("nl", 2, "Complimenten van 2 collega's ·"),
+        ],
+    )
+    def test_the_home_counts_kudos_in_singular_and_plural(
+        self, client, organisation, learner, team, language, givers, text
+    ):
+        organisation.language = language
+        organisation.save(update_fields=["language"])
+        recognition = services.recognition_share(
+            membership=learner, object_type="goal", object_id=1, title="Plan the week"
+        )
+        for _ in range(givers):
+            giver = MembershipFactory(organisation=organisation, team=team)
+            services.kudos_give(recognition=recognition, membership=giver)
+        viewer = MembershipFactory(organisation=organisation, team=team)
+
+        home = signed_in(client, viewer).get(reverse("microlearning:home", args=["acme"]))
+
+        body = home.content.decode()
+        assert text in body
+        assert "1 kudos" not in body and "2 kudos" not in body
+
+    @pytest.mark.parametrize(
+        ("givers", "text"),
+        [
+            (0, "no kudos so far."),
+            (1, "kudos from 1 colleague so far."),
+            (2, "kudos from 2 colleagues so far."),
+        ],
+    )
+    def test_the_shared_goal_counts_kudos_in_singular_and_plural(
+        self, client, organisation, learner, manager, team, skill, url, givers, text
+    ):
+        goal = agreed_goal(learner, skill, manager)
+        services.goal_close(goal=goal, membership=learner, outcome="achieved", self_rating=4)
+        recognition = services.goal_share(goal=goal, membership=learner)
+        for _ in range(givers):
+            giver = MembershipFactory(organisation=organisation, team=team)
+            services.kudos_give(recognition=recognition, membership=giver)
+
+        page = signed_in(client, learner).get(url("goal_detail", goal.pk)).content.decode()
+
+        assert text in page
