@@ -13,14 +13,34 @@ from microlearning.selectors.reach import (
     units_reaching,
 )
 from organisations.models import Membership, Organisation
+from organisations.selectors import team_subtree_ids
 
-from .models import Nudge
+from .models import Nudge, NudgeRule, NudgeRuleTeam
 
 INAPP_NOTIFICATIONS_LIMIT = 5
 
 
-def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set[tuple[int, int]]:
-    """(member id, unit id) for every active member who should finish a unit by now.
+def rule_audience(*, rule: NudgeRule) -> QuerySet[Membership]:
+    """The active members a rule is for: everyone, or the chosen teams and their sub-teams."""
+    members = Membership.objects.filter(organisation_id=rule.organisation_id, is_active=True)
+    if rule.audience == NudgeRule.Audience.ORGANISATION:
+        return members
+    roots = list(
+        NudgeRuleTeam.objects.filter(organisation_id=rule.organisation_id, rule=rule).values_list(
+            "team_id", flat=True
+        )
+    )
+    teams = team_subtree_ids(organisation=rule.organisation, root_ids=roots)
+    return members.filter(team_id__in=teams)
+
+
+def finish_nudges_due(
+    *,
+    organisation: Organisation,
+    cutoff: dt.datetime,
+    memberships: QuerySet[Membership] | None = None,
+) -> set[tuple[int, int]]:
+    """(member id, unit id) for every active member (of ``memberships``) who should finish a unit.
 
     A unit counts when it reached the member before ``cutoff`` (published, and
     assigned to them or to a team above them before then, which they joined
@@ -30,7 +50,9 @@ def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set
     """
     reached = units_reaching(
         organisation=organisation,
-        memberships=Membership.objects.filter(organisation=organisation, is_active=True),
+        memberships=memberships
+        if memberships is not None
+        else Membership.objects.filter(organisation=organisation, is_active=True),
         reached_by=cutoff,
     )
     wanted = {(member_id, unit_id) for member_id, units in reached.items() for unit_id in units}

@@ -49,7 +49,8 @@ from microlearning.models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
-from nudges.models import Nudge
+from nudges.models import Nudge, NudgeRule, NudgeRuleTeam
+from nudges.rules import FINISH_UNIT_DEFAULT
 from organisations.models import (
     ApiToken,
     Invitation,
@@ -306,9 +307,18 @@ def build_world(*, slug: str, canary: str = "") -> World:
             organisation=organisation, text=text, members=members, unit=unit, skill=skill
         )
 
+        rule = NudgeRule.objects.create(
+            organisation=organisation,
+            kind=NudgeRule.Kind.FINISH_UNIT,
+            delay_days=3,
+            audience=NudgeRule.Audience.TEAMS,
+            **{field: f"{text(field)} {value}" for field, value in FINISH_UNIT_DEFAULT.items()},
+        )
+        NudgeRuleTeam.objects.create(organisation=organisation, rule=rule, team=team)
         nudges = {
             channel: Nudge.objects.create(
                 organisation=organisation,
+                rule=rule,
                 member=members["learner"],
                 kind=Nudge.Kind.FINISH,
                 channel=channel,
