@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from microlearning.selectors.reach import (
     assignments_reaching,
@@ -105,4 +105,33 @@ def inapp_nudges_for_member(*, membership: Membership) -> QuerySet[Nudge]:
         _inapp_nudges(membership=membership)
         .annotate(unit_completed=Exists(completed))
         .order_by("-sent_at", "-id")
+    )
+
+
+def rules_for_authoring(*, organisation: Organisation) -> list[NudgeRule]:
+    """Every rule of the organisation, with how many nudges each planned and sent, in one query."""
+    return list(
+        NudgeRule.objects.filter(organisation=organisation)
+        .annotate(
+            planned_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.PLANNED)),
+            sent_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.SENT)),
+            failed_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.FAILED)),
+        )
+        .order_by("kind", "pk")
+    )
+
+
+def rule_for_authoring(*, organisation: Organisation, rule_id: int) -> NudgeRule | None:
+    return NudgeRule.objects.filter(organisation=organisation, pk=rule_id).first()
+
+
+def rule_preview_nudge(*, rule: NudgeRule) -> Nudge | None:
+    """The rule's latest nudge: a real member's data to preview the words with."""
+    if rule.pk is None:
+        return None
+    return (
+        Nudge.objects.filter(organisation_id=rule.organisation_id, rule=rule)
+        .select_related("member__user", "member__organisation", "unit", "rule")
+        .order_by("-created_at", "-pk")
+        .first()
     )

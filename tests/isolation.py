@@ -119,6 +119,8 @@ class World:
     # A published trajectory (with a draft too), its steps, the learner's enrolment and rows.
     trajectories: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    # The finish-a-unit rule of the nudges, for chosen teams.
+    nudge_rule: NudgeRule | None = None
     enrolments: list = field(default_factory=list)
     progress: list = field(default_factory=list)
     trajectory_versions: list = field(default_factory=list)
@@ -373,6 +375,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         assignments=assignments,
         completion=completion,
         nudges=nudges,
+        nudge_rule=rule,
         evidence=evidence,
         tokens=tokens,
         blocks=[block, draft_block],

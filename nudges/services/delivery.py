@@ -77,9 +77,12 @@ DELIVERY_BUSY = "busy"
 DELIVERY_MISSING = "missing"
 
 
+# The kinds that can be delivered; the others are never planned yet.
+DELIVERABLE_KINDS = {NudgeRule.Kind.FINISH_UNIT: finish_unit}
+
+
 def _kind_module(kind: str):
-    # The kinds that can be delivered; the others are never planned yet.
-    return {NudgeRule.Kind.FINISH_UNIT: finish_unit}[kind]
+    return DELIVERABLE_KINDS[kind]
 
 
 # --- the dispatcher and the sweeper ------------------------------------------------------
