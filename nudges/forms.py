@@ -19,6 +19,9 @@ class NudgeRuleForm(forms.ModelForm):
         help_text=_("Only when the audience is chosen teams; their sub-teams are included."),
     )
 
+    # The teams right after the audience they belong to.
+    field_order = ["is_active", "delay_days", "weekday", "hour", "audience", "teams"]
+
     class Meta:
         model = NudgeRule
         fields = [
