@@ -20,6 +20,15 @@ app.conf.beat_schedule = {
         "task": "nudges.plan_all",
         "schedule": crontab(minute="*/15"),
     },
+    # The nudge outbox: due rows to senders, and rows whose sender vanished back to planned.
+    "nudges-dispatch": {
+        "task": "nudges.dispatch",
+        "schedule": timedelta(minutes=1),
+    },
+    "nudges-sweep": {
+        "task": "nudges.sweep",
+        "schedule": timedelta(minutes=1),
+    },
     # Open enrolments whose due date passed become overdue, early each morning.
     "courses-enrolments-mark-overdue": {
         "task": "courses.enrolments_mark_overdue",

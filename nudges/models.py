@@ -1,17 +1,161 @@
-"""Nudges: reminders in the flow of work, delivered at most once per channel."""
+"""Nudges: rules authored per organisation, and the nudges they plan (the outbox of delivery).
+
+A ``NudgeRule`` is data: which kind of reminder, after how long (or on which
+weekday), for whom, over which channels, with which words in Dutch and English.
+A ``Nudge`` is one reminder for one member over one channel. Its row is the
+record of what must be sent: the planner writes it, the dispatcher claims it,
+a sender delivers it (see ``nudges.services.delivery``).
+"""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Membership, Organisation, TenantManager
+from organisations.models import Membership, Organisation, Team, TenantManager
+
+HOLDOUT_MAX_PERCENT = 50
+DEFAULT_WEEKLY_HOUR = 9
+
+
+class NudgeRule(models.Model):
+    """One kind of reminder as an organisation tuned it."""
+
+    class Kind(models.TextChoices):
+        APPLY = "apply", _("Did you apply it?")
+        REPEAT = "repeat", _("Repeat what you learnt")
+        FINISH_UNIT = "finish_unit", _("Finish an assigned unit")
+        FINISH_STEP = "finish_step", _("Finish a trajectory step")
+        REFLECT = "reflect", _("Reflect")
+        CHECK_IN = "check_in", _("Goal check-in")
+        MANAGER_SIGN_OFF = "manager_sign_off", _("Evidence waiting for sign-off")
+        MANAGER_AGREE = "manager_agree", _("Goals waiting for agreement")
+        TEAM_DIGEST = "team_digest", _("Weekly team digest")
+
+    class Audience(models.TextChoices):
+        ORGANISATION = "organisation", _("The whole organisation")
+        TEAMS = "teams", _("Chosen teams")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # Kinds that follow an event (assigned, committed, signed off) wait this many days;
+    # weekly kinds come on a weekday at an hour instead (nudges.rules says which is which).
+    delay_days = models.PositiveSmallIntegerField(
+        _("after days"), null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), null=True, blank=True, choices=Weekday.choices
+    )
+    hour = models.PositiveSmallIntegerField(
+        _("hour"), default=DEFAULT_WEEKLY_HOUR, validators=[MaxValueValidator(23)]
+    )
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.ORGANISATION
+    )
+    teams = models.ManyToManyField(
+        Team, verbose_name=_("teams"), through="NudgeRuleTeam", related_name="+", blank=True
+    )
+    send_email = models.BooleanField(_("by e-mail"), default=True)
+    send_in_app = models.BooleanField(_("in the app"), default=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    holdout_percent = models.PositiveSmallIntegerField(
+        _("held-out share (%)"),
+        default=10,
+        validators=[MaxValueValidator(HOLDOUT_MAX_PERCENT)],
+        help_text=_(
+            "This share of the audience is not nudged, so the effect of the nudge can be measured."
+        ),
+    )
+    subject_nl = models.CharField(_("subject (Dutch)"), max_length=200)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    text_nl = models.TextField(_("text (Dutch)"), max_length=4000)
+    text_en = models.TextField(_("text (English)"), max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("nudge rule")
+        verbose_name_plural = _("nudge rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(send_email=True) | models.Q(send_in_app=True),
+                name="nudge_rule_some_channel",
+                violation_error_message=_("Choose at least one channel."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(holdout_percent__lte=HOLDOUT_MAX_PERCENT),
+                name="nudge_rule_holdout_share",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "is_active"], name="nudge_rule_org_active")]
+
+    def __str__(self) -> str:
+        return str(self.Kind(self.kind).label) if self.kind in self.Kind.values else self.kind
+
+    def clean(self) -> None:
+        from .rules import rule_errors  # the kinds' rules live there; it imports this module
+
+        errors = rule_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def channels(self) -> list[str]:
+        return [
+            channel
+            for channel, wanted in (
+                (Nudge.Channel.EMAIL, self.send_email),
+                (Nudge.Channel.IN_APP, self.send_in_app),
+            )
+            if wanted
+        ]
+
+    def subject_for(self, language: str) -> str:
+        return self.subject_nl if language == "nl" else self.subject_en
+
+    def text_for(self, language: str) -> str:
+        return self.text_nl if language == "nl" else self.text_en
+
+
+class NudgeRuleTeam(models.Model):
+    """A team (and so its sub-teams) a rule is for, when its audience is chosen teams."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(NudgeRule, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "team"], name="nudge_rule_team_unique"),
+        ]
 
 
 class Nudge(models.Model):
     class Kind(models.TextChoices):
+        # The category a member sees (and, later, unsubscribes from); rules map onto it.
         FINISH = "finish", _("Finish it")
+        APPLY = "apply", _("Apply it")
+        REPEAT = "repeat", _("Repeat it")
+        REFLECT = "reflect", _("Reflect")
+        CHECK_IN = "check_in", _("Check in")
+        MANAGER = "manager", _("For managers")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -24,22 +168,46 @@ class Nudge(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
 
+    class CancelReason(models.TextChoices):
+        FULFILLED = "fulfilled", _("Done before the nudge was sent")
+        WITHDRAWN = "withdrawn", _("No longer asked of the member")
+        MEMBER_INACTIVE = "member_inactive", _("The member is no longer active")
+        RULE_OFF = "rule_off", _("The rule was switched off")
+
+    # Every move a nudge may make, in one place (nudges.services.delivery.nudge_transition
+    # applies them). Sending goes back to planned for a retry or when its lease expired.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PLANNED: frozenset({Status.SENDING, Status.CANCELLED}),
+        Status.SENDING: frozenset({Status.SENT, Status.FAILED, Status.CANCELLED, Status.PLANNED}),
+        Status.SENT: frozenset(),
+        Status.FAILED: frozenset(),
+        Status.CANCELLED: frozenset(),
+    }
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(NudgeRule, on_delete=models.CASCADE, related_name="nudges")
     member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="nudges")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    # What the nudge is about and why, e.g. "finish:unit:42". With the member and
-    # channel it is unique: a second planner run cannot create a second nudge.
+    # What the nudge is about, e.g. "finish:unit:42"; ``occurrence`` tells apart the
+    # rounds of a recurring rule (the week of a digest). With the rule, member and
+    # channel they are unique: a second planner run cannot create a second nudge.
     key = models.CharField(max_length=120)
+    occurrence = models.PositiveIntegerField(default=0)
     unit = models.ForeignKey(
         "microlearning.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    # When the dispatcher may hand it to a sender: planned time, or the next retry.
+    due_at = models.DateTimeField(default=timezone.now)
+    # While sending: the sender's time to finish; after it the sweeper plans it again.
+    lease_until = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
 
     objects = TenantManager()
 
@@ -47,7 +215,17 @@ class Nudge(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "member", "channel", "key"], name="nudge_unique_delivery"
+                fields=["organisation", "rule", "member", "key", "occurrence", "channel"],
+                name="nudge_unique_delivery",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sending") | models.Q(lease_until__isnull=False),
+                name="nudge_sending_has_lease",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "status"], name="nudge_org_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status", "due_at"], name="nudge_org_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.channel} #{self.pk} ({self.status})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from microlearning.selectors.reach import (
     assignments_reaching,
@@ -13,14 +13,34 @@ from microlearning.selectors.reach import (
     units_reaching,
 )
 from organisations.models import Membership, Organisation
+from organisations.selectors import team_subtree_ids
 
-from .models import Nudge
+from .models import Nudge, NudgeRule, NudgeRuleTeam
 
 INAPP_NOTIFICATIONS_LIMIT = 5
 
 
-def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set[tuple[int, int]]:
-    """(member id, unit id) for every active member who should finish a unit by now.
+def rule_audience(*, rule: NudgeRule) -> QuerySet[Membership]:
+    """The active members a rule is for: everyone, or the chosen teams and their sub-teams."""
+    members = Membership.objects.filter(organisation_id=rule.organisation_id, is_active=True)
+    if rule.audience == NudgeRule.Audience.ORGANISATION:
+        return members
+    roots = list(
+        NudgeRuleTeam.objects.filter(organisation_id=rule.organisation_id, rule=rule).values_list(
+            "team_id", flat=True
+        )
+    )
+    teams = team_subtree_ids(organisation=rule.organisation, root_ids=roots)
+    return members.filter(team_id__in=teams)
+
+
+def finish_nudges_due(
+    *,
+    organisation: Organisation,
+    cutoff: dt.datetime,
+    memberships: QuerySet[Membership] | None = None,
+) -> set[tuple[int, int]]:
+    """(member id, unit id) for every active member (of ``memberships``) who should finish a unit.
 
     A unit counts when it reached the member before ``cutoff`` (published, and
     assigned to them or to a team above them before then, which they joined
@@ -30,7 +50,9 @@ def finish_nudges_due(*, organisation: Organisation, cutoff: dt.datetime) -> set
     """
     reached = units_reaching(
         organisation=organisation,
-        memberships=Membership.objects.filter(organisation=organisation, is_active=True),
+        memberships=memberships
+        if memberships is not None
+        else Membership.objects.filter(organisation=organisation, is_active=True),
         reached_by=cutoff,
     )
     wanted = {(member_id, unit_id) for member_id, units in reached.items() for unit_id in units}
@@ -83,4 +105,33 @@ def inapp_nudges_for_member(*, membership: Membership) -> QuerySet[Nudge]:
         _inapp_nudges(membership=membership)
         .annotate(unit_completed=Exists(completed))
         .order_by("-sent_at", "-id")
+    )
+
+
+def rules_for_authoring(*, organisation: Organisation) -> list[NudgeRule]:
+    """Every rule of the organisation, with how many nudges each planned and sent, in one query."""
+    return list(
+        NudgeRule.objects.filter(organisation=organisation)
+        .annotate(
+            planned_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.PLANNED)),
+            sent_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.SENT)),
+            failed_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.FAILED)),
+        )
+        .order_by("kind", "pk")
+    )
+
+
+def rule_for_authoring(*, organisation: Organisation, rule_id: int) -> NudgeRule | None:
+    return NudgeRule.objects.filter(organisation=organisation, pk=rule_id).first()
+
+
+def rule_preview_nudge(*, rule: NudgeRule) -> Nudge | None:
+    """The rule's latest nudge: a real member's data to preview the words with."""
+    if rule.pk is None:
+        return None
+    return (
+        Nudge.objects.filter(organisation_id=rule.organisation_id, rule=rule)
+        .select_related("member__user", "member__organisation", "unit", "rule")
+        .order_by("-created_at", "-pk")
+        .first()
     )

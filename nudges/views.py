@@ -1,12 +1,22 @@
-"""Web pages for nudges: the member's reminders in the app."""
+"""Web pages for nudges: the member's reminders in the app, and the L&D author's rules."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from organisations.access import member_required
+from organisations.forms import add_service_errors
+from organisations.permissions import Action
 
-from .selectors import inapp_nudges_for_member
+from . import services
+from .forms import NudgeRuleForm
+from .models import NudgeRule
+from .preview import nudge_rule_preview
+from .rules import KINDS
+from .selectors import inapp_nudges_for_member, rule_for_authoring, rules_for_authoring
 from .services import nudge_mark_read
 
 INBOX_PAGE_SIZE = 25
@@ -37,3 +47,81 @@ def nudge_open(request, nudge_id: int):
     return redirect(
         "microlearning:unit_detail", org_slug=request.organisation.slug, unit_id=nudge.unit_id
     )
+
+
+# --- the L&D author's rules ---------------------------------------------------------------
+
+
+@member_required(Action.AUTHOR_NUDGE_RULES)
+def rule_list(request):
+    rules = rules_for_authoring(organisation=request.organisation)
+    return render(request, "nudges/rule_list.html", {"rules": rules, "kinds": NudgeRule.Kind})
+
+
+def _rule_page(request, *, rule: NudgeRule | None, kind: str):
+    """Create or edit: "preview" renders the words unsaved in both languages, "save" saves."""
+    # The form fills an instance of its own, so the service still sees what changed.
+    editing = (
+        rule_for_authoring(organisation=request.organisation, rule_id=rule.pk) if rule else None
+    )
+    form = NudgeRuleForm(
+        request.POST or None,
+        instance=editing,
+        organisation=request.organisation,
+        kind=kind,
+        weekly=KINDS[kind].weekly,
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("action") == "preview":
+            preview = nudge_rule_preview(rule=form.instance, viewer=request.membership)
+        else:
+            teams = list(form.cleaned_data["teams"])
+            try:
+                if rule is None:
+                    services.nudge_rule_create(
+                        organisation=request.organisation,
+                        by=request.membership,
+                        kind=kind,
+                        teams=teams,
+                        **form.rule_fields(),
+                    )
+                else:
+                    services.nudge_rule_update(
+                        rule=rule, by=request.membership, teams=teams, **form.rule_fields()
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Nudge rule saved."))
+                return redirect("nudges:rule_list", org_slug=request.organisation.slug)
+    elif rule is not None and request.method != "POST":
+        preview = nudge_rule_preview(rule=rule, viewer=request.membership)
+    return render(
+        request,
+        "nudges/rule_form.html",
+        {
+            "form": form,
+            "rule": rule,
+            "kind": kind,
+            "kind_label": NudgeRule.Kind(kind).label,
+            "placeholders": KINDS[kind].allowed,
+            "preview": preview,
+        },
+    )
+
+
+@member_required(Action.AUTHOR_NUDGE_RULES)
+def rule_create(request):
+    kind = request.POST.get("kind") or request.GET.get("kind") or ""
+    if kind not in KINDS:
+        raise Http404
+    return _rule_page(request, rule=None, kind=kind)
+
+
+@member_required(Action.AUTHOR_NUDGE_RULES)
+def rule_edit(request, rule_id: int):
+    rule = rule_for_authoring(organisation=request.organisation, rule_id=rule_id)
+    if rule is None:
+        raise Http404
+    return _rule_page(request, rule=rule, kind=rule.kind)

@@ -24,6 +24,7 @@ class Action(StrEnum):
     MANAGE_OWN_TOKENS = "manage_own_tokens"
     AUTHOR_GOAL_TEMPLATES = "author_goal_templates"  # goal templates and proficiency levels
     SCHEDULE_SESSIONS = "schedule_sessions"  # plan, move and cancel a trajectory's sessions
+    AUTHOR_NUDGE_RULES = "author_nudge_rules"  # which reminders go out, when, in which words
 
 
 def is_manager(membership: Membership) -> bool:
@@ -45,6 +46,7 @@ def can(membership: Membership | None, action: Action | str) -> bool:
             | Action.AUTHOR_GOAL_TEMPLATES
             | Action.SCHEDULE_SESSIONS
             | Action.AUTHOR_TRAJECTORIES
+            | Action.AUTHOR_NUDGE_RULES
         ):
             return membership.is_author or membership.is_admin
         case Action.ENROL_OTHERS:

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from events.models import LearningEvent
 from microlearning.models import Assignment, Block, Completion, Unit, UnitVersion
-from nudges.models import Nudge
+from nudges.models import Nudge, NudgeRule
+from nudges.rules import FINISH_UNIT_DEFAULT
 from organisations.models import (
     Invitation,
     Membership,
@@ -156,6 +157,22 @@ class LearningEventFactory(factory.django.DjangoModelFactory):
     object_id = 1
 
 
+class NudgeRuleFactory(factory.django.DjangoModelFactory):
+    """An active finish-a-unit rule with Werkwijs's own words, nobody held out."""
+
+    class Meta:
+        model = NudgeRule
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = NudgeRule.Kind.FINISH_UNIT
+    delay_days = 3
+    holdout_percent = 0
+    subject_nl = FINISH_UNIT_DEFAULT["subject_nl"]
+    subject_en = FINISH_UNIT_DEFAULT["subject_en"]
+    text_nl = FINISH_UNIT_DEFAULT["text_nl"]
+    text_en = FINISH_UNIT_DEFAULT["text_en"]
+
+
 class NudgeFactory(factory.django.DjangoModelFactory):
     """A delivered in-app "finish it" nudge unless told otherwise."""
 
@@ -164,6 +181,9 @@ class NudgeFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(MembershipFactory)
     organisation = factory.SelfAttribute("member.organisation")
+    rule = factory.SubFactory(
+        NudgeRuleFactory, organisation=factory.SelfAttribute("..organisation")
+    )
     unit = factory.SubFactory(UnitFactory, organisation=factory.SelfAttribute("..organisation"))
     kind = Nudge.Kind.FINISH
     channel = Nudge.Channel.IN_APP

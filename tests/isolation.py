@@ -49,7 +49,8 @@ from microlearning.models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
-from nudges.models import Nudge
+from nudges.models import Nudge, NudgeRule, NudgeRuleTeam
+from nudges.rules import FINISH_UNIT_DEFAULT
 from organisations.models import (
     ApiToken,
     Invitation,
@@ -118,6 +119,8 @@ class World:
     # A published trajectory (with a draft too), its steps, the learner's enrolment and rows.
     trajectories: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    # The finish-a-unit rule of the nudges, for chosen teams.
+    nudge_rule: NudgeRule | None = None
     enrolments: list = field(default_factory=list)
     progress: list = field(default_factory=list)
     trajectory_versions: list = field(default_factory=list)
@@ -306,9 +309,18 @@ def build_world(*, slug: str, canary: str = "") -> World:
             organisation=organisation, text=text, members=members, unit=unit, skill=skill
         )
 
+        rule = NudgeRule.objects.create(
+            organisation=organisation,
+            kind=NudgeRule.Kind.FINISH_UNIT,
+            delay_days=3,
+            audience=NudgeRule.Audience.TEAMS,
+            **{field: f"{text(field)} {value}" for field, value in FINISH_UNIT_DEFAULT.items()},
+        )
+        NudgeRuleTeam.objects.create(organisation=organisation, rule=rule, team=team)
         nudges = {
             channel: Nudge.objects.create(
                 organisation=organisation,
+                rule=rule,
                 member=members["learner"],
                 kind=Nudge.Kind.FINISH,
                 channel=channel,
@@ -363,6 +375,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         assignments=assignments,
         completion=completion,
         nudges=nudges,
+        nudge_rule=rule,
         evidence=evidence,
         tokens=tokens,
         blocks=[block, draft_block],

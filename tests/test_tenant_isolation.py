@@ -82,6 +82,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "skill_id": lambda w: [w.skill],
     "work_process_id": lambda w: [w.work_process],
     "nudge_id": lambda w: [w.nudges["in_app"], w.nudges["email"]],
+    "rule_id": lambda w: [w.nudge_rule],
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,

@@ -11,7 +11,12 @@ from events.models import LearningEvent
 from nudges.models import Nudge
 from organisations.tenancy import organisation_scope
 from tests.api.support import error_of
-from tests.factories import CompletionFactory, LearningEventFactory, UnitFactory
+from tests.factories import (
+    CompletionFactory,
+    LearningEventFactory,
+    NudgeRuleFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +97,7 @@ def nudge(membership, unit, **fields) -> Nudge:
     with scopes_disabled():
         return Nudge.objects.create(
             organisation=membership.organisation,
+            rule=fields.pop("rule", None) or NudgeRuleFactory(organisation=membership.organisation),
             member=membership,
             unit=unit,
             kind=Nudge.Kind.FINISH,

@@ -13,7 +13,13 @@ from django_scopes import scopes_disabled
 
 from nudges.models import Nudge
 from tests.api.support import make_token
-from tests.factories import AssignmentFactory, CompletionFactory, MembershipFactory, UnitFactory
+from tests.factories import (
+    AssignmentFactory,
+    CompletionFactory,
+    MembershipFactory,
+    NudgeRuleFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +33,7 @@ def add_rows(acme) -> None:
     make_token(acme.learner)
     Nudge.objects.create(
         organisation=acme.organisation,
+        rule=NudgeRuleFactory(organisation=acme.organisation),
         member=acme.learner,
         unit=unit,
         kind=Nudge.Kind.FINISH,

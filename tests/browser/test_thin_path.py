@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from analytics.tasks import rollup_organisation
 from microlearning.models import Assignment
-from nudges.tasks import plan_organisation
+from nudges.tasks import dispatch, plan_organisation
 from organisations.tenancy import organisation_scope
 from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, TeamFactory
@@ -102,7 +102,9 @@ def test_thin_path_from_authoring_to_dashboard_and_reminder(
         Assignment.objects.update(assigned_at=timezone.now() - dt.timedelta(days=3))
     mail.outbox.clear()
     plan_organisation.delay(organisation.pk)
-    plan_organisation.delay(organisation.pk)  # running the planner again sends nothing twice
+    plan_organisation.delay(organisation.pk)  # running the planner again plans nothing twice
+    dispatch.delay()
+    dispatch.delay()  # nor does a second dispatcher send anything twice
     assert [m.to for m in mail.outbox] == [[colleague.user.email]]
     assert f"/o/{organisation.slug}/units/" in mail.outbox[0].body
 

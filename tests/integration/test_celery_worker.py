@@ -310,10 +310,12 @@ def test_planner_on_the_worker_mails_each_due_member_once(worker, send, mailbox)
         assigned_at=timezone.now() - dt.timedelta(days=3),
     )
 
-    # when the worker runs the planner, which enqueues the deliveries on the same broker
+    # when the worker runs the planner, then the dispatcher, which enqueues the senders on
+    # the same broker
     planned = worker.result_of(
         "nudges.plan_organisation", send(nudge_tasks.plan_organisation, organisation.pk)
     )
+    dispatched = worker.result_of("nudges.dispatch", send(nudge_tasks.dispatch))
 
     # then every nudge (e-mail and in-app for Anna and Ben) is delivered
     def statuses():
@@ -327,7 +329,7 @@ def test_planner_on_the_worker_mails_each_due_member_once(worker, send, mailbox)
         for member in (anna, ben)
         for channel in Nudge.Channel
     )
-    assert planned == "4"
+    assert (planned, dispatched) == ("4", "4")
     worker.wait_for(lambda: statuses() == expected_statuses, "4 nudges sent")
     worker.wait_for(lambda: len(mailbox.messages) >= 2, "2 e-mails")
 
@@ -358,8 +360,10 @@ def test_planner_on_the_worker_mails_each_due_member_once(worker, send, mailbox)
         "nudges.plan_organisation", send(nudge_tasks.plan_organisation, organisation.pk)
     )
 
+    again_dispatched = worker.result_of("nudges.dispatch", send(nudge_tasks.dispatch))
+
     # then nothing more is planned or sent
-    assert again == "0"
+    assert (again, again_dispatched) == ("0", "0")
     assert statuses() == expected_statuses
     assert len(mailbox.messages) == 2
     with scopes_disabled():

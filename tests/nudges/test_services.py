@@ -8,12 +8,13 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from events.models import LearningEvent
 from microlearning.models import Unit
 from nudges import services
-from nudges.models import Nudge
+from nudges.models import Nudge, NudgeRule
 from organisations.tenancy import organisation_scope
 from tests import factories
 
@@ -22,14 +23,29 @@ from .conftest import NUDGE_AFTER_DAYS
 pytestmark = pytest.mark.django_db
 
 
-def plan(assigned, *, now=None):
+def plan(assigned, *, now=None) -> int:
     with organisation_scope(assigned.organisation.pk):
         return services.nudges_plan_due(organisation=assigned.organisation, now=now or assigned.now)
 
 
 def deliver(organisation, nudge_id):
+    """What the dispatcher and a sender do for one due nudge: claim it, then send it."""
     with organisation_scope(organisation.pk):
-        return services.nudge_deliver(nudge_id=nudge_id)
+        services.nudges_transition(
+            organisation_id=organisation.pk,
+            ids=[nudge_id],
+            source=Nudge.Status.PLANNED,
+            target=Nudge.Status.SENDING,
+            lease_until=timezone.now() + services.LEASE,
+        )
+    return services.nudge_send(organisation_id=organisation.pk, nudge_id=nudge_id)
+
+
+def planned_ids(organisation):
+    with organisation_scope(organisation.pk):
+        return sorted(
+            Nudge.objects.filter(status=Nudge.Status.PLANNED).values_list("pk", flat=True)
+        )
 
 
 def nudges_of(organisation):
@@ -55,7 +71,7 @@ def unit_url(assigned):
 def test_planner_creates_one_email_and_one_inapp_nudge_per_member_of_the_team_tree(assigned):
     # given a unit assigned to a team with a sub-team, due since an hour
     # when the planner runs
-    ids = plan(assigned)
+    created = plan(assigned)
 
     # then each member, in the team and in the sub-team, gets one nudge per channel
     nudges = nudges_of(assigned.organisation)
@@ -66,7 +82,11 @@ def test_planner_creates_one_email_and_one_inapp_nudge_per_member_of_the_team_tr
         (assigned.sub_member.pk, Nudge.Channel.IN_APP),
     }
     assert all(n.status == Nudge.Status.PLANNED and n.unit_id == assigned.unit.pk for n in nudges)
-    assert sorted(ids) == sorted(n.pk for n in nudges)
+    assert created == len(nudges)
+    # of the organisation's finish-a-unit rule, due for the dispatcher now
+    (rule,) = {n.rule for n in nudges}
+    assert (rule.kind, rule.delay_days) == (NudgeRule.Kind.FINISH_UNIT, NUDGE_AFTER_DAYS)
+    assert all(n.due_at == assigned.now for n in nudges)
 
 
 def test_planner_creates_nothing_before_the_organisations_nudge_after_days(assigned):
@@ -74,7 +94,7 @@ def test_planner_creates_nothing_before_the_organisations_nudge_after_days(assig
     too_early = assigned.now - dt.timedelta(hours=2)
 
     # when the planner runs then
-    assert plan(assigned, now=too_early) == []
+    assert plan(assigned, now=too_early) == 0
     assert nudges_of(assigned.organisation) == []
 
 
@@ -117,7 +137,7 @@ def test_planner_ignores_units_that_are_no_longer_published(assigned):
     assigned.unit.status = Unit.Status.ARCHIVED
     assigned.unit.save(update_fields=["status"])
 
-    assert plan(assigned) == []
+    assert plan(assigned) == 0
 
 
 def test_planner_nudges_a_member_the_unit_was_assigned_to_directly(assigned):
@@ -135,18 +155,20 @@ def test_planner_nudges_a_member_the_unit_was_assigned_to_directly(assigned):
 
 def test_second_planner_run_creates_nothing_new(assigned):
     first = plan(assigned)
+    before = [(n.pk, n.due_at) for n in nudges_of(assigned.organisation)]
 
     second = plan(assigned, now=assigned.now + dt.timedelta(hours=1))
 
-    assert len(nudges_of(assigned.organisation)) == 4
-    assert second == first  # still planned: handed out again for delivery, not duplicated
+    assert (first, second) == (4, 0)
+    assert [(n.pk, n.due_at) for n in nudges_of(assigned.organisation)] == before
 
 
 def test_planner_does_not_recreate_nudges_that_were_sent(assigned):
-    for nudge_id in plan(assigned):
+    plan(assigned)
+    for nudge_id in planned_ids(assigned.organisation):
         deliver(assigned.organisation, nudge_id)
 
-    assert plan(assigned, now=assigned.now + dt.timedelta(days=1)) == []
+    assert plan(assigned, now=assigned.now + dt.timedelta(days=1)) == 0
     assert len(nudges_of(assigned.organisation)) == 4
 
 
@@ -239,6 +261,9 @@ def test_nudge_whose_unit_was_completed_meanwhile_is_cancelled_not_sent(assigned
 
     assert status == Nudge.Status.CANCELLED
     assert mail.outbox == []
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+    assert nudge.cancel_reason == Nudge.CancelReason.FULFILLED
 
 
 def test_nudge_whose_assignment_was_withdrawn_is_cancelled(assigned):
@@ -248,6 +273,22 @@ def test_nudge_whose_assignment_was_withdrawn_is_cancelled(assigned):
         assigned.unit.assignments.all().delete()
 
     assert deliver(assigned.organisation, nudge.pk) == Nudge.Status.CANCELLED
+    assert mail.outbox == []
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+    assert nudge.cancel_reason == Nudge.CancelReason.WITHDRAWN
+
+
+def test_nudge_of_a_rule_switched_off_meanwhile_is_cancelled(assigned):
+    plan(assigned)
+    nudge = email_nudge(assigned, assigned.member)
+    with organisation_scope(assigned.organisation.pk):
+        NudgeRule.objects.filter(pk=nudge.rule_id).update(is_active=False)
+
+    assert deliver(assigned.organisation, nudge.pk) == Nudge.Status.CANCELLED
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+    assert nudge.cancel_reason == Nudge.CancelReason.RULE_OFF
     assert mail.outbox == []
 
 
@@ -263,10 +304,13 @@ def test_delivering_twice_sends_once(assigned):
 
 
 def test_delivering_a_missing_nudge_is_not_an_error(organisation):
-    assert deliver(organisation, 987654) == services.DELIVERY_MISSING
+    assert (
+        services.nudge_send(organisation_id=organisation.pk, nudge_id=987654)
+        == services.DELIVERY_MISSING
+    )
 
 
-def test_failing_smtp_leaves_the_nudge_planned_and_the_next_run_delivers_it(assigned, monkeypatch):
+def test_failing_smtp_plans_the_nudge_again_later_and_then_delivers_it(assigned, monkeypatch):
     # given an SMTP server that refuses the connection
     def refuse(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
@@ -277,23 +321,33 @@ def test_failing_smtp_leaves_the_nudge_planned_and_the_next_run_delivers_it(assi
         patched.setattr(EmailBackend, "send_messages", refuse)
 
         # when the nudge is delivered
+        before = timezone.now()
         status = deliver(assigned.organisation, nudge.pk)
 
-    # then it is still planned, with the failure on record
+    # then it is planned again, a little later, with the failure on record
     with organisation_scope(assigned.organisation.pk):
         nudge.refresh_from_db()
     assert status == Nudge.Status.PLANNED
-    assert (nudge.status, nudge.attempts) == (Nudge.Status.PLANNED, 1)
+    assert (nudge.status, nudge.attempts, nudge.lease_until) == (Nudge.Status.PLANNED, 1, None)
+    assert before + services.retry_delay(1, rng=_Fixed(0)) <= nudge.due_at
+    assert nudge.due_at <= timezone.now() + services.retry_delay(1, rng=_Fixed(1))
     assert "SMTPServerDisconnected" in nudge.last_error
     assert mail.outbox == []
 
-    # and the next planner run hands it out again and delivers it
-    assert nudge.pk in plan(assigned, now=assigned.now + dt.timedelta(minutes=15))
+    # and once it is due again it is delivered
     assert deliver(assigned.organisation, nudge.pk) == Nudge.Status.SENT
     assert len(mail.outbox) == 1
     with organisation_scope(assigned.organisation.pk):
         nudge.refresh_from_db()
     assert (nudge.attempts, nudge.last_error) == (2, "")
+
+
+class _Fixed:
+    def __init__(self, value: float) -> None:
+        self.value = value
+
+    def uniform(self, low: float, high: float) -> float:
+        return low + (high - low) * self.value
 
 
 def test_nudge_that_keeps_failing_is_given_up_after_the_maximum_attempts(assigned, monkeypatch):
@@ -309,7 +363,12 @@ def test_nudge_that_keeps_failing_is_given_up_after_the_maximum_attempts(assigne
     ]
 
     assert statuses[-2:] == [Nudge.Status.PLANNED, Nudge.Status.FAILED]
-    assert nudge.pk not in plan(assigned)
+    with organisation_scope(assigned.organisation.pk):
+        nudge.refresh_from_db()
+    assert nudge.attempts == services.MAX_DELIVERY_ATTEMPTS
+    assert "ConnectionRefusedError: no SMTP server" in nudge.last_error
+    assert nudge.pk not in planned_ids(assigned.organisation)
+    assert plan(assigned) == 0
 
 
 # --- reading in the app -------------------------------------------------------------
@@ -335,6 +394,8 @@ def test_a_nudge_another_worker_is_delivering_is_skipped_not_sent_twice(assigned
         pytest.skip("row locks are a PostgreSQL matter")
     plan(assigned)
     nudge = email_nudge(assigned, assigned.member)
+    with organisation_scope(assigned.organisation.pk):
+        services.nudges_dispatch_due(organisation=assigned.organisation, now=assigned.now)
     locked, release = threading.Event(), threading.Event()
 
     def other_worker():
@@ -352,7 +413,7 @@ def test_a_nudge_another_worker_is_delivering_is_skipped_not_sent_twice(assigned
         assert locked.wait(timeout=10)
 
         # when this worker tries to deliver it
-        status = deliver(assigned.organisation, nudge.pk)
+        status = services.nudge_send(organisation_id=assigned.organisation.pk, nudge_id=nudge.pk)
     finally:
         release.set()
         thread.join(timeout=10)

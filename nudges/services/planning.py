@@ -1,0 +1,92 @@
+"""Planning: each active rule of an organisation turns what is due into planned nudge rows.
+
+Planning is idempotent by the database: a nudge's (rule, member, key, occurrence,
+channel) is unique, so a second run, a second beat process or an overlapping
+task creates nothing new. The planner never sends; the dispatcher does
+(``nudges.services.delivery``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from organisations.models import Organisation
+
+from ..models import Nudge, NudgeRule
+from ..rules import KINDS, held_out
+from .rules import nudge_rule_default_ensure
+
+CREATE_BATCH = 1000
+
+
+def nudges_create_missing(
+    *,
+    rule: NudgeRule,
+    now: dt.datetime,
+    wanted: Iterable[tuple[int, str, dict]],
+    occurrence: int = 0,
+    due_at: dt.datetime | None = None,
+) -> int:
+    """Create the rule's nudges for ``wanted`` (member id, key, extra fields) not made before.
+
+    One row per channel of the rule; members in the rule's holdout are left out.
+    Returns how many rows this call created. ``ignore_conflicts`` keeps a run
+    racing another one from failing: the unique key decides, not the read before.
+    """
+    wanted = [
+        (member_id, key, extra)
+        for member_id, key, extra in wanted
+        if not held_out(rule_id=rule.pk, member_id=member_id, percent=rule.holdout_percent)
+    ]
+    if not wanted:
+        return 0
+    existing = set(
+        Nudge.objects.filter(
+            organisation_id=rule.organisation_id, rule=rule, occurrence=occurrence
+        ).values_list("member_id", "key", "channel")
+    )
+    category = KINDS[rule.kind].category
+    new = [
+        Nudge(
+            organisation_id=rule.organisation_id,
+            rule=rule,
+            member_id=member_id,
+            kind=category,
+            channel=channel,
+            key=key,
+            occurrence=occurrence,
+            due_at=due_at or now,
+            created_at=now,
+            **extra,
+        )
+        for member_id, key, extra in sorted(wanted, key=lambda w: (w[0], w[1]))
+        for channel in rule.channels
+        if (member_id, key, channel) not in existing
+    ]
+    Nudge.objects.bulk_create(new, ignore_conflicts=True, batch_size=CREATE_BATCH)
+    return len(new)
+
+
+def _planners() -> dict[str, Callable[..., int]]:
+    from . import finish_unit
+
+    # Kinds without a planner yet can be authored; they plan nothing until theirs exists.
+    return {NudgeRule.Kind.FINISH_UNIT: finish_unit.plan}
+
+
+def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> int:
+    """Plan every active rule of the organisation; return how many nudges are new.
+
+    An organisation without a finish-a-unit rule gets the default one first, so a
+    new organisation reminds its members as Werkwijs always did.
+    """
+    nudge_rule_default_ensure(organisation=organisation)
+    planners = _planners()
+    created = 0
+    for rule in NudgeRule.objects.filter(organisation=organisation, is_active=True).order_by("pk"):
+        planner = planners.get(rule.kind)
+        if planner is not None:
+            rule.organisation = organisation
+            created += planner(rule=rule, now=now)
+    return created
