@@ -148,11 +148,12 @@ class OrganisationSettingsForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=())
     nudge_after_days = forms.IntegerField(
-        label=_("Remind after (days)"),
+        label=_("Assigned units due within (days)"),
         min_value=1,
         max_value=365,
         help_text=_(
-            "Remind members of an assigned unit they have not completed after this many days."
+            "An assigned unit is due this many days after it is assigned. When its reminder "
+            "goes out is set on the nudge rule “Finish an assigned unit”."
         ),
     )
 
