@@ -156,25 +156,37 @@ def steps_due_first(*, membership: Membership, today: dt.date, limit: int) -> Du
 
     What ``my_learning`` orders, without building every row: the open enrolments' step
     progress is read as plain values, locked and sorted in Python, and only the rows
-    shown are read as objects. Five queries at most, however many enrolments and steps.
+    shown are read as objects. Four queries at most, however many enrolments and steps.
     """
-    enrolments = list(_learner_enrolments(membership=membership).filter(status__in=Enrolment.OPEN))
-    if not enrolments:
-        return DueFirst(due=[], due_count=0, waiting=[], waiting_count=0, has_open_enrolments=False)
-    by_id = {e.pk: e for e in enrolments}
     organisation_id = membership.organisation_id
+    # Every open enrolment has step rows, so these say whether there is one: no query of
+    # the enrolments themselves (the rows shown bring their trajectory along).
     values = list(
-        StepProgress.objects.filter(organisation_id=organisation_id, enrolment_id__in=list(by_id))
-        .values_list("pk", "enrolment_id", "step_id", "status", "due_on", "step__position")
+        StepProgress.objects.filter(
+            organisation_id=organisation_id,
+            enrolment__membership=membership,
+            enrolment__status__in=Enrolment.OPEN,
+        )
+        .values_list(
+            "pk",
+            "enrolment_id",
+            "step_id",
+            "status",
+            "due_on",
+            "step__position",
+            "enrolment__version_id",
+        )
         .order_by("enrolment_id", "step__position", "step_id")
     )
-    requirements = _requirements(organisation_id, {e.version_id for e in enrolments})
+    if not values:
+        return DueFirst(due=[], due_count=0, waiting=[], waiting_count=0, has_open_enrolments=False)
+    requirements = _requirements(organisation_id, {row[-1] for row in values})
     done_of: dict[int, set[int]] = defaultdict(set)
-    for _pk, enrolment_id, step_id, status, _due, _pos in values:
+    for _pk, enrolment_id, step_id, status, *_rest in values:
         if status == StepProgress.Status.DONE:
             done_of[enrolment_id].add(step_id)
     to_do, waiting, waits = [], [], {}
-    for pk, enrolment_id, step_id, status, due_on, position in values:
+    for pk, enrolment_id, step_id, status, due_on, position, _version in values:
         if status == StepProgress.Status.SUBMITTED:
             waiting.append(pk)
         elif status in (StepProgress.Status.OPEN, StepProgress.Status.CHANGES_REQUESTED):
@@ -191,7 +203,7 @@ def steps_due_first(*, membership: Membership, today: dt.date, limit: int) -> Du
         for p in StepProgress.objects.filter(
             organisation_id=organisation_id, pk__in=due_ids + waiting_ids
         )
-        .select_related("step")
+        .select_related("step", "enrolment__trajectory")
         .defer("step__instructions", "step__evidence_checklist", "step__url")
     }
     waited_for = {step_id for pk in due_ids for step_id in waits[pk]}
@@ -208,7 +220,6 @@ def steps_due_first(*, membership: Membership, today: dt.date, limit: int) -> Du
 
     def row(pk: int) -> StepRow:
         p = shown[pk]
-        p.enrolment = by_id[p.enrolment_id]
         p.enrolment.membership = membership
         return StepRow(
             progress=p,

@@ -20,6 +20,7 @@ from organisations.workdays import local_date
 
 from ..models import StepProgress
 from ..selectors import learning as selectors
+from ..selectors.evidence import is_buddy_of_open_enrolment
 
 register = template.Library()
 
@@ -48,7 +49,12 @@ def trajectories_on_home(membership: Membership | None) -> HomeTrajectories | No
         today=local_date(organisation=membership.organisation, moment=timezone.now()),
         limit=HOME_STEPS,
     )
-    buddy_steps = list(selectors.buddy_steps_for(membership=membership)[: HOME_STEPS + 1])
+    # The header has asked already (cached on the membership): most members are nobody's buddy.
+    buddy_steps = (
+        list(selectors.buddy_steps_for(membership=membership)[: HOME_STEPS + 1])
+        if is_buddy_of_open_enrolment(membership=membership)
+        else []
+    )
     return HomeTrajectories(
         learning=learning,
         buddy_steps=buddy_steps[:HOME_STEPS],
