@@ -25,6 +25,7 @@ _AUTHORING = {
         "step_edit",
         "enrolment_list",
         "enrolment_create",
+        "enrolment_buddy",
     },
     "goals": {"template_list", "template_create", "template_edit", "proficiency_levels"},
     "course_sessions": {"schedule", "session_create", "session_edit", "attendance"},

@@ -11,6 +11,7 @@ from organisations.forms import MemberChoiceField
 from organisations.models import Membership, Skill, Team
 
 from .models import Enrolment, Step, Trajectory
+from .services.enrolments import ERROR_BUDDY_INACTIVE
 
 
 class TrajectoryForm(forms.Form):
@@ -225,13 +226,31 @@ class EnrolForm(forms.Form):
 
 
 class BuddyForm(forms.Form):
+    """Name, change or remove an enrolment's buddy, picked from ``candidates``.
+
+    The choice is looked up among all of the organisation's ``members``, so the
+    service can say why someone cannot be the buddy (the learner, someone who
+    left) instead of a bare "not a valid choice"; another organisation's id is
+    simply not found.
+    """
+
     buddy = MemberChoiceField(
-        label=_("Buddy"), queryset=None, required=False, empty_label=_("No buddy (yet)")
+        label=_("Buddy"),
+        queryset=None,
+        required=False,
+        empty_label=_("No buddy (yet)"),
+        help_text=_("A colleague the learner can turn to; needed for buddy conversations."),
+        error_messages={"invalid_choice": ERROR_BUDDY_INACTIVE},
     )
 
-    def __init__(self, *args, buddies, **kwargs):
+    def __init__(self, *args, members, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["buddy"].queryset = buddies
+        field = self.fields["buddy"]
+        field.queryset = members
+        field.widget.choices = [
+            ("", field.empty_label),
+            *((member.pk, field.label_from_instance(member)) for member in candidates),
+        ]
 
 
 class EnrolmentFilterForm(forms.Form):

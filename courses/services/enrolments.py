@@ -37,6 +37,7 @@ ERROR_NO_SELF_ENROLMENT = _("This trajectory is not open for enrolling yourself.
 ERROR_MAY_NOT_ENROL = _("You may enrol only members of the teams you lead.")
 ERROR_BUDDY_SELF = _("A buddy is someone else than the learner.")
 ERROR_BUDDY_INACTIVE = _("Choose an active member of your organisation as the buddy.")
+ERROR_BUDDY_CLOSED = _("A completed or withdrawn enrolment keeps the buddy it had.")
 ERROR_TEAM_AND_MEMBER = _("Enrol a team or a member, not both.")
 
 
@@ -377,21 +378,34 @@ def enrolment_withdraw(*, enrolment: Enrolment, by: Membership) -> Enrolment:
 def enrolment_buddy_set(
     *, enrolment: Enrolment, by: Membership, buddy: Membership | None
 ) -> Enrolment:
-    """Give an enrolment a buddy (a member of the organisation, not the learner), or none."""
+    """Give an open enrolment a buddy (a member of the organisation, not the learner), or none.
+
+    The same buddy again is a no-op; a change is audited with the buddy it replaced.
+    There is no learning-event verb for it: naming a buddy is no learning activity.
+    """
     if not can_manage_enrolment(by, learner_team_id=enrolment.membership.team_id):
         raise PermissionDenied
+    if enrolment.status not in Enrolment.OPEN:
+        raise ValidationError(ERROR_BUDDY_CLOSED)
     _buddy_check(
         buddy=buddy,
         learner_ids=[enrolment.membership_id],
         organisation_id=enrolment.organisation_id,
     )
+    previous = enrolment.buddy_id
+    if previous == (buddy.pk if buddy else None):
+        return enrolment
     enrolment.buddy = buddy
     enrolment.save(update_fields=["buddy"])
     audit_log_record(
         actor=by,
         action="trajectory.buddy_set",
         obj=enrolment.trajectory,
-        data={"enrolment": enrolment.pk, "buddy": buddy.pk if buddy else None},
+        data={
+            "enrolment": enrolment.pk,
+            "buddy": buddy.pk if buddy else None,
+            "previous": previous,
+        },
     )
     return enrolment
 

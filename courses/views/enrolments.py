@@ -6,7 +6,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from organisations.workdays import local_date
 
 from ..access import managed_enrolment
 from ..forms import BuddyForm, EnrolForm, EnrolmentFilterForm, member_choices, team_choices
+from ..models import Enrolment
 from ..selectors import enrolments as selectors
 from ..selectors import learning as learning_selectors
 from ..services import enrolments as services
@@ -124,18 +127,51 @@ def enrolment_withdraw(request, enrolment_id: int):
     return redirect("courses:enrolment_list", request.organisation.slug)
 
 
-@require_POST
 @member_required(Action.ENROL_OTHERS)
 def enrolment_buddy(request, enrolment_id: int):
+    """The small "Buddy for <learner>" page: L&D for everyone, a manager for their teams."""
     enrolment = managed_enrolment(request, enrolment_id)
-    form = BuddyForm(request.POST, buddies=_buddies(request))
-    if form.is_valid():
+    posted = request.method == "POST"
+    form = BuddyForm(
+        request.POST if posted else None,
+        initial={"buddy": enrolment.buddy_id},
+        members=Membership.objects.filter(organisation=request.organisation).select_related("user"),
+        candidates=selectors.buddy_candidates(membership=request.membership, enrolment=enrolment),
+    )
+    back = _back_url(request)
+    if posted and form.is_valid():
         try:
             services.enrolment_buddy_set(
                 enrolment=enrolment, by=request.membership, buddy=form.cleaned_data["buddy"]
             )
         except ValidationError as exc:
-            messages.error(request, service_errors_text(exc))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Buddy saved."))
-    return redirect("courses:enrolment_list", request.organisation.slug)
+            return redirect(back)
+    return render(
+        request,
+        "courses/enrolment_buddy.html",
+        {
+            "enrolment": enrolment,
+            "form": form,
+            "is_open": enrolment.status in Enrolment.OPEN,
+            "back": back,
+            "back_to_step": back != _overview_url(request),
+        },
+        status=400 if posted else 200,
+    )
+
+
+def _back_url(request) -> str:
+    """Where the buddy page came from (the step page), else the enrolment overview."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return _overview_url(request)
+
+
+def _overview_url(request) -> str:
+    return reverse("courses:enrolment_list", args=[request.organisation.slug])

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from organisations.access import member_required
 from organisations.forms import add_service_errors, service_errors_text
+from organisations.permissions import can_manage_enrolment
 from organisations.workdays import local_date
 
 from ..access import followed_progress, published_trajectory
 from ..forms import ReflectionForm
 from ..models import Step
+from ..selectors import enrolments as enrolment_selectors
 from ..selectors import learning as selectors
 from ..services import enrolments as enrolment_services
 from ..services import learning as learning_services
@@ -103,6 +105,10 @@ def _step_context(request, progress, reflection_form=None) -> dict:
     confirmed = (
         selectors.buddy_confirmed_by(progress=progress) if step.kind == Step.Kind.BUDDY else set()
     )
+    needs_buddy = step.kind == Step.Kind.BUDDY and not enrolment.buddy_id
+    may_name_buddy = needs_buddy and can_manage_enrolment(
+        request.membership, learner_team_id=enrolment.membership.team_id
+    )
     if reflection_form is None and is_learner and step.kind == Step.Kind.REFLECTION:
         reflection_form = ReflectionForm(
             initial={"text": reflection.text, "shared_with_manager": reflection.shared_with_manager}
@@ -122,6 +128,12 @@ def _step_context(request, progress, reflection_form=None) -> dict:
         if is_learner or (reflection and reflection.shared_with_manager)
         else None,
         "reflection_form": reflection_form,
+        "may_name_buddy": may_name_buddy,
+        "buddy_namer": enrolment_selectors.buddy_namer(
+            organisation=request.organisation, learner=enrolment.membership
+        )
+        if needs_buddy and not may_name_buddy
+        else None,
         "confirmed_by_me": request.membership.pk in confirmed,
         "confirmed_by_learner": enrolment.membership_id in confirmed,
         "confirmed_by_buddy": enrolment.buddy_id in confirmed if enrolment.buddy_id else False,
