@@ -35,7 +35,7 @@ from tests import factories
 from tests.microlearning.learning_support import QUESTION_SINGLE
 
 SEED = 20260601
-MAX_EXAMPLES = 5
+MAX_EXAMPLES = 3
 # Input is checked the same way for every role, so the learner and the author try each
 # operation's inputs at length; for the other roles what matters is how each operation
 # answers them (their permissions, their data), and a few examples show it.
