@@ -432,7 +432,7 @@ def _queue_of_size(organisation, size):
 
 def test_the_sign_off_queue_does_not_grow_in_queries(scoped, django_assert_max_num_queries):
     boss, worlds = _queue_of_size(scoped, 2)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         small = sign_off_queue(membership=boss)
         [(i.learner.display_name, i.trajectory.title, i.step.title) for i in small]
 
@@ -442,13 +442,30 @@ def test_the_sign_off_queue_does_not_grow_in_queries(scoped, django_assert_max_n
         world.top_team.save(update_fields=["manager"])
         submit(world)
     boss = type(boss).objects.get(pk=boss.pk)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         big = sign_off_queue(membership=boss)
         [(i.learner.display_name, i.trajectory.title, i.step.title) for i in big]
 
     assert len(small) == 2 and len(big) == 8
     assert {i.why for i in big} == {"manager"}
     assert [i.round for i in big] == [1] * 8
+
+
+def test_the_queue_shows_the_latest_round_waiting_since_it_was_handed_in(scoped):
+    early, late = evidence_world(scoped, title="Early"), evidence_world(scoped, title="Late")
+    late.top_team.manager = early.manager
+    late.top_team.save(update_fields=["manager"])
+    first = submit(early)
+    sign_off_decide(submission=first, signer=early.manager, approve=False, feedback="Agenda?")
+    submit(late)
+    second = submit(early, text="With the agenda")
+
+    items = sign_off_queue(membership=type(early.manager).objects.get(pk=early.manager.pk))
+
+    # The first round of "Early" came first, but its latest round waits the shortest.
+    assert [i.step.title for i in items] == ["Late", "Early"]
+    assert (items[1].submission_id, items[1].round) == (second.pk, 2)
+    assert items[1].waiting_since == second.submitted_at
 
 
 def test_the_queue_holds_what_waits_for_each_capacity_and_never_own_evidence(scoped):
