@@ -7,23 +7,14 @@ from django.utils import timezone
 
 from organisations.models import Organisation
 from organisations.services import outbox_claim
-from organisations.tenancy import TenantTask
+from organisations.tenancy import MAIL_TASK_OPTIONS, TenantTask
 
 from .services import enrolments
 from .services.evidence import evidence_emails_send, feedback_request_email_send
 from .services.session_emails import session_emails_send
 
 
-@shared_task(
-    name="courses.send_evidence_emails",
-    base=TenantTask,
-    acks_late=True,
-    # A mail server that is down is waited for, as for invitations.
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(name="courses.send_evidence_emails", **MAIL_TASK_OPTIONS)
 def send_evidence_emails(
     organisation: Organisation, submission_id: int, what: str, outbox_id: int | None = None
 ) -> int:
@@ -33,16 +24,7 @@ def send_evidence_emails(
     return evidence_emails_send(organisation=organisation, submission_id=submission_id, what=what)
 
 
-@shared_task(
-    name="courses.send_feedback_request_email",
-    base=TenantTask,
-    acks_late=True,
-    # A mail server that is down is waited for, as for invitations.
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(name="courses.send_feedback_request_email", **MAIL_TASK_OPTIONS)
 def send_feedback_request_email(
     organisation: Organisation, feedback_request_id: int, outbox_id: int | None = None
 ) -> int:
@@ -54,16 +36,7 @@ def send_feedback_request_email(
     )
 
 
-@shared_task(
-    name="courses.send_session_emails",
-    base=TenantTask,
-    acks_late=True,
-    # A mail server that is down is waited for, as for invitations (see there).
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(name="courses.send_session_emails", **MAIL_TASK_OPTIONS)
 def send_session_emails(
     organisation: Organisation,
     session_id: int,

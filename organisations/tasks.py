@@ -8,21 +8,10 @@ from django.utils import timezone
 
 from .models import Organisation
 from .services import invitation_emails_send, outbox_claim, outbox_sweep
-from .tenancy import TenantTask
+from .tenancy import MAIL_TASK_OPTIONS
 
 
-@shared_task(
-    name="organisations.send_invitation_emails",
-    base=TenantTask,
-    acks_late=True,
-    # smtplib's errors and refused connections are all OSErrors. A mail server that is
-    # down is waited for: jittered waits of up to 30 s, 1, 2, 4, 8 and then 10 minutes,
-    # about three quarters of an hour in all.
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(name="organisations.send_invitation_emails", **MAIL_TASK_OPTIONS)
 def send_invitation_emails(
     organisation: Organisation, invitation_ids: list[int], outbox_id: int | None = None
 ) -> int:

@@ -168,3 +168,16 @@ class TenantTask(DjangoTask):
             # the Organisation object, hiding the worker's request (id, retries) and
             # making retry() try to serialise a model instance.
             return self.run(organisation, *args, **kwargs)
+
+
+# The options of every tenant task that sends e-mail. smtplib's errors and refused
+# connections are all OSErrors; a mail server that is down is waited for: jittered
+# waits of up to 30 s, 1, 2, 4, 8 and then 10 minutes, about three quarters of an hour.
+MAIL_TASK_OPTIONS = {
+    "base": TenantTask,
+    "acks_late": True,
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
