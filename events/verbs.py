@@ -66,6 +66,7 @@ class Verb(models.TextChoices):
     ASSIGNED = "assigned", WERKWIJS + "assigned", None, _("assigned")
     NUDGE_SENT = "nudge_sent", WERKWIJS + "nudge-sent", None, _("nudge sent")
     NUDGE_OPENED = "nudge_opened", WERKWIJS + "nudge-opened", None, _("nudge opened")
+    NUDGE_CLICKED = "nudge_clicked", WERKWIJS + "nudge-clicked", None, _("nudge clicked")
     # Trajectories: a step's category is its own (by kind, or the author's choice).
     ENROLLED = "enrolled", WERKWIJS + "enrolled", None, _("enrolled")
     WITHDRAWN = "withdrawn", WERKWIJS + "withdrawn", None, _("withdrawn")

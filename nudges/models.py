@@ -197,6 +197,17 @@ class Nudge(models.Model):
     unit = models.ForeignKey(
         "microlearning.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # The thing the nudge asks about, for kinds whose subject is not a unit: a
+    # commitment, a step progress, a goal, a team... (its kind module reads it).
+    subject_type = models.CharField(max_length=30, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # Facts the planner knew (a digest's counts, a refresher's questions).
+    payload = models.JSONField(default=dict, blank=True)
+    # The words and the link as sent, in the member's language: the notification
+    # centre and the history show what the member read, whatever the rule says later.
+    title = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True)
+    action_url = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     # When the dispatcher may hand it to a sender: planned time, or the next retry.
     due_at = models.DateTimeField(default=timezone.now)

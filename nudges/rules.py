@@ -151,3 +151,12 @@ FINISH_UNIT_DEFAULT = {
         "you can do it now, between two tasks."
     ),
 }
+
+
+# The rule each kind starts with in every organisation: its words and timing. A kind's
+# defaults are switched off (L&D switches them on), except the finish-a-unit rule,
+# which stands for the reminder every organisation always had (its delay is the
+# organisation's ``nudge_after_days``).
+DEFAULT_RULES: dict[str, dict] = {
+    Kind.FINISH_UNIT: {**FINISH_UNIT_DEFAULT, "is_active": True, "holdout_percent": 0},
+}

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from organisations.access import member_required
@@ -42,11 +43,14 @@ def nudge_open(request, nudge_id: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     nudge_mark_read(nudge=nudge)
-    if nudge.unit_id is None:
-        return redirect("nudges:inbox", org_slug=request.organisation.slug)
-    return redirect(
-        "microlearning:unit_detail", org_slug=request.organisation.slug, unit_id=nudge.unit_id
-    )
+    # The path was stored by the sender from reverse(); checked again, as any redirect target.
+    if nudge.action_url and url_has_allowed_host_and_scheme(nudge.action_url, allowed_hosts=None):
+        return redirect(nudge.action_url)
+    if nudge.unit_id is not None:  # sent before nudges kept their link
+        return redirect(
+            "microlearning:unit_detail", org_slug=request.organisation.slug, unit_id=nudge.unit_id
+        )
+    return redirect("nudges:inbox", org_slug=request.organisation.slug)
 
 
 # --- the L&D author's rules ---------------------------------------------------------------

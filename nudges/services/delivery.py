@@ -41,6 +41,7 @@ import logging
 import random
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -52,9 +53,9 @@ from events.services import learning_event_record
 from organisations.models import Organisation
 from organisations.tenancy import organisation_scope
 
-from ..models import Nudge, NudgeRule
+from ..models import Nudge
 from ..rules import one_line, render
-from . import finish_unit
+from .kinds import Action, absolute, kind_module
 from .transitions import nudge_transition, nudges_transition
 
 logger = logging.getLogger(__name__)
@@ -75,14 +76,6 @@ LAST_ERROR_LENGTH = 2000
 # What nudge_send returns when another worker holds the row, or there is no such row.
 DELIVERY_BUSY = "busy"
 DELIVERY_MISSING = "missing"
-
-
-# The kinds that can be delivered; the others are never planned yet.
-DELIVERABLE_KINDS = {NudgeRule.Kind.FINISH_UNIT: finish_unit}
-
-
-def _kind_module(kind: str):
-    return DELIVERABLE_KINDS[kind]
 
 
 # --- the dispatcher and the sweeper ------------------------------------------------------
@@ -193,9 +186,10 @@ def nudge_send(
             return nudge.status
         now = timezone.now()
         attempts = nudge.attempts + 1
+        words = nudge_words(nudge)
         if nudge.channel == Nudge.Channel.EMAIL:
             try:
-                _send_email(nudge, connection)
+                _send_email(nudge, words, connection)
             except OSError as exc:  # smtplib.SMTPException and socket errors alike
                 if connection is not None:
                     connection.close()  # the next message opens a fresh one
@@ -207,6 +201,9 @@ def nudge_send(
             attempts=attempts,
             last_error="",
             lease_until=None,
+            title=words.subject[: Nudge._meta.get_field("title").max_length],
+            body=words.text,
+            action_url=words.action.path,
         )
         learning_event_record(
             actor=nudge.member,
@@ -228,7 +225,7 @@ def _cancel_reason(nudge: Nudge) -> str:
         return Nudge.CancelReason.RULE_OFF
     if not nudge.member.is_active:
         return Nudge.CancelReason.MEMBER_INACTIVE
-    return _kind_module(nudge.rule.kind).cancel_reason(nudge)
+    return kind_module(nudge.rule.kind).cancel_reason(nudge)
 
 
 def _retry_or_fail(nudge: Nudge, exc: Exception, *, attempts: int, now: dt.datetime) -> str:
@@ -266,28 +263,62 @@ def nudge_message_values(nudge: Nudge) -> dict[str, object]:
     return {
         "first_name": member.user.first_name,
         "organisation": member.organisation.name,
-        **_kind_module(nudge.rule.kind).values(nudge),
+        **kind_module(nudge.rule.kind).values(nudge),
     }
 
 
-def _send_email(nudge: Nudge, connection: BaseEmailBackend | None) -> None:
-    member, rule = nudge.member, nudge.rule
-    language = member.language
-    values = nudge_message_values(nudge)
+@dataclass(frozen=True)
+class Words:
+    """A nudge as its member reads it, in their language."""
+
+    language: str
+    values: dict
+    subject: str
+    text: str
+    action: Action
+    reason: str
+
+
+def nudge_words(nudge: Nudge) -> Words:
+    """The subject and text filled in, the action and the reason, in the member's language."""
+    language = nudge.member.language
+    module = kind_module(nudge.rule.kind)
+    with translation.override(language):
+        values = nudge_message_values(nudge)
+        return Words(
+            language=language,
+            values=values,
+            subject=one_line(render(nudge.rule.subject_for(language), values)),
+            text=render(nudge.rule.text_for(language), values),
+            action=module.action(nudge),
+            reason=module.reason(nudge),
+        )
+
+
+def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None) -> None:
+    member = nudge.member
+    module = kind_module(nudge.rule.kind)
+    language = words.language
     with translation.override(language):
         context = {
-            **values,
+            **words.values,
             "member": member,
             "organisation": member.organisation,
-            "unit": nudge.unit,
             "language": language,
-            "subject": one_line(render(rule.subject_for(language), values)),
-            "text": render(rule.text_for(language), values),
+            "subject": words.subject,
+            "text": words.text,
+            "action_label": words.action.label,
+            "action_url": absolute(words.action.path),
+            "reason": words.reason,
+            "include_html": getattr(module, "EMAIL_HTML", ""),
+            "include_text": getattr(module, "EMAIL_TEXT", ""),
         }
-        text = render_to_string("nudges/email/finish.txt", context)
-        html = render_to_string("nudges/email/finish.html", context)
+        if hasattr(module, "email_context"):
+            context.update(module.email_context(nudge))
+        text = render_to_string("nudges/email/nudge.txt", context)
+        html = render_to_string("nudges/email/nudge.html", context)
     message = EmailMultiAlternatives(
-        subject=context["subject"],
+        subject=words.subject,
         body=text,
         to=[member.user.email],
         connection=connection,

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from events.models import LearningEvent
 from microlearning.selectors.reach import has_completed
+from microlearning.selectors.units import published_units
+from organisations.models import Membership
 
 from ..models import Nudge, NudgeRule
 from ..selectors import finish_nudges_due, rule_audience, unit_still_assigned
+from .kinds import Action, absolute
 from .planning import nudges_create_missing
+
+ACTED_VERBS = (LearningEvent.Verb.COMPLETED,)
 
 
 def finish_key(unit_id: int) -> str:
@@ -29,7 +36,12 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
         rule=rule,
         now=now,
         wanted=[
-            (member_id, finish_key(unit_id), {"unit_id": unit_id}) for member_id, unit_id in due
+            (
+                member_id,
+                finish_key(unit_id),
+                {"unit_id": unit_id, "subject_type": "unit", "subject_id": unit_id},
+            )
+            for member_id, unit_id in due
         ],
     )
 
@@ -46,14 +58,39 @@ def cancel_reason(nudge: Nudge) -> str:
     return ""
 
 
+def _unit_path(nudge: Nudge) -> str:
+    return reverse(
+        "microlearning:unit_detail",
+        kwargs={"org_slug": nudge.member.organisation.slug, "unit_id": nudge.unit_id},
+    )
+
+
 def values(nudge: Nudge) -> dict[str, object]:
-    organisation = nudge.member.organisation
     return {
-        "unit_title": nudge.unit.title,
+        "unit_title": nudge.unit.title if nudge.unit else _("Example unit"),
         "days": nudge.rule.delay_days,
-        "unit_url": settings.SITE_URL
-        + reverse(
-            "microlearning:unit_detail",
-            kwargs={"org_slug": organisation.slug, "unit_id": nudge.unit_id},
-        ),
+        "unit_url": absolute(_unit_path(nudge)) if nudge.unit_id else "",
     }
+
+
+def action(nudge: Nudge) -> Action:
+    title = nudge.unit.title if nudge.unit else _("Example unit")
+    return Action(label=_("Open “%(title)s”") % {"title": title}, path=_unit_path(nudge))
+
+
+def reason(nudge: Nudge) -> str:
+    days = nudge.rule.delay_days or 0
+    return ngettext(
+        "You get this reminder because %(organisation)s assigned this unit to you more than "
+        "%(days)s day ago and you have not completed it yet.",
+        "You get this reminder because %(organisation)s assigned this unit to you more than "
+        "%(days)s days ago and you have not completed it yet.",
+        days,
+    ) % {"organisation": nudge.member.organisation.name, "days": days}
+
+
+def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
+    unit = published_units(organisation=viewer.organisation).order_by("-pk").first()
+    return Nudge(
+        rule=rule, member=viewer, organisation_id=rule.organisation_id, unit=unit, kind="finish"
+    )

@@ -9,12 +9,13 @@ task creates nothing new. The planner never sends; the dispatcher does
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from organisations.models import Organisation
 
 from ..models import Nudge, NudgeRule
 from ..rules import KINDS, held_out
+from .kinds import handled_kinds, kind_module
 from .rules import nudge_rule_default_ensure
 
 CREATE_BATCH = 1000
@@ -68,13 +69,6 @@ def nudges_create_missing(
     return len(new)
 
 
-def _planners() -> dict[str, Callable[..., int]]:
-    from . import finish_unit
-
-    # Kinds without a planner yet can be authored; they plan nothing until theirs exists.
-    return {NudgeRule.Kind.FINISH_UNIT: finish_unit.plan}
-
-
 def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> int:
     """Plan every active rule of the organisation; return how many nudges are new.
 
@@ -82,11 +76,10 @@ def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> int:
     new organisation reminds its members as Werkwijs always did.
     """
     nudge_rule_default_ensure(organisation=organisation)
-    planners = _planners()
     created = 0
-    for rule in NudgeRule.objects.filter(organisation=organisation, is_active=True).order_by("pk"):
-        planner = planners.get(rule.kind)
-        if planner is not None:
-            rule.organisation = organisation
-            created += planner(rule=rule, now=now)
+    for rule in NudgeRule.objects.filter(
+        organisation=organisation, is_active=True, kind__in=handled_kinds()
+    ).order_by("pk"):
+        rule.organisation = organisation
+        created += kind_module(rule.kind).plan(rule=rule, now=now)
     return created

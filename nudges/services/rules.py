@@ -11,7 +11,7 @@ from organisations.models import Membership, Organisation, Team
 from organisations.services import audit_log_record
 
 from ..models import NudgeRule, NudgeRuleTeam
-from ..rules import FINISH_UNIT_DEFAULT
+from ..rules import DEFAULT_RULES, KINDS
 
 NEEDS_TEAMS = _("Choose at least one team, or send to the whole organisation.")
 FOREIGN_TEAM = _("Choose teams of this organisation.")
@@ -103,34 +103,45 @@ def nudge_rule_update(
     return rule
 
 
-def nudge_rule_default_ensure(*, organisation: Organisation) -> NudgeRule | None:
-    """Give an organisation that never had a finish-a-unit rule the one Werkwijs always sent.
+def nudge_rule_default_ensure(*, organisation: Organisation) -> list[NudgeRule]:
+    """Give the organisation the default rule of every kind it never had; return the new ones.
 
-    It reproduces the reminder from before rules were data: after the organisation's
-    ``nudge_after_days``, both channels, nobody held out. Rules are switched off, not
-    deleted, so once the organisation has one this never creates another. The
-    organisation row is locked so two planners cannot both create it.
+    The finish-a-unit default reproduces the reminder from before rules were data:
+    after the organisation's ``nudge_after_days``, both channels, nobody held out.
+    The other kinds' defaults start switched off, for L&D to tune and switch on.
+    Rules are switched off, not deleted, so a kind the organisation has is never
+    created again. The organisation row is locked so two planners cannot both
+    create one. One query when nothing is missing.
     """
-    existing = NudgeRule.objects.filter(organisation=organisation, kind=NudgeRule.Kind.FINISH_UNIT)
-    if existing.exists():
-        return None
+    from .kinds import handled_kinds
+
+    wanted = [kind for kind in handled_kinds() if kind in DEFAULT_RULES]
+
+    def missing() -> list[str]:
+        have = set(
+            NudgeRule.objects.filter(organisation=organisation, kind__in=wanted).values_list(
+                "kind", flat=True
+            )
+        )
+        return [kind for kind in wanted if kind not in have]
+
+    if not missing():
+        return []
     Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
-    if existing.exists():
-        return None
-    rule = NudgeRule(
-        organisation=organisation,
-        kind=NudgeRule.Kind.FINISH_UNIT,
-        delay_days=organisation.nudge_after_days,
-        holdout_percent=0,
-        **FINISH_UNIT_DEFAULT,
-    )
-    rule.full_clean()
-    rule.save()
-    audit_log_record(
-        actor=None,
-        action="nudge_rule.created",
-        obj=rule,
-        data={"kind": rule.kind, "default": True},
-        organisation_id=organisation.pk,
-    )
-    return rule
+    created = []
+    for kind in missing():
+        fields = {"delay_days": organisation.nudge_after_days, **DEFAULT_RULES[kind]}
+        if KINDS[kind].weekly:
+            fields.pop("delay_days")
+        rule = NudgeRule(organisation=organisation, kind=kind, **fields)
+        rule.full_clean()
+        rule.save()
+        audit_log_record(
+            actor=None,
+            action="nudge_rule.created",
+            obj=rule,
+            data={"kind": rule.kind, "default": True},
+            organisation_id=organisation.pk,
+        )
+        created.append(rule)
+    return created

@@ -348,6 +348,21 @@ def test_an_inapp_nudge_is_shown_once_however_often_it_is_sent(organisation):
         assert reload(nudge).attempts == 1
 
 
+def test_a_sent_nudge_keeps_the_words_and_link_its_member_read(organisation):
+    (nudge,) = make_planned(organisation, 1, channel=Nudge.Channel.IN_APP)
+    user = nudge.member.user
+    user.language = "nl"
+    user.save(update_fields=["language"])
+    dispatch(organisation)
+
+    services.nudge_send(organisation_id=organisation.pk, nudge_id=nudge.pk)
+
+    nudge = reload(nudge)
+    assert nudge.title == f"Herinnering: rond “{nudge.unit.title}” af"
+    assert nudge.unit.title in nudge.body
+    assert nudge.action_url == f"/o/{organisation.slug}/units/{nudge.unit_id}/"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_nudges_of_a_rolled_back_transaction_are_never_sent(assigned, monkeypatch):
     published = []

@@ -263,7 +263,7 @@ def test_an_organisation_without_a_finish_rule_gets_the_default_once(organisatio
     organisation.save(update_fields=["nudge_after_days"])
 
     with organisation_scope(organisation.pk):
-        first = services.nudge_rule_default_ensure(organisation=organisation)
+        (first,) = services.nudge_rule_default_ensure(organisation=organisation)
         made = (first.kind, first.delay_days, first.holdout_percent, first.is_active)
         channels = first.channels
         second = services.nudge_rule_default_ensure(organisation=organisation)
@@ -273,7 +273,7 @@ def test_an_organisation_without_a_finish_rule_gets_the_default_once(organisatio
 
     assert made == ("finish_unit", 4, 0, True)
     assert channels == [Nudge.Channel.EMAIL, Nudge.Channel.IN_APP]
-    assert second is None and third is None  # switched off stays off
+    assert second == [] and third == []  # switched off stays off
     assert count == 1
 
 
