@@ -39,6 +39,7 @@ from .demo_content import (
     DemoOrganisation,
 )
 from .goals import goals_seed
+from .nudges import nudges_seed
 from .plans import UnitPlan
 
 PERSONA_LABELS = {
@@ -76,7 +77,15 @@ def demo_seed(*, now: dt.datetime | None = None, log: Callable[[str], None] = pr
     for plan in DEMO_ORGANISATIONS:
         with transaction.atomic():
             _organisation_seed(plan=plan, now=now, password_hash=password_hash, result=result)
-        log(f"{plan.name}: ready")
+        # After the commit: the nudges are about the committed demo, and e-mail cannot be
+        # taken back by a rollback.
+        organisation = Organisation.objects.get(slug=plan.slug)
+        sent = nudges_seed(organisation=organisation, now=now)
+        # The rollup last, so it counts the nudges' events too.
+        with organisation_scope(organisation.pk):
+            while team_daily_rollup(organisation=organisation):
+                pass
+        log(f"{plan.name}: ready ({sent.get('sent', 0)} nudges sent)")
     result.logins = _logins()
     return result
 
@@ -149,8 +158,6 @@ def _organisation_seed(
                 employee_email=employee,
                 created=result.created,
             )
-        while team_daily_rollup(organisation=organisation):
-            pass
 
 
 def _created(result: DemoResult, obj: models.Model) -> models.Model:
