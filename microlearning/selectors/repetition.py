@@ -59,16 +59,22 @@ def members_with_due_cards(
     per_member: int = REFRESHER_SIZE,
 ) -> dict[int, list[int]]:
     """Member id -> the ids of their questions due by ``due_by``, longest due first, at most
-    ``per_member``. One query, read off the due index: members without a due card cost nothing.
+    ``per_member``; only members of ``memberships`` when given.
+
+    The due cards are read off the due index first; the members are asked about only
+    when some card is due, and then by id. So a planner run with nothing due reads no
+    member at all, however large the organisation.
     """
-    cards = ReviewCard.objects.filter(organisation=organisation, due__lte=due_by)
-    if memberships is not None:
-        cards = cards.filter(member__in=memberships)
     due: dict[int, list[int]] = {}
-    for member_id, block_id in cards.order_by("member_id", "due", "pk").values_list(
-        "member_id", "block_id"
+    for member_id, block_id in (
+        ReviewCard.objects.filter(organisation=organisation, due__lte=due_by)
+        .order_by("member_id", "due", "pk")
+        .values_list("member_id", "block_id")
     ):
         questions = due.setdefault(member_id, [])
         if len(questions) < per_member:
             questions.append(block_id)
+    if due and memberships is not None:
+        wanted = set(memberships.filter(pk__in=list(due)).values_list("pk", flat=True))
+        due = {member_id: ids for member_id, ids in due.items() if member_id in wanted}
     return due

@@ -120,6 +120,18 @@ def test_nothing_due_plans_nothing(rule, organisation, member, questions):
     assert nudges_of(organisation) == []
 
 
+def test_nothing_due_reads_no_member(
+    rule, organisation, member, questions, django_assert_num_queries
+):
+    due(member, questions, days_ago=-2)
+    now = timezone.now()
+
+    with organisation_scope(organisation.pk), django_assert_num_queries(1) as captured:
+        assert repeat.plan(rule=rule, now=now) == 0
+
+    assert "microlearning_reviewcard" in captured.captured_queries[0]["sql"]
+
+
 def test_the_rules_delay_lets_questions_wait_that_many_days(rule, organisation, member, questions):
     rule.delay_days = 2
     rule.save(update_fields=["delay_days"])
@@ -162,12 +174,13 @@ def test_planning_costs_the_same_queries_for_one_member_or_many(
     due(factories.MembershipFactory(organisation=organisation), questions)
     now = timezone.now()
     with organisation_scope(organisation.pk):
-        with django_assert_num_queries(3):  # the due cards, today's nudges, one insert
+        # the due cards, their members in the audience, today's nudges, one insert
+        with django_assert_num_queries(4):
             repeat.plan(rule=rule, now=now)
         for _ in range(10):
             due(factories.MembershipFactory(organisation=organisation), questions)
 
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             assert repeat.plan(rule=rule, now=now) == 20
 
 
