@@ -41,6 +41,28 @@ def due_cards(
     )
 
 
+def preview_cards(
+    *, viewer: Membership, now: dt.datetime, limit: int = REFRESHER_SIZE
+) -> tuple[Membership, list[ReviewCard]]:
+    """A member and the questions a refresher would ask them, to preview a rule with.
+
+    The viewer's own due questions; else the questions coming due soonest in the
+    organisation, with the member they belong to. No cards at all: the viewer, none.
+    """
+    own = due_cards(membership=viewer, now=now, limit=limit)
+    if own:
+        return viewer, own
+    first = (
+        ReviewCard.objects.filter(organisation_id=viewer.organisation_id)
+        .select_related("member__user", "member__organisation")
+        .order_by("due", "pk")
+        .first()
+    )
+    if first is None:
+        return viewer, []
+    return first.member, list(_member_cards(membership=first.member).order_by("due", "pk")[:limit])
+
+
 def refresher_cards(*, membership: Membership, block_ids: Iterable[int]) -> list[ReviewCard]:
     """The member's cards of these questions (another member's or organisation's: none)."""
     return list(

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from events.models import LearningEvent
 from microlearning.selectors.repetition import (
     due_card_count,
-    due_cards,
     members_with_due_cards,
+    preview_cards,
 )
 from organisations.models import Membership
 
@@ -84,11 +84,11 @@ def reason(nudge: Nudge) -> str:
 
 
 def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
-    """The viewer's own due questions, so the preview counts what they would get now."""
-    cards = due_cards(membership=viewer, now=timezone.now())
+    """A member's real questions (the viewer's own when due), to preview the words with."""
+    member, cards = preview_cards(viewer=viewer, now=timezone.now())
     return Nudge(
         rule=rule,
-        member=viewer,
+        member=member,
         organisation_id=rule.organisation_id,
         kind=Nudge.Kind.REPEAT,
         key=REPEAT_KEY,

@@ -15,6 +15,7 @@ from microlearning.models import ReviewCard
 from microlearning.services import repetition
 from nudges import services
 from nudges.models import Nudge, NudgeRule
+from nudges.preview import nudge_rule_preview
 from nudges.rules import DEFAULT_RULES, held_out
 from nudges.services import repeat
 from organisations.tenancy import organisation_scope
@@ -237,3 +238,15 @@ def test_a_refresher_done_before_sending_cancels_the_nudge(rule, organisation, m
 
 def test_the_rule_counts_answering_as_acting():
     assert repeat.ACTED_VERBS == ("answered",)
+
+
+def test_the_preview_counts_a_real_members_questions(rule, organisation, member, questions):
+    author = factories.MembershipFactory(organisation=organisation, is_author=True)
+    due(member, questions[:2], days_ago=-1)  # coming due tomorrow
+
+    with organisation_scope(organisation.pk):
+        dutch, english = nudge_rule_preview(rule=rule, viewer=author)
+
+    assert english.member_name == member.display_name
+    assert english.subject.endswith("(2)")
+    assert dutch.text.startswith("Vragen om te herhalen: 2.")
