@@ -156,7 +156,9 @@ def refresher_answer(
             )
         }
         for item, chosen, correct in scored:
-            card = locked[item.card.pk]
+            card = locked.get(item.card.pk)
+            if card is None:  # removed meanwhile (its unit deleted): nothing left to schedule
+                continue
             card.block = item.card.block
             if item.seen_reps is not None and item.seen_reps != card.reps:
                 results.append(RefresherResult(card, chosen, correct, reviewed=False))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -171,3 +173,18 @@ def test_the_home_shows_the_repeat_card_only_when_questions_are_due(
     html = signed_in.get(home).content.decode()
     assert "Repeat: 2 questions due" in html
     assert web_url(organisation, "refresher") in html
+
+
+def test_the_refresher_costs_the_same_queries_for_one_question_or_three(
+    signed_in, organisation, learner
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert signed_in.get(web_url(organisation, "refresher")).status_code == 200
+        return len(captured)
+
+    answered_questions(organisation, learner, 1)
+    one = queries()
+    answered_questions(organisation, learner, 2)
+
+    assert queries() == one
