@@ -474,3 +474,53 @@ class Rating(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["organisation", "unit"], name="rating_unit")]
+
+
+class ReviewCard(models.Model):
+    """When this member should see this quiz question again: its FSRS memory state.
+
+    One card per member and question (the block they answered, so the version they
+    learnt). The columns are the ``fsrs.Card`` fields, kept as columns rather than a
+    serialised blob so the planner and the home page can ask "what is due?" of an
+    index (``microlearning.services.repetition`` turns a row into a card and back).
+    """
+
+    class State(models.IntegerChoices):
+        # fsrs.State's values: a new card starts learning, then it is in review, and a
+        # forgotten one relearns.
+        LEARNING = 1, _("Learning")
+        REVIEW = 2, _("Review")
+        RELEARNING = 3, _("Relearning")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    block = models.ForeignKey(Block, on_delete=models.CASCADE, related_name="+")
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
+    # The learning or relearning step the card is at; None once it is in review.
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "member", "block"], name="reviewcard_unique"
+            ),
+        ]
+        indexes = [
+            # The planner: which members have a question due, without reading the members.
+            models.Index(fields=["organisation", "due"], name="reviewcard_org_due"),
+            # The home page's count and the refresher: this member's due questions.
+            models.Index(fields=["organisation", "member", "due"], name="reviewcard_member_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"card {self.member_id}/{self.block_id} due {self.due:%Y-%m-%d %H:%M}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import authoring, catalogue, files, learner
+from .views import authoring, catalogue, files, learner, refresher
 
 app_name = "microlearning"
 
@@ -41,6 +41,7 @@ urlpatterns = [
         learner.commitment_report,
         name="commitment_report",
     ),
+    path("repeat/", refresher.refresher, name="refresher"),
     path("team/reflections/", learner.team_reflections, name="team_reflections"),
     path("authoring/units/", authoring.unit_list, name="unit_list"),
     path("authoring/units/new/", authoring.unit_create, name="unit_create"),

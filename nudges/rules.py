@@ -159,4 +159,19 @@ FINISH_UNIT_DEFAULT = {
 # organisation's ``nudge_after_days``).
 DEFAULT_RULES: dict[str, dict] = {
     Kind.FINISH_UNIT: {**FINISH_UNIT_DEFAULT, "is_active": True, "holdout_percent": 0},
+    # No plural in the words: the count stands apart, so "1" reads as well as "3".
+    Kind.REPEAT: {
+        "subject_nl": "Even herhalen: vragen die je eerder beantwoordde ({question_count})",
+        "subject_en": "Time to repeat: questions you answered before ({question_count})",
+        "text_nl": (
+            "Vragen om te herhalen: {question_count}. Beantwoord ze nu, net voordat je ze "
+            "zou vergeten: zo blijft het hangen. Het kost minder dan een minuut."
+        ),
+        "text_en": (
+            "Questions to repeat: {question_count}. Answer them now, just before you would "
+            "forget them: that is what makes them stick. It takes less than a minute."
+        ),
+        "delay_days": 0,
+        "is_active": False,
+    },
 }

@@ -44,6 +44,7 @@ from microlearning.models import (
     QuestionAnswer,
     Rating,
     Reflection,
+    ReviewCard,
     SearchTerm,
     Unit,
     UnitVersionSkill,
@@ -245,6 +246,13 @@ def build_world(*, slug: str, canary: str = "") -> World:
             version=live,
             selected=[0],
             correct=True,
+        )
+        # Due later: the world's block is a text block, which the refresher does not ask.
+        ReviewCard.objects.create(
+            organisation=organisation,
+            member=learner,
+            block=block,
+            due=timezone.now() + dt.timedelta(days=3),
         )
         Reflection.objects.create(
             organisation=organisation,

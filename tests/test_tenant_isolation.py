@@ -305,6 +305,7 @@ def probe_data(world: World) -> dict:
         ("step", "step_id"): world.steps[0].pk,
         ("organisation", "organisation_id"): world.organisation.pk,
         ("user", "user_id"): learner.user_id,
+        ("question",): world.blocks[0].pk,
     }
     many = {
         ("teams", "team_ids"): [world.team.pk, world.subteam.pk],

@@ -31,6 +31,7 @@ from ..models import (
     Unit,
 )
 from ..selectors.learning import PASSIVE_KINDS, completion_missing
+from .repetition import review_card_start
 from .units import unit_complete
 
 ERROR_NOT_LIVE = _("This block is not part of the unit learners see now.")
@@ -158,10 +159,12 @@ def checklist_tick(
     return progress
 
 
-def question_answer(*, block: Block, membership: Membership, selected: list[int]) -> QuestionAnswer:
-    """Score an attempt on the server; every retry is kept as a new attempt."""
-    unit = _live_block(block, membership)
-    _check_kind(block, Block.Kind.QUESTION)
+def question_score(*, block: Block, selected: list[int]) -> tuple[list[int], bool]:
+    """The chosen options (sorted, once each) and whether they are exactly the right ones.
+
+    Raises a ``ValidationError`` on ``selected`` for no choice, an option the
+    question does not have, or several choices where one is asked.
+    """
     options = block.data.get("options", [])
     chosen = sorted(set(selected))
     if not chosen:
@@ -171,7 +174,14 @@ def question_answer(*, block: Block, membership: Membership, selected: list[int]
     if not block.data.get("multiple") and len(chosen) > 1:
         raise ValidationError({"selected": ERROR_ONE_OPTION})
     right = {i for i, option in enumerate(options) if option.get("correct")}
-    correct = set(chosen) == right
+    return chosen, set(chosen) == right
+
+
+def question_answer(*, block: Block, membership: Membership, selected: list[int]) -> QuestionAnswer:
+    """Score an attempt on the server; every retry is kept as a new attempt."""
+    unit = _live_block(block, membership)
+    _check_kind(block, Block.Kind.QUESTION)
+    chosen, correct = question_score(block=block, selected=selected)
     for _try in range(3):  # two quick submissions may race for the same attempt number
         try:
             with transaction.atomic():
@@ -188,6 +198,7 @@ def question_answer(*, block: Block, membership: Membership, selected: list[int]
                     correct=correct,
                 )
                 _mark_done(block=block, membership=membership)
+                review_card_start(answer=answer, block=block)
                 _record(
                     membership=membership,
                     verb=LearningEvent.Verb.ANSWERED,

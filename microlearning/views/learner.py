@@ -27,6 +27,7 @@ from .. import selectors, services
 from ..access import live_block, published_unit
 from ..models import Block, Commitment, Unit
 from ..selectors import learning as learning_selectors
+from ..selectors import repetition as repetition_selectors
 from ..services import learning as learning_services
 
 
@@ -62,6 +63,7 @@ class RatingForm(forms.Form):
 
 @member_required()
 def home(request):
+    now = timezone.now()
     return render(
         request,
         "microlearning/home.html",
@@ -70,8 +72,11 @@ def home(request):
             "commitments": list(learning_selectors.open_commitments(membership=request.membership)),
             "report_choices": CommitmentReportForm.base_fields["status"].choices,
             "today": timezone.localdate(),
-            "now": timezone.now(),
+            "now": now,
             "show_notifications": _inapp_notifications_available(),
+            "repeat_due": repetition_selectors.due_card_count(
+                membership=request.membership, now=now
+            ),
         },
     )
 

@@ -38,6 +38,7 @@ Kind = NudgeRule.Kind
 
 MODULES: dict[str, str] = {
     Kind.FINISH_UNIT: "nudges.services.finish_unit",
+    Kind.REPEAT: "nudges.services.repeat",
 }
 
 
