@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +27,6 @@ from ..access import live_block, published_unit
 from ..models import Block, Commitment, Unit
 from ..selectors import learning as learning_selectors
 from ..services import learning as learning_services
-
-
-def _inapp_notifications_available() -> bool:
-    """The nudges app provides the in-app notifications tag; the home works without it."""
-    return "nudges_tags" in engines["django"].engine.template_libraries
 
 
 class CommitmentReportForm(forms.Form):
@@ -71,7 +65,6 @@ def home(request):
             "report_choices": CommitmentReportForm.base_fields["status"].choices,
             "today": timezone.localdate(),
             "now": timezone.now(),
-            "show_notifications": _inapp_notifications_available(),
         },
     )
 
