@@ -112,9 +112,9 @@ def test_a_catalogue_page_asks_the_database_only_for_the_user_membership_and_uni
     """The session's user, the organisation (with the RLS settings), the membership, then
     the count and the page of units, and the header's count of unread notifications; the
     filters' skills and work processes come from the cache: six queries. In a test the
-    tenant scope is nested in the test's transaction,
-    which adds a savepoint, its release, and reading and restoring the previous settings
-    (four statements a real request does not make).
+    tenant scope is nested in the test's transaction, which adds a savepoint, its release,
+    and reading and restoring the previous settings (four statements a real request does
+    not make).
     """
     with organisation_scope(organisation.pk):
         skill = SkillFactory(organisation=organisation, name="Tillen")
