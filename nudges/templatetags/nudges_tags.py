@@ -28,7 +28,7 @@ def notifications_link(context) -> dict:
     }
 
 
-CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM, CHART_LEFT = 480, 170, 12, 138, 28
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM, CHART_LEFT = 360, 170, 12, 138, 28
 
 
 @register.inclusion_tag("nudges/_effect_trend.html")
