@@ -29,6 +29,8 @@ def notifications_link(context) -> dict:
 
 
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM, CHART_LEFT = 360, 170, 12, 138, 28
+# Room on the right for the last week's label, which is centred under its bar.
+CHART_RIGHT = 16
 
 
 @register.inclusion_tag("nudges/_effect_trend.html")
@@ -36,7 +38,7 @@ def effect_trend(effect) -> dict:
     """Bars per week: sent, and within it the share that acted (a table gives the numbers)."""
     weeks = effect.weeks
     top = max(effect.busiest_week, 1)
-    slot = (CHART_WIDTH - CHART_LEFT) / max(len(weeks), 1)
+    slot = (CHART_WIDTH - CHART_LEFT - CHART_RIGHT) / max(len(weeks), 1)
     scale = (CHART_BOTTOM - CHART_TOP) / top
     bars = []
     for index, week in enumerate(weeks):
