@@ -42,6 +42,7 @@ _SECTIONS = {
     ("analytics", "organisation_report"): "reports",
     ("courses_evidence", "queue"): "sign_off",
     ("courses_evidence", "submission"): "sign_off",
+    ("nudges", "inbox"): "notifications",
 }
 # What is left of these apps is the learner's own.
 _DEFAULTS = {"courses": "learning", "course_sessions": "learning", "goals": "goals"}

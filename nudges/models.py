@@ -167,6 +167,9 @@ class Nudge(models.Model):
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
+        # In the rule's holdout: recorded (once, without a channel) and never sent, so
+        # what held-out members did can be compared with what nudged members did.
+        HELD_OUT = "held_out", _("Held out")
 
     class CancelReason(models.TextChoices):
         FULFILLED = "fulfilled", _("Done before the nudge was sent")
@@ -182,6 +185,7 @@ class Nudge(models.Model):
         Status.SENT: frozenset(),
         Status.FAILED: frozenset(),
         Status.CANCELLED: frozenset(),
+        Status.HELD_OUT: frozenset(),
     }
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -233,9 +237,20 @@ class Nudge(models.Model):
                 condition=~models.Q(status="sending") | models.Q(lease_until__isnull=False),
                 name="nudge_sending_has_lease",
             ),
+            # One held-out row per occasion, whatever channels the rule has or gets later.
+            models.CheckConstraint(
+                condition=~models.Q(status="held_out") | models.Q(channel=""),
+                name="nudge_held_out_has_no_channel",
+            ),
         ]
         indexes = [
             models.Index(fields=["organisation", "status", "due_at"], name="nudge_org_status_due"),
+            # The unread count in every member page's header: a few rows per member at most.
+            models.Index(
+                fields=["organisation", "member"],
+                condition=models.Q(channel="in_app", status="sent", read_at__isnull=True),
+                name="nudge_inapp_unread",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,8 +17,6 @@ from organisations.selectors import team_subtree_ids
 
 from .models import Nudge, NudgeRule, NudgeRuleTeam
 
-INAPP_NOTIFICATIONS_LIMIT = 5
-
 
 def rule_audience(*, rule: NudgeRule) -> QuerySet[Membership]:
     """The active members a rule is for: everyone, or the chosen teams and their sub-teams."""
@@ -82,19 +80,17 @@ def _inapp_nudges(*, membership: Membership) -> QuerySet[Nudge]:
     ).select_related("unit")
 
 
-def inapp_nudges_unread(
-    *, membership: Membership, limit: int = INAPP_NOTIFICATIONS_LIMIT
-) -> list[Nudge]:
-    """The member's newest unread in-app nudges that still have a purpose, in one query.
+def inapp_unread_count(*, membership: Membership) -> int:
+    """How many delivered in-app nudges the member has not read: the header's one query.
 
-    A unit completed since the nudge was sent needs no reminder any more, so it is
-    left out here rather than cleaned up by the completion service.
+    The partial index ``nudge_inapp_unread`` holds exactly these rows, so the count
+    reads a handful of index entries however many nudges the organisation has.
     """
-    return list(
+    return (
         _inapp_nudges(membership=membership)
         .filter(read_at__isnull=True)
-        .exclude(unit_id__in=completed_unit_ids(membership=membership))
-        .order_by("-sent_at", "-id")[:limit]
+        .select_related(None)
+        .count()
     )
 
 

@@ -5,33 +5,41 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
 from organisations.access import member_required
 from organisations.forms import add_service_errors
 from organisations.permissions import Action
 
 from . import services
+from .effectiveness import ACT_WITHIN, MIN_GROUP_PEOPLE, rule_effectiveness
 from .forms import NudgeRuleForm
 from .models import NudgeRule
 from .preview import nudge_rule_preview
 from .rules import KINDS
 from .selectors import inapp_nudges_for_member, rule_for_authoring, rules_for_authoring
-from .services import nudge_mark_read
+from .services import nudge_mark_read, nudges_mark_all_read
 
 INBOX_PAGE_SIZE = 25
 
 
 @member_required()
 def inbox(request):
+    """The notification centre: the member's in-app nudges, newest first, a page at a time."""
     nudges = inapp_nudges_for_member(membership=request.membership)
     page = Paginator(nudges, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "nudges/inbox.html", {"page": page})
+    return render(
+        request,
+        "nudges/inbox.html",
+        {"page": page, "unread": any(nudge.read_at is None for nudge in page.object_list)},
+    )
 
 
-@member_required()
-def nudge_open(request, nudge_id: int):
+def _my_nudge(request, nudge_id: int):
     # Only the member's own delivered in-app nudges exist here; anything else is 404,
     # whatever the method, so the answer says nothing about other people's nudges.
     nudge = get_object_or_404(
@@ -40,6 +48,19 @@ def nudge_open(request, nudge_id: int):
         ),
         pk=nudge_id,
     )
+    return nudge
+
+
+def _back_to_centre(request):
+    """Back to the page of the centre the member was on (a number, nothing else)."""
+    url = reverse("nudges:inbox", kwargs={"org_slug": request.organisation.slug})
+    page = request.POST.get("page", "")
+    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+
+
+@member_required()
+def nudge_open(request, nudge_id: int):
+    nudge = _my_nudge(request, nudge_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     nudge_mark_read(nudge=nudge)
@@ -50,7 +71,31 @@ def nudge_open(request, nudge_id: int):
         return redirect(
             "microlearning:unit_detail", org_slug=request.organisation.slug, unit_id=nudge.unit_id
         )
-    return redirect("nudges:inbox", org_slug=request.organisation.slug)
+    return _back_to_centre(request)
+
+
+@member_required()
+def nudge_read(request, nudge_id: int):
+    nudge = _my_nudge(request, nudge_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    nudge_mark_read(nudge=nudge)
+    return _back_to_centre(request)
+
+
+@require_POST
+@member_required()
+def nudges_read_all(request):
+    count = nudges_mark_all_read(membership=request.membership)
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+            )
+            % {"count": count},
+        )
+    return _back_to_centre(request)
 
 
 # --- the L&D author's rules ---------------------------------------------------------------
@@ -121,6 +166,24 @@ def rule_create(request):
     if kind not in KINDS:
         raise Http404
     return _rule_page(request, rule=None, kind=kind)
+
+
+@member_required(Action.AUTHOR_NUDGE_RULES)
+def rule_effect(request, rule_id: int):
+    """Is it working? The rule's figures, its weekly trend and the uplift over its holdout."""
+    rule = rule_for_authoring(organisation=request.organisation, rule_id=rule_id)
+    if rule is None:
+        raise Http404
+    return render(
+        request,
+        "nudges/rule_effect.html",
+        {
+            "rule": rule,
+            "effect": rule_effectiveness(rule=rule),
+            "act_hours": int(ACT_WITHIN.total_seconds() // 3600),
+            "min_people": MIN_GROUP_PEOPLE,
+        },
+    )
 
 
 @member_required(Action.AUTHOR_NUDGE_RULES)

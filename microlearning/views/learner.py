@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +28,6 @@ from ..models import Block, Commitment, Unit
 from ..selectors import learning as learning_selectors
 from ..selectors import repetition as repetition_selectors
 from ..services import learning as learning_services
-
-
-def _inapp_notifications_available() -> bool:
-    """The nudges app provides the in-app notifications tag; the home works without it."""
-    return "nudges_tags" in engines["django"].engine.template_libraries
 
 
 class CommitmentReportForm(forms.Form):
@@ -73,7 +67,6 @@ def home(request):
             "report_choices": CommitmentReportForm.base_fields["status"].choices,
             "today": timezone.localdate(),
             "now": now,
-            "show_notifications": _inapp_notifications_available(),
             "repeat_due": repetition_selectors.due_card_count(
                 membership=request.membership, now=now
             ),

@@ -17,7 +17,7 @@ from .delivery import (
 )
 from .finish_unit import finish_key
 from .planning import nudges_create_missing, nudges_plan_due
-from .reading import nudge_mark_read
+from .reading import nudge_mark_read, nudges_mark_all_read
 from .rules import nudge_rule_create, nudge_rule_default_ensure, nudge_rule_update
 from .transitions import (
     IllegalTransition,
@@ -43,6 +43,7 @@ __all__ = [
     "nudge_transition_allowed",
     "nudges_create_missing",
     "nudges_dispatch_due",
+    "nudges_mark_all_read",
     "nudges_plan_due",
     "nudges_send",
     "nudges_sweep_expired",

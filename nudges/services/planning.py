@@ -19,6 +19,8 @@ from .kinds import handled_kinds, kind_module
 from .rules import nudge_rule_default_ensure
 
 CREATE_BATCH = 1000
+# A held-out row goes by no channel: one row per occasion, whatever the rule sends by.
+HELD_OUT_CHANNEL = ""
 
 
 def nudges_create_missing(
@@ -31,42 +33,53 @@ def nudges_create_missing(
 ) -> int:
     """Create the rule's nudges for ``wanted`` (member id, key, extra fields) not made before.
 
-    One row per channel of the rule; members in the rule's holdout are left out.
-    Returns how many rows this call created. ``ignore_conflicts`` keeps a run
-    racing another one from failing: the unique key decides, not the read before.
+    One row per channel of the rule. A member in the rule's holdout gets one
+    ``held_out`` row instead (no channel, never sent, due when the nudge would
+    have gone), so the rule's page can compare what held-out and nudged members
+    did. An occasion already decided stays so: a held-out row is never followed by
+    nudges, nor nudges by a held-out row, if the held-out share changes later.
+    Returns how many nudges to deliver this call created (held-out rows not
+    counted). ``ignore_conflicts`` keeps a run racing another one from failing:
+    the unique key decides, not the read before.
     """
-    wanted = [
-        (member_id, key, extra)
-        for member_id, key, extra in wanted
-        if not held_out(rule_id=rule.pk, member_id=member_id, percent=rule.holdout_percent)
-    ]
+    wanted = list(wanted)
     if not wanted:
         return 0
-    existing = set(
-        Nudge.objects.filter(
-            organisation_id=rule.organisation_id, rule=rule, occurrence=occurrence
-        ).values_list("member_id", "key", "channel")
-    )
+    existing: dict[tuple[int, str], set[str]] = {}
+    for member_id, key, channel in Nudge.objects.filter(
+        organisation_id=rule.organisation_id, rule=rule, occurrence=occurrence
+    ).values_list("member_id", "key", "channel"):
+        existing.setdefault((member_id, key), set()).add(channel)
     category = KINDS[rule.kind].category
-    new = [
-        Nudge(
-            organisation_id=rule.organisation_id,
-            rule=rule,
-            member_id=member_id,
-            kind=category,
-            channel=channel,
-            key=key,
-            occurrence=occurrence,
-            due_at=due_at or now,
-            created_at=now,
-            **extra,
-        )
-        for member_id, key, extra in sorted(wanted, key=lambda w: (w[0], w[1]))
-        for channel in rule.channels
-        if (member_id, key, channel) not in existing
-    ]
+    new: list[Nudge] = []
+    deliverable = 0
+    for member_id, key, extra in sorted(wanted, key=lambda w: (w[0], w[1])):
+        made = existing.get((member_id, key), set())
+        if held_out(rule_id=rule.pk, member_id=member_id, percent=rule.holdout_percent):
+            channels = [] if made else [HELD_OUT_CHANNEL]
+        elif HELD_OUT_CHANNEL in made:
+            channels = []
+        else:
+            channels = [channel for channel in rule.channels if channel not in made]
+        for channel in channels:
+            new.append(
+                Nudge(
+                    organisation_id=rule.organisation_id,
+                    rule=rule,
+                    member_id=member_id,
+                    kind=category,
+                    channel=channel,
+                    key=key,
+                    occurrence=occurrence,
+                    due_at=due_at or now,
+                    created_at=now,
+                    **({"status": Nudge.Status.HELD_OUT} if channel == HELD_OUT_CHANNEL else {}),
+                    **extra,
+                )
+            )
+            deliverable += channel != HELD_OUT_CHANNEL
     Nudge.objects.bulk_create(new, ignore_conflicts=True, batch_size=CREATE_BATCH)
-    return len(new)
+    return deliverable
 
 
 def nudges_plan_due(*, organisation: Organisation, now: dt.datetime) -> int:

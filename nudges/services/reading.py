@@ -1,4 +1,4 @@
-"""Reading in the app: marking an in-app nudge read."""
+"""Reading in the app: marking in-app nudges read, one (opened) or all at once."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from events.models import LearningEvent
 from events.services import learning_event_record
+from organisations.models import Membership
 
 from ..models import Nudge
 
@@ -32,3 +33,18 @@ def nudge_mark_read(*, nudge: Nudge) -> Nudge:
     elif nudge.read_at is None:
         nudge.refresh_from_db(fields=["read_at"])
     return nudge
+
+
+def nudges_mark_all_read(*, membership: Membership) -> int:
+    """Mark every unread in-app nudge of the member read; how many were unread.
+
+    Clearing the list is not opening each nudge, so no "opened" event is recorded:
+    the rule's figures count what members opened, not what they dismissed.
+    """
+    return Nudge.objects.filter(
+        organisation_id=membership.organisation_id,
+        member=membership,
+        channel=Nudge.Channel.IN_APP,
+        status=Nudge.Status.SENT,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())

@@ -110,9 +110,10 @@ def test_thin_path_from_authoring_to_dashboard_and_reminder(
 
     page = browser.new_page(viewport=PHONE)
     login(page, colleague.user.email, PASSWORD)
-    reminders = page.get_by_role("region", name="Reminders")
-    expect(reminders).to_contain_text("Handling a complaint")
+    page.get_by_role("link", name="Notifications, 1 unread").click()
+    reminder = page.locator(".notification", has_text="Handling a complaint")
+    expect(reminder).to_be_visible()
     shoot(page, "colleague-home-reminder-phone")
-    reminders.get_by_role("button", name=re.compile("Handling a complaint")).click()
+    reminder.get_by_role("button", name=re.compile("^Open")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Handling a complaint")
     page.close()

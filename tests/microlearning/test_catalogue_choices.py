@@ -110,10 +110,11 @@ def test_a_catalogue_page_asks_the_database_only_for_the_user_membership_and_uni
     client, organisation, admin, django_assert_max_num_queries
 ):
     """The session's user, the organisation (with the RLS settings), the membership, then
-    the count and the page of units; the filters' skills and work processes come from the
-    cache: five queries. In a test the tenant scope is nested in the test's transaction,
-    which adds a savepoint, its release, and reading and restoring the previous settings
-    (four statements a real request does not make).
+    the count and the page of units, and the header's count of unread notifications; the
+    filters' skills and work processes come from the cache: six queries. In a test the
+    tenant scope is nested in the test's transaction, which adds a savepoint, its release,
+    and reading and restoring the previous settings (four statements a real request does
+    not make).
     """
     with organisation_scope(organisation.pk):
         skill = SkillFactory(organisation=organisation, name="Tillen")
@@ -121,5 +122,5 @@ def test_a_catalogue_page_asks_the_database_only_for_the_user_membership_and_uni
     client.force_login(admin.user)
     _page(client, organisation)  # the session and the filter lists settle in the cache
     for params in ({}, {"skill": skill.pk, "duration": "short", "sort": "title"}):
-        with django_assert_max_num_queries(5 + 4, info=str(params)):
+        with django_assert_max_num_queries(6 + 4, info=str(params)):
             _page(client, organisation, params)

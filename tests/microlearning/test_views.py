@@ -366,14 +366,3 @@ def test_unit_list_query_count_does_not_grow_with_units(
         many = _queries(client, url("unit_list"))
 
     assert many == few
-
-
-def test_home_renders_without_the_notifications_tag(client, learner, url, monkeypatch):
-    from microlearning.views import learner as views
-
-    monkeypatch.setattr(views, "_inapp_notifications_available", lambda: False)
-    client.force_login(learner.user)
-
-    response = client.get(url("home"))
-
-    assert response.status_code == 200 and "Nothing to learn yet." in response.content.decode()

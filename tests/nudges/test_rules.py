@@ -193,7 +193,7 @@ def test_the_holdout_does_not_depend_on_the_process():
     )
 
 
-def test_the_planner_leaves_out_the_held_out_members(assigned):
+def test_the_planner_records_held_out_members_once_and_never_sends_them(assigned):
     extra = [
         factories.MembershipFactory(
             organisation=assigned.organisation,
@@ -206,14 +206,44 @@ def test_the_planner_leaves_out_the_held_out_members(assigned):
     members = [assigned.member, assigned.sub_member, *extra]
 
     with organisation_scope(assigned.organisation.pk):
-        services.nudges_plan_due(organisation=assigned.organisation, now=assigned.now)
-        nudged = set(Nudge.objects.filter(rule=rule).values_list("member_id", flat=True))
+        created = services.nudges_plan_due(organisation=assigned.organisation, now=assigned.now)
+        again = services.nudges_plan_due(organisation=assigned.organisation, now=assigned.now)
+        rows = list(Nudge.objects.filter(rule=rule).values_list("member_id", "channel", "status"))
 
-    expected = {
-        m.pk for m in members if not rules.held_out(rule_id=rule.pk, member_id=m.pk, percent=50)
+    held = {m.pk for m in members if rules.held_out(rule_id=rule.pk, member_id=m.pk, percent=50)}
+    nudged = {m.pk for m in members} - held
+    assert 0 < len(held) < len(members)
+    # one held-out row per member, without a channel, in a terminal status
+    assert sorted(r for r in rows if r[0] in held) == sorted(
+        (member_id, "", Nudge.Status.HELD_OUT) for member_id in held
+    )
+    assert {(r[0], r[1]) for r in rows if r[0] in nudged} == {
+        (member_id, channel) for member_id in nudged for channel in ("email", "in_app")
     }
-    assert nudged == expected
-    assert 0 < len(nudged) < len(members)
+    assert {r[2] for r in rows if r[0] in nudged} == {Nudge.Status.PLANNED}
+    assert created == 2 * len(nudged) and again == 0  # held-out rows are not nudges to send
+
+
+@pytest.mark.parametrize("first_share, then_share", [(50, 0), (0, 50)])
+def test_an_occasion_decided_once_stays_so_when_the_share_changes(
+    assigned, first_share, then_share
+):
+    # given a member who is in the rule's holdout at 50 %, and out of it at 0 %
+    rule = create(assigned.organisation, delay_days=NUDGE_AFTER_DAYS, holdout_percent=first_share)
+    candidates = factories.MembershipFactory.create_batch(20, organisation=assigned.organisation)
+    member = next(
+        m for m in candidates if rules.held_out(rule_id=rule.pk, member_id=m.pk, percent=50)
+    )
+    wanted = [(member.pk, services.finish_key(assigned.unit.pk), {"unit_id": assigned.unit.pk})]
+
+    with organisation_scope(assigned.organisation.pk):
+        services.nudges_create_missing(rule=rule, now=assigned.now, wanted=wanted)
+        rule.holdout_percent = then_share
+        again = services.nudges_create_missing(rule=rule, now=assigned.now, wanted=wanted)
+        statuses = set(Nudge.objects.filter(rule=rule).values_list("status", flat=True))
+
+    assert again == 0
+    assert statuses == {Nudge.Status.HELD_OUT if first_share else Nudge.Status.PLANNED}
 
 
 # --- the audience and the channels ----------------------------------------------------
@@ -237,6 +267,7 @@ def test_a_rule_for_chosen_teams_nudges_those_teams_and_their_sub_teams_only(ass
         audience=NudgeRule.Audience.TEAMS,
         teams=[assigned.team],
         send_email=False,
+        holdout_percent=0,  # the audience, not the holdout, is the matter here
     )
 
     with organisation_scope(assigned.organisation.pk):

@@ -95,13 +95,15 @@ def test_an_email_nudge_cannot_be_opened_in_the_app(member_client, organisation,
     assert member_client.post(open_url(organisation, nudge)).status_code == 404
 
 
-def test_learner_home_shows_unread_reminders(member_client, organisation, member):
-    nudge = factories.NudgeFactory(member=member, unit__title="Handling a complaint")
+def test_the_home_header_shows_how_many_notifications_are_unread(
+    member_client, organisation, member
+):
+    factories.NudgeFactory(member=member, unit__title="Handling a complaint")
 
     response = member_client.get(
         reverse("microlearning:home", kwargs={"org_slug": organisation.slug})
     )
 
     content = response.content.decode()
-    assert "Handling a complaint" in content
-    assert open_url(organisation, nudge) in content
+    assert 'aria-label="Notifications, 1 unread"' in content
+    assert inbox_url(organisation) in content
