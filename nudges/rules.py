@@ -159,4 +159,48 @@ FINISH_UNIT_DEFAULT = {
 # organisation's ``nudge_after_days``).
 DEFAULT_RULES: dict[str, dict] = {
     Kind.FINISH_UNIT: {**FINISH_UNIT_DEFAULT, "is_active": True, "holdout_percent": 0},
+    Kind.MANAGER_SIGN_OFF: {
+        "is_active": False,
+        "delay_days": 3,
+        "subject_nl": "{learner_name} wacht op je akkoord voor “{step_title}”",
+        "subject_en": "{learner_name} is waiting for your sign-off of “{step_title}”",
+        "text_nl": (
+            "{learner_name} heeft bewijs ingeleverd voor “{step_title}” en wacht op je "
+            "akkoord. Bekijk het en keur het goed, of vraag om aanpassingen: {sign_off_url}"
+        ),
+        "text_en": (
+            "{learner_name} handed in evidence for “{step_title}” and is waiting for your "
+            "sign-off. Look at it and approve it, or ask for changes: {sign_off_url}"
+        ),
+    },
+    Kind.MANAGER_AGREE: {
+        "is_active": False,
+        "delay_days": 3,
+        "subject_nl": "{learner_name} wacht op je akkoord voor het leerdoel “{goal_title}”",
+        "subject_en": "{learner_name} is waiting for you to agree the goal “{goal_title}”",
+        "text_nl": (
+            "{learner_name} heeft je het leerdoel “{goal_title}” voorgesteld. Spreek het af, "
+            "of vraag om aanpassingen: {goal_url}"
+        ),
+        "text_en": (
+            "{learner_name} proposed the learning goal “{goal_title}” to you. Agree it, or "
+            "ask for changes: {goal_url}"
+        ),
+    },
+    Kind.TEAM_DIGEST: {
+        "is_active": False,
+        "weekday": NudgeRule.Weekday.MONDAY,
+        "hour": 9,
+        "subject_nl": "Je team deze week: wie kan je hulp gebruiken",
+        "subject_en": "Your team this week: who could use your help",
+        "text_nl": (
+            "In {team_name} zitten {stuck_count} mensen vast, lopen {overdue_count} achter "
+            "en leerden {inactive_count} een tijd niets. Bij ieder staat één link om in "
+            "actie te komen."
+        ),
+        "text_en": (
+            "In {team_name}, {stuck_count} people are stuck, {overdue_count} are overdue and "
+            "{inactive_count} have not learnt anything for a while. Each has one link to act."
+        ),
+    },
 }

@@ -7,6 +7,7 @@ app_name = "nudges"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:nudge_id>/open/", views.nudge_open, name="nudge_open"),
+    path("team-digest/", views.team_digest, name="team_digest"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),

@@ -38,6 +38,9 @@ Kind = NudgeRule.Kind
 
 MODULES: dict[str, str] = {
     Kind.FINISH_UNIT: "nudges.services.finish_unit",
+    Kind.MANAGER_SIGN_OFF: "nudges.services.manager_sign_off",
+    Kind.MANAGER_AGREE: "nudges.services.manager_agree",
+    Kind.TEAM_DIGEST: "nudges.services.team_digest",
 }
 
 
