@@ -263,13 +263,15 @@ def test_an_organisation_without_a_finish_rule_gets_the_default_once(organisatio
     organisation.save(update_fields=["nudge_after_days"])
 
     with organisation_scope(organisation.pk):
-        (first,) = services.nudge_rule_default_ensure(organisation=organisation)
+        created = services.nudge_rule_default_ensure(organisation=organisation)
+        # Other kinds bring their own (switched-off) defaults; this test is about finishing.
+        first = next(rule for rule in created if rule.kind == NudgeRule.Kind.FINISH_UNIT)
         made = (first.kind, first.delay_days, first.holdout_percent, first.is_active)
         channels = first.channels
         second = services.nudge_rule_default_ensure(organisation=organisation)
         services.nudge_rule_update(rule=first, by=None, is_active=False)
         third = services.nudge_rule_default_ensure(organisation=organisation)
-        count = NudgeRule.objects.count()
+        count = NudgeRule.objects.filter(kind=NudgeRule.Kind.FINISH_UNIT).count()
 
     assert made == ("finish_unit", 4, 0, True)
     assert channels == [Nudge.Channel.EMAIL, Nudge.Channel.IN_APP]
