@@ -78,7 +78,10 @@ class Digest:
 
     def as_payload(self) -> dict:
         return {
-            "people": self.people,
+            "people": [
+                {key: value for key, value in person.items() if key != "act_label"}
+                for person in self.people
+            ],
             "team_names": self.team_names,
             "stuck_count": self.stuck_count,
             "overdue_count": self.overdue_count,
@@ -130,25 +133,38 @@ def _inactive(
     return [(pk, team, f"{first} {last}".strip() or email) for pk, team, first, last, email in rows]
 
 
+SIGN_OFF, SEE_STEP, ENROL = "sign_off", "step", "enrol"
+
+
 def _act(*, slug: str, person: dict, open_step: int | None) -> tuple[str, str]:
-    """The one link to act on this person, and its label: the most pressing thing first."""
-    name = person["name"]
+    """The one link to act on this person and what it does: the most pressing thing first."""
     if person["_sign"] is not None:
         return (
             reverse(
                 "courses_evidence:submission",
                 kwargs={"org_slug": slug, "submission_id": person["_sign"]},
             ),
-            _("Sign off %(name)s’s evidence") % {"name": name},
+            SIGN_OFF,
         )
     progress_id = person["_step"] or open_step
     if progress_id is not None:
         return (
             reverse("courses:step", kwargs={"org_slug": slug, "progress_id": progress_id}),
-            _("See where %(name)s stands") % {"name": name},
+            SEE_STEP,
         )
     url = reverse("courses:enrolment_create", kwargs={"org_slug": slug})
-    return f"{url}?member={person['member_id']}", _("Enrol %(name)s") % {"name": name}
+    return f"{url}?member={person['member_id']}", ENROL
+
+
+def act_label(person: Mapping) -> str:
+    """The link's words in the active language (a payload keeps what, not the words: the
+    planner runs in no one's language, the e-mail in the manager's)."""
+    name = person["name"]
+    if person["act"] == SIGN_OFF:
+        return _("Sign off %(name)s’s evidence") % {"name": name}
+    if person["act"] == SEE_STEP:
+        return _("See where %(name)s stands") % {"name": name}
+    return _("Enrol %(name)s") % {"name": name}
 
 
 def team_digests(
@@ -233,9 +249,10 @@ def team_digests(
         learner_ids=[m for m, entry in people.items() if entry["_step"] is None],
     )
     for member_id, entry in people.items():
-        entry["act_path"], entry["act_label"] = _act(
+        entry["act_path"], entry["act"] = _act(
             slug=organisation.slug, person=entry, open_step=open_steps.get(member_id)
         )
+        entry["act_label"] = act_label(entry)
     ordered = sorted(people.values(), key=lambda p: (p["team"].casefold(), p["name"].casefold()))
     digests = {}
     for manager_id, teams in managers.items():

@@ -193,14 +193,15 @@ DEFAULT_RULES: dict[str, dict] = {
         "hour": 9,
         "subject_nl": "Je team deze week: wie kan je hulp gebruiken",
         "subject_en": "Your team this week: who could use your help",
+        # Counts, not sentences around them: a placeholder cannot say "1 person" or "2 people".
         "text_nl": (
-            "In {team_name} zitten {stuck_count} mensen vast, lopen {overdue_count} achter "
-            "en leerden {inactive_count} een tijd niets. Bij ieder staat één link om in "
-            "actie te komen."
+            "{team_name} deze week. Vast: {stuck_count}. Achter op schema: {overdue_count}. "
+            "Een tijd niets geleerd: {inactive_count}. Bij ieder staat één link om in actie "
+            "te komen."
         ),
         "text_en": (
-            "In {team_name}, {stuck_count} people are stuck, {overdue_count} are overdue and "
-            "{inactive_count} have not learnt anything for a while. Each has one link to act."
+            "{team_name} this week. Stuck: {stuck_count}. Overdue: {overdue_count}. "
+            "Not learning lately: {inactive_count}. Each person has one link to act."
         ),
     },
 }

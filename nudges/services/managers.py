@@ -11,6 +11,12 @@ from ..models import NudgeRule
 from ..selectors import rule_audience
 
 
+def _audience(rule: NudgeRule):
+    if rule.pk is None:  # a rule previewed before it is saved has no chosen teams yet
+        return Membership.objects.filter(organisation_id=rule.organisation_id, is_active=True)
+    return rule_audience(rule=rule)
+
+
 def nearest_managers(
     *, rule: NudgeRule, learners: Iterable[tuple[int, int | None]]
 ) -> dict[tuple[int, int | None], int]:
@@ -33,7 +39,7 @@ def nearest_managers(
             organisation_id=rule.organisation_id, is_active=True, pk__in=candidates
         ).values_list("pk", flat=True)
     )
-    audience = set(rule_audience(rule=rule).filter(pk__in=active).values_list("pk", flat=True))
+    audience = set(_audience(rule).filter(pk__in=active).values_list("pk", flat=True))
     chosen = {}
     for learner_id, team_id in learners:
         nearest = next(
@@ -53,5 +59,5 @@ def managers_in_audience(*, rule: NudgeRule) -> dict[int, set[int]]:
             teams_of.setdefault(manager_id, set()).add(team_id)
     if not teams_of:
         return {}
-    audience = set(rule_audience(rule=rule).filter(pk__in=teams_of).values_list("pk", flat=True))
+    audience = set(_audience(rule).filter(pk__in=teams_of).values_list("pk", flat=True))
     return {m: teams for m, teams in teams_of.items() if m in audience}

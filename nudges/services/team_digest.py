@@ -27,7 +27,7 @@ from events.models import LearningEvent
 from organisations.models import Membership
 from organisations.permissions import is_manager
 
-from ..digest import Digest, team_digests, thresholds
+from ..digest import Digest, act_label, team_digests, thresholds
 from ..models import Nudge, NudgeRule
 from ..rules import held_out
 from .kinds import Action, absolute
@@ -145,9 +145,13 @@ def reason(nudge: Nudge) -> str:
 
 
 def email_context(nudge: Nudge) -> dict[str, object]:
-    """The people as the planner found them, each with the address of their one link."""
+    """The people as the planner found them, each with their one link, in the manager's
+    language (the sender calls this inside it)."""
     digest = Digest.from_payload(nudge.payload)
-    people = [{**person, "act_url": absolute(person["act_path"])} for person in digest.people]
+    people = [
+        {**person, "act_url": absolute(person["act_path"]), "act_label": act_label(person)}
+        for person in digest.people
+    ]
     return {"digest_people": people, "digest_url": absolute(_path(nudge))}
 
 

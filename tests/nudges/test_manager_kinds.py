@@ -17,6 +17,8 @@ from goals import services as goal_services
 from goals.models import Goal
 from nudges import services
 from nudges.models import Nudge, NudgeRule, NudgeRuleTeam
+from nudges.preview import nudge_rule_preview
+from nudges.rules import DEFAULT_RULES
 from nudges.services import manager_agree, manager_sign_off
 from organisations.tenancy import organisation_scope
 from tests import factories
@@ -322,3 +324,33 @@ def test_the_default_manager_rules_are_valid_and_start_switched_off(organisation
         rule.full_clean()
         assert not rule.is_active
     assert rules[Kind.TEAM_DIGEST].weekday == NudgeRule.Weekday.MONDAY
+
+
+# --- previews -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        (Kind.MANAGER_SIGN_OFF, "Anna de Vries handed in evidence for “Lead the stand-up”"),
+        (Kind.MANAGER_AGREE, "Anna de Vries proposed the learning goal “Plan the team's week”"),
+        (Kind.TEAM_DIGEST, "Service desk this week. Stuck: 1."),
+    ],
+)
+def test_an_unsaved_manager_rule_previews_with_the_organisations_real_data(
+    world, organisation, kind, expected
+):
+    hand_in(world.progress, at=world.now - 8 * DAYS)
+    propose(world, at=world.now - 4 * DAYS)
+    with scopes_disabled():
+        for member in world.evidence.team.members.all():
+            factories.LearningEventFactory(actor=member, timestamp=world.now)
+    words = {k: v for k, v in DEFAULT_RULES[kind].items() if k.startswith(("subject", "text"))}
+    rule = NudgeRule(organisation=organisation, kind=kind, **words)
+
+    with organisation_scope(organisation.pk):
+        english = next(
+            p for p in nudge_rule_preview(rule=rule, viewer=world.manager) if p.language == "en"
+        )
+
+    assert expected in english.text

@@ -359,3 +359,23 @@ def test_the_digest_page_reads_a_fixed_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count('class="button"') >= 9
+
+
+def test_the_digest_email_speaks_the_managers_language(world, rule):
+    everyone_learnt_lately(world)
+    hand_in(world.progress, at=world.now - 8 * DAYS)
+    with scopes_disabled():
+        world.manager.user.language = "nl"
+        world.manager.user.save(update_fields=["language"])
+    plan(rule, world.now)
+    email = next(
+        n
+        for n in nudges_of(rule)
+        if n.member_id == world.manager.pk and n.channel == Nudge.Channel.EMAIL
+    )
+
+    deliver(email)
+
+    (message,) = mail.outbox
+    assert "Keur het bewijs van Anna de Vries goed" in message.body
+    assert "wacht al 8 dagen op akkoord" in message.alternatives[0][0]
