@@ -354,3 +354,13 @@ def test_an_unsaved_manager_rule_previews_with_the_organisations_real_data(
         )
 
     assert expected in english.text
+
+
+def test_with_nothing_waiting_the_manager_planners_read_one_query_each(
+    world, sign_off_rule, agree_rule, django_assert_num_queries
+):
+    # From the waiting steps and proposals (indexed by status), never from the members.
+    for rule in (sign_off_rule, agree_rule):
+        rule.organisation = world.organisation
+        with organisation_scope(world.organisation.pk), django_assert_num_queries(1):
+            assert services.kinds.kind_module(rule.kind).plan(rule=rule, now=world.now) == 0

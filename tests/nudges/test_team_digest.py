@@ -379,3 +379,23 @@ def test_the_digest_email_speaks_the_managers_language(world, rule):
     (message,) = mail.outbox
     assert "Keur het bewijs van Anna de Vries goed" in message.body
     assert "wacht al 8 dagen op akkoord" in message.alternatives[0][0]
+
+
+def test_on_another_day_the_digest_planner_reads_nothing(
+    world, organisation, django_assert_num_queries
+):
+    local = world.now.astimezone(organisation.zone)
+    rule = manager_rule(organisation, NudgeRule.Kind.TEAM_DIGEST, weekday=(local.weekday() + 3) % 7)
+    rule.organisation = organisation
+
+    with organisation_scope(organisation.pk), django_assert_num_queries(0):
+        assert team_digest.plan(rule=rule, now=world.now) == 0
+
+
+def test_the_enrol_link_of_an_inactive_person_chooses_them_in_the_form(client, world):
+    client.force_login(world.manager.user)
+    url = reverse("courses:enrolment_create", args=["acme"])
+
+    page = client.get(f"{url}?member={world.learner.pk}").content.decode()
+
+    assert f'<option value="{world.learner.pk}" selected>' in page
