@@ -51,6 +51,9 @@ NOT_LEARNING = (
 )
 
 STUCK, OVERDUE, INACTIVE = "stuck", "overdue", "inactive"
+# People a digest's payload (and so its e-mail) lists; the counts cover everyone, the
+# page lists everyone. A manager of hundreds reads the first ones and opens the page.
+PEOPLE_KEPT = 50
 
 
 @dataclass
@@ -80,8 +83,9 @@ class Digest:
         return {
             "people": [
                 {key: value for key, value in person.items() if key != "act_label"}
-                for person in self.people
+                for person in self.people[:PEOPLE_KEPT]
             ],
+            "people_total": len(self.people),
             "team_names": self.team_names,
             "stuck_count": self.stuck_count,
             "overdue_count": self.overdue_count,

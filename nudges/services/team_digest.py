@@ -152,7 +152,12 @@ def email_context(nudge: Nudge) -> dict[str, object]:
         {**person, "act_url": absolute(person["act_path"]), "act_label": act_label(person)}
         for person in digest.people
     ]
-    return {"digest_people": people, "digest_url": absolute(_path(nudge))}
+    total = nudge.payload.get("people_total", len(people))
+    return {
+        "digest_people": people,
+        "digest_more": max(total - len(people), 0),
+        "digest_url": absolute(_path(nudge)),
+    }
 
 
 def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:

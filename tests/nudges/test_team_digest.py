@@ -399,3 +399,21 @@ def test_the_enrol_link_of_an_inactive_person_chooses_them_in_the_form(client, w
     page = client.get(f"{url}?member={world.learner.pk}").content.decode()
 
     assert f'<option value="{world.learner.pk}" selected>' in page
+
+
+def test_a_long_digest_mails_the_first_people_and_counts_the_rest(world, rule, monkeypatch):
+    monkeypatch.setattr("nudges.digest.PEOPLE_KEPT", 1)
+    hand_in(world.progress, at=world.now - 8 * DAYS)  # nobody learnt lately: all inactive
+    plan(rule, world.now)
+    email = next(
+        n
+        for n in nudges_of(rule)
+        if n.member_id == world.manager.pk and n.channel == Nudge.Channel.EMAIL
+    )
+    assert len(email.payload["people"]) == 1
+    assert email.payload["inactive_count"] == email.payload["people_total"] == 3
+
+    deliver(email)
+
+    (message,) = mail.outbox
+    assert "And 2 more people: see them all in your team digest." in message.body
