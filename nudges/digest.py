@@ -257,14 +257,17 @@ def team_digests(
             slug=organisation.slug, person=entry, open_step=open_steps.get(member_id)
         )
         entry["act_label"] = act_label(entry)
-    ordered = sorted(people.values(), key=lambda p: (p["team"].casefold(), p["name"].casefold()))
+    # Split by team once, so a thousand managers do not each walk everyone.
+    by_team: dict[int | None, list[dict]] = {}
+    for entry in people.values():
+        public = {k: v for k, v in entry.items() if not k.startswith("_")}
+        by_team.setdefault(entry["_team"], []).append(public)
     digests = {}
     for manager_id, teams in managers.items():
-        mentioned = [
-            {k: v for k, v in p.items() if not k.startswith("_")}
-            for p in ordered
-            if p["_team"] in teams and p["member_id"] != manager_id
-        ]
+        mentioned = sorted(
+            (p for t in teams for p in by_team.get(t, ()) if p["member_id"] != manager_id),
+            key=lambda p: (p["team"].casefold(), p["name"].casefold(), p["member_id"]),
+        )
         if mentioned:
             digests[manager_id] = Digest(
                 people=mentioned,
