@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -123,18 +122,26 @@ def _step(item: StepInNeed, today: dt.date) -> dict:
 def _inactive(
     *, organisation: Organisation, team_ids: set[int], since: dt.datetime
 ) -> list[tuple[int, int, str]]:
-    """(member id, team id, name) of active members of the teams with no learning since."""
-    learnt = LearningEvent.objects.filter(
-        organisation_id=organisation.pk, actor=OuterRef("pk"), timestamp__gte=since
-    ).exclude(verb__in=NOT_LEARNING)
-    rows = (
-        Membership.objects.filter(
-            organisation=organisation, is_active=True, team_id__in=team_ids, created_at__lte=since
-        )
-        .filter(~Exists(learnt))
-        .values_list("pk", "team_id", "user__first_name", "user__last_name", "user__email")
+    """(member id, team id, name) of active members of the teams with no learning since.
+
+    Two plain queries (who learnt since, from the ``event_org_time`` index; the teams'
+    members) rather than one NOT EXISTS: without fresh statistics PostgreSQL runs that
+    as a loop over members, ten seconds for 10,000 of them instead of ten milliseconds.
+    """
+    learnt = set(
+        LearningEvent.objects.filter(organisation_id=organisation.pk, timestamp__gte=since)
+        .exclude(verb__in=NOT_LEARNING)
+        .values_list("actor_id", flat=True)
+        .distinct()
     )
-    return [(pk, team, f"{first} {last}".strip() or email) for pk, team, first, last, email in rows]
+    rows = Membership.objects.filter(
+        organisation=organisation, is_active=True, team_id__in=team_ids, created_at__lte=since
+    ).values_list("pk", "team_id", "user__first_name", "user__last_name", "user__email")
+    return [
+        (pk, team, f"{first} {last}".strip() or email)
+        for pk, team, first, last, email in rows
+        if pk not in learnt
+    ]
 
 
 SIGN_OFF, SEE_STEP, ENROL = "sign_off", "step", "enrol"
