@@ -38,6 +38,7 @@ _SECTIONS = {
     ("microlearning", "team_reflections"): "team",
     ("courses", "catalogue"): "catalogue",
     ("goals", "team_goals"): "team",
+    ("nudges", "team_digest"): "team",
     ("analytics", "team_dashboard"): "team",
     ("analytics", "organisation_report"): "reports",
     ("courses_evidence", "queue"): "sign_off",

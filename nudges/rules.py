@@ -174,4 +174,49 @@ DEFAULT_RULES: dict[str, dict] = {
         "delay_days": 0,
         "is_active": False,
     },
+    Kind.MANAGER_SIGN_OFF: {
+        "is_active": False,
+        "delay_days": 3,
+        "subject_nl": "{learner_name} wacht op je akkoord voor “{step_title}”",
+        "subject_en": "{learner_name} is waiting for your sign-off of “{step_title}”",
+        "text_nl": (
+            "{learner_name} heeft bewijs ingeleverd voor “{step_title}” en wacht op je "
+            "akkoord. Bekijk het en keur het goed, of vraag om aanpassingen: {sign_off_url}"
+        ),
+        "text_en": (
+            "{learner_name} handed in evidence for “{step_title}” and is waiting for your "
+            "sign-off. Look at it and approve it, or ask for changes: {sign_off_url}"
+        ),
+    },
+    Kind.MANAGER_AGREE: {
+        "is_active": False,
+        "delay_days": 3,
+        "subject_nl": "{learner_name} wacht op je akkoord voor het leerdoel “{goal_title}”",
+        "subject_en": "{learner_name} is waiting for you to agree the goal “{goal_title}”",
+        "text_nl": (
+            "{learner_name} heeft je het leerdoel “{goal_title}” voorgesteld. Spreek het af, "
+            "of vraag om aanpassingen: {goal_url}"
+        ),
+        "text_en": (
+            "{learner_name} proposed the learning goal “{goal_title}” to you. Agree it, or "
+            "ask for changes: {goal_url}"
+        ),
+    },
+    Kind.TEAM_DIGEST: {
+        "is_active": False,
+        "weekday": NudgeRule.Weekday.MONDAY,
+        "hour": 9,
+        "subject_nl": "Je team deze week: wie kan je hulp gebruiken",
+        "subject_en": "Your team this week: who could use your help",
+        # Counts, not sentences around them: a placeholder cannot say "1 person" or "2 people".
+        "text_nl": (
+            "{team_name} deze week. Vast: {stuck_count}. Achter op schema: {overdue_count}. "
+            "Een tijd niets geleerd: {inactive_count}. Bij ieder staat één link om in actie "
+            "te komen."
+        ),
+        "text_en": (
+            "{team_name} this week. Stuck: {stuck_count}. Overdue: {overdue_count}. "
+            "Not learning lately: {inactive_count}. Each person has one link to act."
+        ),
+    },
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:nudge_id>/open/", views.nudge_open, name="nudge_open"),
     path("<int:nudge_id>/read/", views.nudge_read, name="nudge_read"),
     path("read/", views.nudges_read_all, name="nudges_read_all"),
+    path("team-digest/", views.team_digest, name="team_digest"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),

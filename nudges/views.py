@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,6 +17,7 @@ from organisations.forms import add_service_errors
 from organisations.permissions import Action
 
 from . import services
+from .digest import team_digest_for
 from .effectiveness import ACT_WITHIN, MIN_GROUP_PEOPLE, rule_effectiveness
 from .forms import NudgeRuleForm
 from .models import NudgeRule
@@ -192,3 +194,13 @@ def rule_edit(request, rule_id: int):
     if rule is None:
         raise Http404
     return _rule_page(request, rule=rule, kind=rule.kind)
+
+
+# --- the manager's weekly team digest -----------------------------------------------------
+
+
+@member_required(Action.VIEW_TEAM_DASHBOARD)
+def team_digest(request):
+    """Who in the manager's teams is stuck, overdue or inactive now, one link each to act."""
+    digest = team_digest_for(manager=request.membership, now=timezone.now())
+    return render(request, "nudges/team_digest.html", {"digest": digest})

@@ -117,6 +117,24 @@ def team_subtree_ids(*, organisation: Organisation, root_ids: list[int]) -> set[
     return team_descendants(team_parents(organisation=organisation), root_ids)
 
 
+def team_managers(*, organisation: Organisation) -> dict[int, list[int]]:
+    """For every team, who manages it: its own manager, then those of the teams above.
+
+    Nearest first, each once; a team nobody above manages maps to an empty list.
+    One query, so a planner that asks for every team of a big tree reads it once.
+    """
+    rows = list(
+        Team.objects.filter(organisation=organisation).values_list("id", "parent_id", "manager_id")
+    )
+    parents = {team_id: parent_id for team_id, parent_id, _ in rows}
+    manager_of = {team_id: manager_id for team_id, _, manager_id in rows if manager_id}
+    managers: dict[int, list[int]] = {}
+    for team_id in parents:
+        line = [manager_of[t] for t in team_ancestors(parents, team_id) if t in manager_of]
+        managers[team_id] = list(dict.fromkeys(line))
+    return managers
+
+
 def teams_managed_by(*, membership: Membership) -> QuerySet[Team]:
     """Teams this member manages, directly or through a team above."""
     direct = list(Team.objects.filter(manager=membership).values_list("id", flat=True))

@@ -71,7 +71,11 @@ def enrolment_list(request):
 def enrolment_create(request):
     form = EnrolForm(
         request.POST or None,
-        initial={"trajectory": request.GET.get("trajectory")},
+        # A link may name the trajectory and the member (the team digest's "enrol" link).
+        initial={
+            "trajectory": request.GET.get("trajectory"),
+            "membership": request.GET.get("member"),
+        },
         trajectories=learning_selectors.published_trajectories(organisation=request.organisation),
         members=member_choices(membership=request.membership, organisation=request.organisation),
         teams=team_choices(membership=request.membership, organisation=request.organisation),

@@ -39,6 +39,9 @@ Kind = NudgeRule.Kind
 MODULES: dict[str, str] = {
     Kind.FINISH_UNIT: "nudges.services.finish_unit",
     Kind.REPEAT: "nudges.services.repeat",
+    Kind.MANAGER_SIGN_OFF: "nudges.services.manager_sign_off",
+    Kind.MANAGER_AGREE: "nudges.services.manager_agree",
+    Kind.TEAM_DIGEST: "nudges.services.team_digest",
 }
 
 
