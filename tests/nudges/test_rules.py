@@ -304,7 +304,7 @@ def test_an_organisation_without_a_finish_rule_gets_the_default_once(organisatio
         second = services.nudge_rule_default_ensure(organisation=organisation)
         services.nudge_rule_update(rule=first, by=None, is_active=False)
         third = services.nudge_rule_default_ensure(organisation=organisation)
-        count = NudgeRule.objects.filter(kind=NudgeRule.Kind.FINISH_UNIT).count()
+        count = NudgeRule.objects.count()
 
     assert made == ("finish_unit", 4, 0, True)
     assert channels == [Nudge.Channel.EMAIL, Nudge.Channel.IN_APP]
