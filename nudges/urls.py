@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import learner_views, views
 
 app_name = "nudges"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("<int:nudge_id>/open/", views.nudge_open, name="nudge_open"),
+    path("<int:nudge_id>/apply/", learner_views.apply_question, name="apply_question"),
+    path("<int:nudge_id>/reflect/", learner_views.reflect_page, name="reflect"),
+    path("answer/<str:token>/", learner_views.apply_answer, name="apply_answer"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),

@@ -38,6 +38,10 @@ Kind = NudgeRule.Kind
 
 MODULES: dict[str, str] = {
     Kind.FINISH_UNIT: "nudges.services.finish_unit",
+    Kind.APPLY: "nudges.services.apply",
+    Kind.FINISH_STEP: "nudges.services.finish_step",
+    Kind.REFLECT: "nudges.services.reflect",
+    Kind.CHECK_IN: "nudges.services.check_in",
 }
 
 

@@ -1,0 +1,266 @@
+"""The reflect rule: "what did you learn?", answered in place, on the nudge's own page.
+
+Two moments, one rule (its words and audience):
+
+* ``delay_days`` after a signer approved an on-the-job step (an assignment or job
+  shadowing): one nudge per step, about that step.
+* Every week while the member has an agreed goal, from ``WEEKLY_WEEKDAY`` (or the
+  rule's weekday, when an author set one) at the rule's hour on: one nudge per
+  member and ISO week (``occurrence`` = year * 100 + week), about their goal with
+  the soonest target.
+
+The answer is a ``WorkReflection``; writing it records the ``reflected`` event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from courses.models import StepProgress
+from events.models import LearningEvent
+from events.services import learning_event_record
+from goals.models import Goal
+from organisations.models import Membership
+
+from ..learner_selectors import (
+    LOOK_BACK_DAYS,
+    goal_of,
+    members_with_agreed_goal,
+    step_progress_of,
+    steps_signed_off,
+    work_reflection_of,
+)
+from ..models import Nudge, NudgeRule, WorkReflection
+from ..selectors import rule_audience
+from .kinds import Action, absolute
+from .planning import nudges_create_missing
+
+ACTED_VERBS = (LearningEvent.Verb.REFLECTED,)
+STEP = "step_progress"
+GOAL = "goal"
+WEEKLY_WEEKDAY = NudgeRule.Weekday.FRIDAY
+
+ERROR_EMPTY = gettext_lazy("Write what you learnt.")
+ERROR_NOT_YOURS = gettext_lazy("Only the member this reminder is for can answer it.")
+
+
+def iso_week(day: dt.date) -> int:
+    year, week, _weekday = day.isocalendar()
+    return year * 100 + week
+
+
+def reflect_step_key(progress_id: int) -> str:
+    return f"reflect:step:{progress_id}"
+
+
+WEEK_KEY = "reflect:week"
+
+
+def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
+    audience = rule_audience(rule=rule)
+    delay = dt.timedelta(days=rule.delay_days or 0)
+    signed_off = steps_signed_off(
+        organisation=rule.organisation,
+        done_from=now - delay - dt.timedelta(days=LOOK_BACK_DAYS),
+        done_by=now - delay,
+        memberships=audience,
+    )
+    created = nudges_create_missing(
+        rule=rule,
+        now=now,
+        wanted=[
+            (
+                member_id,
+                reflect_step_key(progress_id),
+                {"subject_type": STEP, "subject_id": progress_id},
+            )
+            for member_id, progress_id in signed_off
+        ],
+    )
+    local = timezone.localtime(now, rule.organisation.zone)
+    weekday = WEEKLY_WEEKDAY if rule.weekday is None else rule.weekday
+    if (local.weekday(), local.hour) >= (weekday, rule.hour):
+        goals = members_with_agreed_goal(organisation=rule.organisation, memberships=audience)
+        created += nudges_create_missing(
+            rule=rule,
+            now=now,
+            occurrence=iso_week(local.date()),
+            wanted=[
+                (member_id, WEEK_KEY, {"subject_type": GOAL, "subject_id": goal_id})
+                for member_id, goal_id in goals.items()
+            ],
+        )
+    return created
+
+
+def _subject(nudge: Nudge) -> StepProgress | Goal | None:
+    if not hasattr(nudge, "_subject"):
+        if nudge.subject_type == STEP:
+            nudge._subject = step_progress_of(
+                organisation_id=nudge.organisation_id, progress_id=nudge.subject_id
+            )
+        else:
+            nudge._subject = goal_of(
+                organisation_id=nudge.organisation_id, goal_id=nudge.subject_id
+            )
+    return nudge._subject
+
+
+def goal_subject(nudge: Nudge) -> Goal | None:
+    """The goal a weekly reflection is about (None for a step's)."""
+    subject = _subject(nudge)
+    return subject if isinstance(subject, Goal) else None
+
+
+def _owner_id(subject: StepProgress | Goal) -> int:
+    return (
+        subject.enrolment.membership_id if isinstance(subject, StepProgress) else subject.member_id
+    )
+
+
+def cancel_reason(nudge: Nudge) -> str:
+    subject = _subject(nudge)
+    if subject is None or _owner_id(subject) != nudge.member_id:
+        return Nudge.CancelReason.WITHDRAWN
+    if isinstance(subject, Goal) and subject.status != Goal.Status.AGREED:
+        return Nudge.CancelReason.WITHDRAWN
+    if work_reflection_of(
+        membership=nudge.member,
+        subject_type=nudge.subject_type,
+        subject_id=nudge.subject_id,
+        occurrence=nudge.occurrence,
+    ):
+        return Nudge.CancelReason.FULFILLED
+    return ""
+
+
+def reflect_path(nudge: Nudge) -> str:
+    slug = nudge.member.organisation.slug
+    if nudge.pk is None:  # a preview
+        return reverse("microlearning:home", kwargs={"org_slug": slug})
+    return reverse("nudges:reflect", kwargs={"org_slug": slug, "nudge_id": nudge.pk})
+
+
+def prompt(nudge: Nudge) -> str:
+    """The question the page asks, in the active language."""
+    subject = _subject(nudge)
+    if isinstance(subject, StepProgress):
+        return _("What did you learn from “%(step)s”?") % {"step": subject.step.title}
+    return _("What did you learn this week?")
+
+
+def values(nudge: Nudge) -> dict[str, object]:
+    subject = _subject(nudge)
+    return {
+        "question": prompt(nudge),
+        "step_title": subject.step.title if isinstance(subject, StepProgress) else "",
+        "goal_title": subject.title if isinstance(subject, Goal) else "",
+        "reflect_url": absolute(reflect_path(nudge)),
+    }
+
+
+def action(nudge: Nudge) -> Action:
+    return Action(label=_("Write what you learnt"), path=reflect_path(nudge))
+
+
+def reason(nudge: Nudge) -> str:
+    if nudge.subject_type == STEP:
+        days = nudge.rule.delay_days or 0
+        return ngettext(
+            "You get this because an on-the-job step of yours was signed off %(days)s day ago: "
+            "writing down what you learnt helps it stick.",
+            "You get this because an on-the-job step of yours was signed off %(days)s days ago: "
+            "writing down what you learnt helps it stick.",
+            days,
+        ) % {"days": days}
+    return _(
+        "You get this every week while you work on an agreed goal: a few lines about what "
+        "you learnt help it stick."
+    )
+
+
+def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
+    goal = (
+        Goal.objects.filter(organisation_id=rule.organisation_id, status=Goal.Status.AGREED)
+        .order_by("-pk")
+        .first()
+    )
+    nudge = Nudge(
+        rule=rule,
+        member=viewer,
+        organisation_id=rule.organisation_id,
+        kind=Nudge.Kind.REFLECT,
+        subject_type=GOAL,
+        subject_id=goal.pk if goal else None,
+    )
+    nudge._subject = goal
+    return nudge
+
+
+# --- the answer --------------------------------------------------------------------------
+
+
+def work_reflection_for(*, nudge: Nudge) -> WorkReflection | None:
+    return work_reflection_of(
+        membership=nudge.member,
+        subject_type=nudge.subject_type,
+        subject_id=nudge.subject_id,
+        occurrence=nudge.occurrence,
+    )
+
+
+def work_reflection_save(
+    *, nudge: Nudge, membership: Membership, text: str, shared_with_manager: bool = False
+) -> WorkReflection:
+    """Save (or rewrite) the member's answer to a reflect nudge; the first one is ``reflected``."""
+    if nudge.member_id != membership.pk or nudge.organisation_id != membership.organisation_id:
+        raise PermissionDenied(ERROR_NOT_YOURS)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": [ERROR_EMPTY]})
+    now = timezone.now()
+    with transaction.atomic():
+        reflection, created = WorkReflection.objects.update_or_create(
+            organisation_id=membership.organisation_id,
+            member=membership,
+            subject_type=nudge.subject_type,
+            subject_id=nudge.subject_id,
+            occurrence=nudge.occurrence,
+            defaults={
+                "text": text,
+                "shared_with_manager": shared_with_manager,
+                "updated_at": now,
+            },
+            create_defaults={
+                "text": text,
+                "shared_with_manager": shared_with_manager,
+                "updated_at": now,
+                "created_at": now,
+                "nudge": nudge,
+            },
+        )
+        reflection.full_clean()
+        if created:
+            subject = _subject(nudge)
+            learning_event_record(
+                actor=membership,
+                verb=LearningEvent.Verb.REFLECTED,
+                object_type="step" if nudge.subject_type == STEP else "goal",
+                object_id=subject.step_id
+                if isinstance(subject, StepProgress)
+                else nudge.subject_id,
+                context={
+                    "nudge": nudge.pk,
+                    "occurrence": nudge.occurrence,
+                    "shared": shared_with_manager,
+                },
+                timestamp=now,
+            )
+    return reflection
