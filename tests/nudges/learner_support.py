@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from nudges import services
@@ -46,3 +48,57 @@ def deliver(nudge: Nudge) -> str:
             lease_until=timezone.now() + services.LEASE,
         )
     return services.nudge_send(organisation_id=nudge.organisation_id, nudge_id=nudge.pk)
+
+
+def enrolled_step(
+    member, *, kind="external", due_on=None, sign_off="nobody", title="Lift safely at work"
+):
+    """A step of a one-step published trajectory the member is enrolled in: its progress."""
+    from courses.models import Enrolment, Step, StepProgress, Trajectory
+
+    organisation = member.organisation
+    trajectory = Trajectory.objects.create(
+        organisation=organisation, title="Safe lifting", status=Trajectory.Status.PUBLISHED
+    )
+    version = trajectory.versions.create(organisation=organisation, number=1, title="Safe lifting")
+    trajectory.live_version = version
+    trajectory.save()
+    step = Step.objects.create(
+        organisation=organisation,
+        version=version,
+        position=1,
+        kind=kind,
+        title=title,
+        sign_off=sign_off,
+    )
+    enrolment = Enrolment.objects.create(
+        organisation=organisation, trajectory=trajectory, version=version, membership=member
+    )
+    return StepProgress.objects.create(
+        organisation=organisation, enrolment=enrolment, step=step, due_on=due_on
+    )
+
+
+def agreed_goal(member, *, agreed_at, title="Run the weekly planning"):
+    """An agreed goal of the member, written as the goal services leave it."""
+    from goals.models import Goal
+
+    return Goal.objects.create(
+        organisation=member.organisation,
+        member=member,
+        title=title,
+        skill=factories.SkillFactory(organisation=member.organisation),
+        current_level=2,
+        target_level=4,
+        target_date=timezone.localdate() + dt.timedelta(days=90),
+        status=Goal.Status.AGREED,
+        agreed_at=agreed_at,
+    )
+
+
+def check_in(goal, *, at):
+    from goals.models import CheckIn
+
+    return CheckIn.objects.create(
+        organisation=goal.organisation, goal=goal, progress=3, created_at=at
+    )
