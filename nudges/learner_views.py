@@ -8,13 +8,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from microlearning.models import Commitment
+from microlearning.selectors.commitments import (
+    commitment_by_id,
+    commitment_next_statuses,
+    commitment_status_label,
+)
 from microlearning.services.learning import commitment_report
 from organisations.access import member_required
 from organisations.forms import add_service_errors
 
 from .forms import WorkReflectionForm
-from .learner_selectors import commitment_of
 from .models import Nudge, NudgeRule
 from .services import apply, reflect
 
@@ -84,7 +87,7 @@ def _own_nudge(request, nudge_id: int, kind: str) -> Nudge:
 def apply_question(request, nudge_id: int):
     """ "Did you apply it?" behind the login: where used and expired links lead."""
     nudge = _own_nudge(request, nudge_id, NudgeRule.Kind.APPLY)
-    commitment = commitment_of(
+    commitment = commitment_by_id(
         organisation_id=nudge.organisation_id, commitment_id=nudge.subject_id
     )
     if commitment is None or commitment.member_id != request.membership.pk:
@@ -101,9 +104,7 @@ def apply_question(request, nudge_id: int):
                 messages.error(request, " ".join(exc.messages))
         return redirect(request.path)
     choices = [
-        (answer, apply.ANSWER_LABELS[answer])
-        for answer in apply.ANSWERS
-        if answer in Commitment.TRANSITIONS[Commitment.Status(commitment.status)]
+        (answer, apply.ANSWER_LABELS[answer]) for answer in commitment_next_statuses(commitment)
     ]
     return render(
         request,
@@ -111,7 +112,7 @@ def apply_question(request, nudge_id: int):
         {
             "commitment": commitment,
             "choices": choices,
-            "status_label": Commitment.Status(commitment.status).label,
+            "status_label": commitment_status_label(commitment.status),
         },
     )
 

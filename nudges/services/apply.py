@@ -13,19 +13,25 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from events.models import LearningEvent
-from microlearning.models import Commitment
-from microlearning.selectors.units import published_units
+from microlearning.selectors.commitments import (
+    OPEN,
+    REPORT_STATUSES,
+    commitment_by_id,
+    commitment_latest,
+    commitment_locked,
+    commitments_open_due,
+)
 from microlearning.services.learning import commitment_report
 from organisations.models import Membership
 from organisations.workdays import local_date
 
-from ..learner_selectors import commitment_of, commitments_to_ask
+from ..learner_selectors import LOOK_BACK_DAYS
 from ..models import Nudge, NudgeRule, OneClickAnswer
 from ..selectors import rule_audience
 from .kinds import Action, absolute
@@ -37,16 +43,13 @@ SUBJECT_TYPE = "commitment"
 EMAIL_HTML = "nudges/email/apply_answers.html"
 EMAIL_TEXT = "nudges/email/apply_answers.txt"
 
-# The answers a link can carry, in the order the e-mail shows them.
-ANSWERS = (
-    Commitment.Status.APPLIED,
-    Commitment.Status.NOT_YET,
-    Commitment.Status.NOT_RELEVANT,
-)
+# The answers a link can carry (applied, not yet, not relevant), in the e-mail's order.
+ANSWERS = tuple(str(status) for status in REPORT_STATUSES)
+APPLIED, NOT_YET, NOT_RELEVANT = ANSWERS
 ANSWER_LABELS = {
-    Commitment.Status.APPLIED: gettext_lazy("Yes, I applied it"),
-    Commitment.Status.NOT_YET: gettext_lazy("Not yet"),
-    Commitment.Status.NOT_RELEVANT: gettext_lazy("Not relevant for my work"),
+    APPLIED: gettext_lazy("Yes, I applied it"),
+    NOT_YET: gettext_lazy("Not yet"),
+    NOT_RELEVANT: gettext_lazy("Not relevant for my work"),
 }
 
 # A salt of its own: a token signed for another purpose (an unsubscribe link, a
@@ -61,10 +64,13 @@ def apply_key(commitment_id: int) -> str:
 
 def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     """One nudge per channel for every open commitment whose date is ``delay_days`` past."""
-    today = local_date(organisation=rule.organisation, moment=now)
-    due = commitments_to_ask(
+    due_by = local_date(organisation=rule.organisation, moment=now) - dt.timedelta(
+        days=rule.delay_days or 0
+    )
+    due = commitments_open_due(
         organisation=rule.organisation,
-        due_by=today - dt.timedelta(days=rule.delay_days or 0),
+        due_from=due_by - dt.timedelta(days=LOOK_BACK_DAYS),
+        due_by=due_by,
         memberships=rule_audience(rule=rule),
     )
     return nudges_create_missing(
@@ -81,9 +87,9 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     )
 
 
-def _commitment(nudge: Nudge) -> Commitment | None:
+def _commitment(nudge: Nudge) -> models.Model | None:
     if not hasattr(nudge, "_commitment"):
-        nudge._commitment = commitment_of(
+        nudge._commitment = commitment_by_id(
             organisation_id=nudge.organisation_id, commitment_id=nudge.subject_id
         )
     return nudge._commitment
@@ -93,7 +99,7 @@ def cancel_reason(nudge: Nudge) -> str:
     commitment = _commitment(nudge)
     if commitment is None or commitment.member_id != nudge.member_id:
         return Nudge.CancelReason.WITHDRAWN
-    if commitment.status != Commitment.Status.OPEN:
+    if commitment.status != OPEN:
         return Nudge.CancelReason.FULFILLED
     return ""
 
@@ -133,12 +139,7 @@ def reason(nudge: Nudge) -> str:
 
 
 def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
-    commitment = (
-        Commitment.objects.filter(organisation_id=rule.organisation_id)
-        .select_related("unit")
-        .order_by("-pk")
-        .first()
-    )
+    commitment = commitment_latest(organisation_id=rule.organisation_id)
     nudge = Nudge(
         rule=rule,
         member=viewer,
@@ -147,13 +148,7 @@ def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
         subject_type=SUBJECT_TYPE,
         subject_id=commitment.pk if commitment else None,
     )
-    if commitment is None:
-        unit = published_units(organisation=viewer.organisation).order_by("-pk").first()
-        nudge._commitment = (
-            Commitment(unit=unit, text=_("What I will apply"), member=viewer) if unit else None
-        )
-    else:
-        nudge._commitment = commitment
+    nudge._commitment = commitment
     return nudge
 
 
@@ -201,7 +196,7 @@ class LinkProblem(Exception):
 @dataclass(frozen=True)
 class LinkAnswer:
     nudge: Nudge
-    commitment: Commitment
+    commitment: models.Model
     answer: str
 
 
@@ -242,10 +237,10 @@ def link_read(*, token: str, organisation_id: int) -> LinkAnswer:
         raise LinkProblem(LinkProblem.EXPIRED, nudge)
     if OneClickAnswer.objects.filter(organisation_id=organisation_id, nudge=nudge).exists():
         raise LinkProblem(LinkProblem.USED, nudge)
-    commitment = commitment_of(organisation_id=organisation_id, commitment_id=nudge.subject_id)
+    commitment = commitment_by_id(organisation_id=organisation_id, commitment_id=nudge.subject_id)
     if commitment is None or commitment.member_id != nudge.member_id:
         raise LinkProblem(LinkProblem.TAMPERED)
-    if commitment.status != Commitment.Status.OPEN:
+    if commitment.status != OPEN:
         raise LinkProblem(LinkProblem.ALREADY_REPORTED, nudge)
     return LinkAnswer(nudge=nudge, commitment=commitment, answer=answer)
 
@@ -259,12 +254,10 @@ def link_answer_record(*, token: str, organisation_id: int) -> LinkAnswer:
     found = link_read(token=token, organisation_id=organisation_id)
     try:
         with transaction.atomic():
-            commitment = (
-                Commitment.objects.select_for_update()
-                .filter(organisation_id=organisation_id, pk=found.commitment.pk)
-                .first()
+            commitment = commitment_locked(
+                organisation_id=organisation_id, commitment_id=found.commitment.pk
             )
-            if commitment is None or commitment.status != Commitment.Status.OPEN:
+            if commitment is None or commitment.status != OPEN:
                 raise LinkProblem(LinkProblem.ALREADY_REPORTED, found.nudge)
             OneClickAnswer.objects.create(
                 organisation_id=organisation_id, nudge=found.nudge, answer=found.answer

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from events.models import LearningEvent
-from goals.models import Goal
 from goals.selectors.goals import CHECK_IN_EVERY_DAYS
+from goals.selectors.nudges import (
+    check_ins_due,
+    goal_agreed_latest,
+    goal_by_id,
+    goal_is_agreed,
+    goal_last_check_in_at,
+)
 from organisations.models import Membership
 
-from ..learner_selectors import check_ins_due, goal_of, last_check_in_at
 from ..models import Nudge, NudgeRule
 from ..selectors import rule_audience
 from .kinds import Action, absolute
@@ -61,18 +67,18 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     )
 
 
-def _goal(nudge: Nudge) -> Goal | None:
+def _goal(nudge: Nudge) -> models.Model | None:
     if not hasattr(nudge, "_goal"):
-        nudge._goal = goal_of(organisation_id=nudge.organisation_id, goal_id=nudge.subject_id)
+        nudge._goal = goal_by_id(organisation_id=nudge.organisation_id, goal_id=nudge.subject_id)
     return nudge._goal
 
 
 def cancel_reason(nudge: Nudge) -> str:
     goal = _goal(nudge)
-    if goal is None or goal.member_id != nudge.member_id or goal.status != Goal.Status.AGREED:
+    if goal is None or goal.member_id != nudge.member_id or not goal_is_agreed(goal):
         return Nudge.CancelReason.WITHDRAWN
     since = nudge.payload.get("since")
-    last = last_check_in_at(goal=goal)
+    last = goal_last_check_in_at(goal=goal)
     if since and last is not None and last > dt.datetime.fromisoformat(since):
         return Nudge.CancelReason.FULFILLED
     return ""
@@ -110,11 +116,7 @@ def reason(nudge: Nudge) -> str:
 
 
 def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
-    goal = (
-        Goal.objects.filter(organisation_id=rule.organisation_id, status=Goal.Status.AGREED)
-        .order_by("-pk")
-        .first()
-    )
+    goal = goal_agreed_latest(organisation_id=rule.organisation_id)
     nudge = Nudge(
         rule=rule,
         member=viewer,

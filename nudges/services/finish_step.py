@@ -8,17 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import models
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses.models import Enrolment, StepProgress
+from courses.selectors.nudges import (
+    enrolment_is_open,
+    step_progress_by_id,
+    step_progress_is_done,
+    step_progress_latest_due,
+    steps_due,
+)
 from events.models import LearningEvent
 from organisations.models import Membership
 from organisations.workdays import local_date
 
-from ..learner_selectors import LOOK_BACK_DAYS, step_progress_of, steps_due
+from ..learner_selectors import LOOK_BACK_DAYS
 from ..models import Nudge, NudgeRule
 from ..selectors import rule_audience
 from .kinds import Action, absolute
@@ -46,8 +53,8 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     today = local_date(organisation=rule.organisation, moment=now)
     due = steps_due(
         organisation=rule.organisation,
+        due_from=today - dt.timedelta(days=LOOK_BACK_DAYS),
         due_by=today + dt.timedelta(days=rule.delay_days or 0),
-        overdue_from=today - dt.timedelta(days=LOOK_BACK_DAYS),
         memberships=rule_audience(rule=rule),
     )
     created = 0
@@ -73,9 +80,9 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     return created
 
 
-def _progress(nudge: Nudge) -> StepProgress | None:
+def _progress(nudge: Nudge) -> models.Model | None:
     if not hasattr(nudge, "_progress"):
-        nudge._progress = step_progress_of(
+        nudge._progress = step_progress_by_id(
             organisation_id=nudge.organisation_id, progress_id=nudge.subject_id
         )
     return nudge._progress
@@ -85,9 +92,9 @@ def cancel_reason(nudge: Nudge) -> str:
     progress = _progress(nudge)
     if progress is None or progress.enrolment.membership_id != nudge.member_id:
         return Nudge.CancelReason.WITHDRAWN
-    if progress.status == StepProgress.Status.DONE:
+    if step_progress_is_done(progress):
         return Nudge.CancelReason.FULFILLED
-    if progress.enrolment.status not in Enrolment.OPEN:
+    if not enrolment_is_open(progress.enrolment):
         return Nudge.CancelReason.WITHDRAWN
     return ""
 
@@ -136,12 +143,7 @@ def reason(nudge: Nudge) -> str:
 
 
 def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
-    progress = (
-        StepProgress.objects.filter(organisation_id=rule.organisation_id, due_on__isnull=False)
-        .select_related("step", "enrolment__version")
-        .order_by("-pk")
-        .first()
-    )
+    progress = step_progress_latest_due(organisation_id=rule.organisation_id)
     nudge = Nudge(
         rule=rule,
         member=viewer,

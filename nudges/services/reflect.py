@@ -17,26 +17,24 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from courses.models import StepProgress
+from courses.selectors.nudges import step_progress_by_id, steps_signed_off
 from events.models import LearningEvent
 from events.services import learning_event_record
-from goals.models import Goal
+from goals.selectors.nudges import (
+    agreed_goal_per_member,
+    goal_agreed_latest,
+    goal_by_id,
+    goal_is_agreed,
+)
 from organisations.models import Membership
 
-from ..learner_selectors import (
-    LOOK_BACK_DAYS,
-    goal_of,
-    members_with_agreed_goal,
-    step_progress_of,
-    steps_signed_off,
-    work_reflection_of,
-)
+from ..learner_selectors import LOOK_BACK_DAYS, work_reflection_of
 from ..models import Nudge, NudgeRule, WorkReflection
 from ..selectors import rule_audience
 from .kinds import Action, absolute
@@ -87,7 +85,7 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     local = timezone.localtime(now, rule.organisation.zone)
     weekday = WEEKLY_WEEKDAY if rule.weekday is None else rule.weekday
     if (local.weekday(), local.hour) >= (weekday, rule.hour):
-        goals = members_with_agreed_goal(organisation=rule.organisation, memberships=audience)
+        goals = agreed_goal_per_member(organisation=rule.organisation, memberships=audience)
         created += nudges_create_missing(
             rule=rule,
             now=now,
@@ -100,36 +98,38 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     return created
 
 
-def _subject(nudge: Nudge) -> StepProgress | Goal | None:
+def _subject(nudge: Nudge) -> models.Model | None:
+    """The signed-off step's progress, or the goal of a weekly reflection."""
     if not hasattr(nudge, "_subject"):
         if nudge.subject_type == STEP:
-            nudge._subject = step_progress_of(
+            nudge._subject = step_progress_by_id(
                 organisation_id=nudge.organisation_id, progress_id=nudge.subject_id
             )
         else:
-            nudge._subject = goal_of(
+            nudge._subject = goal_by_id(
                 organisation_id=nudge.organisation_id, goal_id=nudge.subject_id
             )
     return nudge._subject
 
 
-def goal_subject(nudge: Nudge) -> Goal | None:
+def _is_step(nudge: Nudge) -> bool:
+    return nudge.subject_type == STEP
+
+
+def goal_subject(nudge: Nudge) -> models.Model | None:
     """The goal a weekly reflection is about (None for a step's)."""
-    subject = _subject(nudge)
-    return subject if isinstance(subject, Goal) else None
+    return None if _is_step(nudge) else _subject(nudge)
 
 
-def _owner_id(subject: StepProgress | Goal) -> int:
-    return (
-        subject.enrolment.membership_id if isinstance(subject, StepProgress) else subject.member_id
-    )
+def _owner_id(nudge: Nudge, subject: models.Model) -> int:
+    return subject.enrolment.membership_id if _is_step(nudge) else subject.member_id
 
 
 def cancel_reason(nudge: Nudge) -> str:
     subject = _subject(nudge)
-    if subject is None or _owner_id(subject) != nudge.member_id:
+    if subject is None or _owner_id(nudge, subject) != nudge.member_id:
         return Nudge.CancelReason.WITHDRAWN
-    if isinstance(subject, Goal) and subject.status != Goal.Status.AGREED:
+    if not _is_step(nudge) and not goal_is_agreed(subject):
         return Nudge.CancelReason.WITHDRAWN
     if work_reflection_of(
         membership=nudge.member,
@@ -151,7 +151,7 @@ def reflect_path(nudge: Nudge) -> str:
 def prompt(nudge: Nudge) -> str:
     """The question the page asks, in the active language."""
     subject = _subject(nudge)
-    if isinstance(subject, StepProgress):
+    if _is_step(nudge) and subject is not None:
         return _("What did you learn from “%(step)s”?") % {"step": subject.step.title}
     return _("What did you learn this week?")
 
@@ -160,8 +160,8 @@ def values(nudge: Nudge) -> dict[str, object]:
     subject = _subject(nudge)
     return {
         "question": prompt(nudge),
-        "step_title": subject.step.title if isinstance(subject, StepProgress) else "",
-        "goal_title": subject.title if isinstance(subject, Goal) else "",
+        "step_title": subject.step.title if _is_step(nudge) and subject else "",
+        "goal_title": subject.title if not _is_step(nudge) and subject else "",
         "reflect_url": absolute(reflect_path(nudge)),
     }
 
@@ -187,11 +187,7 @@ def reason(nudge: Nudge) -> str:
 
 
 def example(*, rule: NudgeRule, viewer: Membership) -> Nudge:
-    goal = (
-        Goal.objects.filter(organisation_id=rule.organisation_id, status=Goal.Status.AGREED)
-        .order_by("-pk")
-        .first()
-    )
+    goal = goal_agreed_latest(organisation_id=rule.organisation_id)
     nudge = Nudge(
         rule=rule,
         member=viewer,
@@ -253,9 +249,7 @@ def work_reflection_save(
                 actor=membership,
                 verb=LearningEvent.Verb.REFLECTED,
                 object_type="step" if nudge.subject_type == STEP else "goal",
-                object_id=subject.step_id
-                if isinstance(subject, StepProgress)
-                else nudge.subject_id,
+                object_id=subject.step_id if _is_step(nudge) else nudge.subject_id,
                 context={
                     "nudge": nudge.pk,
                     "occurrence": nudge.occurrence,

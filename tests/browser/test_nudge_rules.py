@@ -51,13 +51,15 @@ def test_author_edits_a_rule_and_previews_it_in_both_languages(browser, live_ser
     shoot(page, "nudge-rule-preview-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     with organisation_scope(horizon.pk):
-        assert NudgeRule.objects.get().delay_days == 3  # a preview saves nothing
+        assert (
+            NudgeRule.objects.get(kind=NudgeRule.Kind.FINISH_UNIT).delay_days == 3
+        )  # a preview saves nothing
 
     # saved, the list says when it comes now
     page.get_by_role("button", name="Regel opslaan").click()
     expect(page.get_by_text("Nudgeregel opgeslagen.")).to_be_visible()
     expect(page.get_by_role("cell", name="na 5 dagen")).to_be_visible()
     with organisation_scope(horizon.pk):
-        rule = NudgeRule.objects.get()
+        rule = NudgeRule.objects.get(kind=NudgeRule.Kind.FINISH_UNIT)
     assert (rule.delay_days, rule.subject_nl) == (5, "Hoi {first_name}, rond “{unit_title}” af")
     page.close()
