@@ -112,7 +112,8 @@ def apply_question(request, nudge_id: int):
         {
             "commitment": commitment,
             "choices": choices,
-            "status_label": commitment_status_label(commitment.status),
+            "status_label": apply.ANSWER_LABELS.get(commitment.status)
+            or commitment_status_label(commitment.status),
         },
     )
 
