@@ -13,11 +13,8 @@ from ..models import Enrolment, Step, StepProgress
 # The steps done at work whose sign-off invites a reflection.
 ON_THE_JOB_KINDS = (Step.Kind.ASSIGNMENT, Step.Kind.SHADOWING)
 SIGNED_OFF_BY = (Step.SignOff.MANAGER, Step.SignOff.BUDDY, Step.SignOff.ROLE)
-NOT_DONE = (
-    StepProgress.Status.OPEN,
-    StepProgress.Status.SUBMITTED,
-    StepProgress.Status.CHANGES_REQUESTED,
-)
+# The steps waiting for their learner: not those done, nor those waiting for a signer.
+FOR_THE_LEARNER = (StepProgress.Status.OPEN, StepProgress.Status.CHANGES_REQUESTED)
 
 
 def steps_due(
@@ -27,14 +24,16 @@ def steps_due(
     due_by: dt.date,
     memberships: QuerySet[Membership],
 ) -> list[tuple[int, int, dt.date]]:
-    """(member id, progress id, due date) of steps not done, of open enrolments, due in range.
+    """(member id, progress id, due date) of steps waiting for their learner, due in range.
+
+    Steps of open enrolments only; a step handed in for sign-off waits for its signer.
 
     Reads the ``progress_org_status_due`` index; the members are a subquery.
     """
     return list(
         StepProgress.objects.filter(
             organisation=organisation,
-            status__in=NOT_DONE,
+            status__in=FOR_THE_LEARNER,
             due_on__gte=due_from,
             due_on__lte=due_by,
             enrolment__status__in=Enrolment.OPEN,
@@ -91,6 +90,10 @@ def step_progress_latest_due(*, organisation_id: int) -> StepProgress | None:
 
 def step_progress_is_done(progress: StepProgress) -> bool:
     return progress.status == StepProgress.Status.DONE
+
+
+def step_progress_waits_for_learner(progress: StepProgress) -> bool:
+    return progress.status in FOR_THE_LEARNER
 
 
 def enrolment_is_open(enrolment: Enrolment) -> bool:

@@ -19,6 +19,7 @@ from courses.selectors.nudges import (
     step_progress_by_id,
     step_progress_is_done,
     step_progress_latest_due,
+    step_progress_waits_for_learner,
     steps_due,
 )
 from events.models import LearningEvent
@@ -92,7 +93,8 @@ def cancel_reason(nudge: Nudge) -> str:
     progress = _progress(nudge)
     if progress is None or progress.enrolment.membership_id != nudge.member_id:
         return Nudge.CancelReason.WITHDRAWN
-    if step_progress_is_done(progress):
+    # Done, or handed in and waiting for the signer: the learner did their part.
+    if step_progress_is_done(progress) or not step_progress_waits_for_learner(progress):
         return Nudge.CancelReason.FULFILLED
     if not enrolment_is_open(progress.enrolment):
         return Nudge.CancelReason.WITHDRAWN

@@ -47,6 +47,7 @@ WEEKLY_WEEKDAY = NudgeRule.Weekday.FRIDAY
 
 ERROR_EMPTY = gettext_lazy("Write what you learnt.")
 ERROR_NOT_YOURS = gettext_lazy("Only the member this reminder is for can answer it.")
+ERROR_GONE = gettext_lazy("What this reminder asked about no longer exists.")
 
 
 def iso_week(day: dt.date) -> int:
@@ -221,6 +222,9 @@ def work_reflection_save(
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": [ERROR_EMPTY]})
+    subject = _subject(nudge)
+    if subject is None:
+        raise ValidationError(ERROR_GONE)
     now = timezone.now()
     with transaction.atomic():
         reflection, created = WorkReflection.objects.update_or_create(
@@ -244,7 +248,6 @@ def work_reflection_save(
         )
         reflection.full_clean()
         if created:
-            subject = _subject(nudge)
             learning_event_record(
                 actor=membership,
                 verb=LearningEvent.Verb.REFLECTED,

@@ -75,6 +75,18 @@ def test_steps_due_later_done_or_without_a_date_get_none(rule, learner, now):
     assert plan(rule, now) == 0
 
 
+def test_a_step_waiting_for_its_signer_gets_none_and_its_nudge_is_cancelled(rule, learner, now):
+    progress = enrolled_step(learner, due_on=in_days(1))
+    plan(rule, now)
+    StepProgress.objects.filter(pk=progress.pk).update(status=StepProgress.Status.SUBMITTED)
+
+    assert plan(rule, now + dt.timedelta(days=2)) == 0  # no overdue nudge while it waits
+    (nudge,) = nudges_of(rule)
+    assert deliver(nudge) == Nudge.Status.CANCELLED
+    nudge.refresh_from_db()
+    assert nudge.cancel_reason == Nudge.CancelReason.FULFILLED
+
+
 def test_an_overdue_step_gets_its_own_overdue_nudge(rule, learner, now):
     progress = enrolled_step(learner, due_on=in_days(1))
     plan(rule, now)

@@ -261,3 +261,16 @@ def test_the_weekly_page_names_the_goal(client, rule, learner):
 
     assert "What did you learn this week?" in text
     assert "While you work on your goal “Run the weekly planning”." in text
+
+
+def test_a_reflection_on_a_step_that_is_gone_is_refused(client, step_nudge):
+    StepProgress.objects.filter(pk=step_nudge.subject_id).delete()
+    client.force_login(step_nudge.member.user)
+
+    response = client.post(
+        reverse("nudges:reflect", args=["acme", step_nudge.pk]), {"text": "Ask first."}
+    )
+
+    assert response.status_code == 200
+    assert "What this reminder asked about no longer exists." in response.text
+    assert not WorkReflection.objects.exists()
