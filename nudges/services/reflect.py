@@ -86,11 +86,19 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
     local = timezone.localtime(now, rule.organisation.zone)
     weekday = WEEKLY_WEEKDAY if rule.weekday is None else rule.weekday
     if (local.weekday(), local.hour) >= (weekday, rule.hour):
-        goals = agreed_goal_per_member(organisation=rule.organisation, memberships=audience)
+        week = iso_week(local.date())
+        # Members nudged this week already are left out in the query: the planner runs
+        # all weekend long, and reads only who is still waiting for this week's nudge.
+        nudged = Nudge.objects.filter(
+            organisation_id=rule.organisation_id, rule=rule, key=WEEK_KEY, occurrence=week
+        ).values("member_id")
+        goals = agreed_goal_per_member(
+            organisation=rule.organisation, memberships=audience.exclude(pk__in=nudged)
+        )
         created += nudges_create_missing(
             rule=rule,
             now=now,
-            occurrence=iso_week(local.date()),
+            occurrence=week,
             wanted=[
                 (member_id, WEEK_KEY, {"subject_type": GOAL, "subject_id": goal_id})
                 for member_id, goal_id in goals.items()
