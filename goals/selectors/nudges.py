@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Max, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Max, QuerySet
 
 from organisations.models import Membership, Organisation
 
@@ -22,21 +21,21 @@ def check_ins_due(
     """(member id, goal id, last check-in or agreement) of agreed goals due a check-in by then.
 
     A check-in is due ``CHECK_IN_EVERY_DAYS`` after the last one, or after the goal
-    was agreed (as ``next_check_in_on`` tells on the goal's page). Agreed goals
-    only (the ``goal_org_status`` index); the date is worked out in the query.
+    was agreed: ``Goal.check_in_due_at``, which the goal services keep, read
+    through the ``goal_org_check_in_due`` index.
     """
-    return list(
-        Goal.objects.filter(
+    every = dt.timedelta(days=CHECK_IN_EVERY_DAYS)
+    return [
+        (member_id, goal_id, due_at - every)
+        for member_id, goal_id, due_at in Goal.objects.filter(
             organisation=organisation,
             status=Goal.Status.AGREED,
-            agreed_at__isnull=False,
+            check_in_due_at__lte=due_by,
             member__in=memberships,
         )
-        .annotate(since=Coalesce(Max("check_ins__created_at"), F("agreed_at")))
-        .filter(since__lte=due_by - dt.timedelta(days=CHECK_IN_EVERY_DAYS))
         .order_by("pk")
-        .values_list("member_id", "pk", "since")
-    )
+        .values_list("member_id", "pk", "check_in_due_at")
+    ]
 
 
 def agreed_goal_per_member(

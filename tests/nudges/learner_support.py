@@ -82,6 +82,7 @@ def enrolled_step(
 def agreed_goal(member, *, agreed_at, title="Run the weekly planning"):
     """An agreed goal of the member, written as the goal services leave it."""
     from goals.models import Goal
+    from goals.selectors.goals import CHECK_IN_EVERY_DAYS
 
     return Goal.objects.create(
         organisation=member.organisation,
@@ -93,12 +94,17 @@ def agreed_goal(member, *, agreed_at, title="Run the weekly planning"):
         target_date=timezone.localdate() + dt.timedelta(days=90),
         status=Goal.Status.AGREED,
         agreed_at=agreed_at,
+        check_in_due_at=agreed_at + dt.timedelta(days=CHECK_IN_EVERY_DAYS),
     )
 
 
 def check_in(goal, *, at):
     from goals.models import CheckIn
+    from goals.selectors.goals import CHECK_IN_EVERY_DAYS
 
-    return CheckIn.objects.create(
+    check_in = CheckIn.objects.create(
         organisation=goal.organisation, goal=goal, progress=3, created_at=at
     )
+    goal.check_in_due_at = at + dt.timedelta(days=CHECK_IN_EVERY_DAYS)
+    goal.save(update_fields=["check_in_due_at"])
+    return check_in
