@@ -368,3 +368,16 @@ def test_the_in_app_nudge_shows_on_the_home_and_opens_the_question(client, rule,
         assert "Did you manage: “Ask one open question in every one-to-one”?" in page.text
     assert opened.status_code == 302
     assert opened.url == reverse("nudges:apply_question", args=["acme", in_app.pk])
+
+
+def test_the_one_click_page_speaks_the_organisations_language(client, email_nudge, organisation):
+    organisation.language = "nl"
+    organisation.save(update_fields=["language"])
+
+    page = client.get(path_of(email_nudge)).text
+    done = client.post(path_of(email_nudge)).text
+    used = client.get(path_of(email_nudge)).text
+
+    assert "Sla mijn antwoord op: Ja, ik heb het toegepast" in page
+    assert "Dank je: je antwoord is opgeslagen" in done
+    assert "Deze link is al gebruikt" in used
