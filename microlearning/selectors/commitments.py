@@ -80,3 +80,24 @@ def commitment_locked(*, organisation_id: int, commitment_id: int) -> Commitment
         .filter(organisation_id=organisation_id, pk=commitment_id)
         .first()
     )
+
+
+def commitments_not_yet_reported(
+    *,
+    organisation: Organisation,
+    reported_from: dt.datetime,
+    reported_by: dt.datetime,
+    memberships: QuerySet[Membership],
+) -> list[tuple[int, int]]:
+    """(member id, commitment id) of commitments reported "not yet" between the times."""
+    return list(
+        Commitment.objects.filter(
+            organisation=organisation,
+            status=Commitment.Status.NOT_YET,
+            reported_at__gte=reported_from,
+            reported_at__lte=reported_by,
+            member__in=memberships,
+        )
+        .order_by("pk")
+        .values_list("member_id", "pk")
+    )

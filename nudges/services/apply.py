@@ -25,6 +25,7 @@ from microlearning.selectors.commitments import (
     commitment_by_id,
     commitment_latest,
     commitment_locked,
+    commitments_not_yet_reported,
     commitments_open_due,
 )
 from microlearning.services.learning import commitment_report
@@ -58,6 +59,13 @@ LINK_SALT = "nudges.apply.answer"
 LINK_MAX_AGE = dt.timedelta(days=14)
 
 
+# The first question comes ``delay_days`` after the commitment's date; who answers
+# "not yet" is asked once more, a week after that answer, with the two answers left.
+ASKED_FIRST = 0
+ASKED_AGAIN = 1
+ASK_AGAIN_AFTER = dt.timedelta(days=7)
+
+
 def apply_key(commitment_id: int) -> str:
     return f"apply:commitment:{commitment_id}"
 
@@ -73,18 +81,40 @@ def plan(*, rule: NudgeRule, now: dt.datetime) -> int:
         due_by=due_by,
         memberships=rule_audience(rule=rule),
     )
-    return nudges_create_missing(
-        rule=rule,
-        now=now,
-        wanted=[
-            (
-                member_id,
-                apply_key(commitment_id),
-                {"subject_type": SUBJECT_TYPE, "subject_id": commitment_id},
-            )
-            for member_id, commitment_id in due
-        ],
+    not_yet = commitments_not_yet_reported(
+        organisation=rule.organisation,
+        reported_from=now - ASK_AGAIN_AFTER - dt.timedelta(days=LOOK_BACK_DAYS),
+        reported_by=now - ASK_AGAIN_AFTER,
+        memberships=rule_audience(rule=rule),
     )
+    return sum(
+        nudges_create_missing(
+            rule=rule,
+            now=now,
+            occurrence=occurrence,
+            wanted=[
+                (
+                    member_id,
+                    apply_key(commitment_id),
+                    {"subject_type": SUBJECT_TYPE, "subject_id": commitment_id},
+                )
+                for member_id, commitment_id in commitments
+            ],
+        )
+        for occurrence, commitments in ((ASKED_FIRST, due), (ASKED_AGAIN, not_yet))
+    )
+
+
+def _asked_about(nudge: Nudge) -> str:
+    """The commitment's status the question is about: open, or "not yet" when asked again."""
+    return NOT_YET if nudge.occurrence == ASKED_AGAIN else str(OPEN)
+
+
+def answers_for(nudge: Nudge) -> tuple[str, ...]:
+    """The answers the nudge offers: all three, or the two left after "not yet"."""
+    if nudge.occurrence == ASKED_AGAIN:
+        return tuple(answer for answer in ANSWERS if answer != NOT_YET)
+    return ANSWERS
 
 
 def _commitment(nudge: Nudge) -> models.Model | None:
@@ -99,7 +129,7 @@ def cancel_reason(nudge: Nudge) -> str:
     commitment = _commitment(nudge)
     if commitment is None or commitment.member_id != nudge.member_id:
         return Nudge.CancelReason.WITHDRAWN
-    if commitment.status != OPEN:
+    if commitment.status != _asked_about(nudge):
         return Nudge.CancelReason.FULFILLED
     return ""
 
@@ -128,6 +158,11 @@ def action(nudge: Nudge) -> Action:
 
 
 def reason(nudge: Nudge) -> str:
+    if nudge.occurrence == ASKED_AGAIN:
+        return _(
+            "You get this because you answered “not yet” a week ago about something you "
+            "committed to apply at work."
+        )
     days = nudge.rule.delay_days or 0
     return ngettext(
         "You get this because you committed to apply something at work, and its date "
@@ -174,7 +209,7 @@ def email_context(nudge: Nudge) -> dict[str, object]:
     return {
         "answers": [
             {"label": str(ANSWER_LABELS[answer]), "url": absolute(answer_path(nudge, answer))}
-            for answer in ANSWERS
+            for answer in answers_for(nudge)
         ]
     }
 
@@ -240,7 +275,9 @@ def link_read(*, token: str, organisation_id: int) -> LinkAnswer:
     commitment = commitment_by_id(organisation_id=organisation_id, commitment_id=nudge.subject_id)
     if commitment is None or commitment.member_id != nudge.member_id:
         raise LinkProblem(LinkProblem.TAMPERED)
-    if commitment.status != OPEN:
+    if answer not in answers_for(nudge):
+        raise LinkProblem(LinkProblem.TAMPERED)
+    if commitment.status != _asked_about(nudge):
         raise LinkProblem(LinkProblem.ALREADY_REPORTED, nudge)
     return LinkAnswer(nudge=nudge, commitment=commitment, answer=answer)
 
@@ -257,7 +294,7 @@ def link_answer_record(*, token: str, organisation_id: int) -> LinkAnswer:
             commitment = commitment_locked(
                 organisation_id=organisation_id, commitment_id=found.commitment.pk
             )
-            if commitment is None or commitment.status != OPEN:
+            if commitment is None or commitment.status != _asked_about(found.nudge):
                 raise LinkProblem(LinkProblem.ALREADY_REPORTED, found.nudge)
             OneClickAnswer.objects.create(
                 organisation_id=organisation_id, nudge=found.nudge, answer=found.answer

@@ -153,8 +153,9 @@ def test_planning_costs_the_same_queries_for_many_commitments(organisation, rule
     assert queries() == few
 
 
-def test_planning_with_nothing_due_is_one_query(rule, now, django_assert_num_queries):
-    with organisation_scope(rule.organisation_id), django_assert_num_queries(1):
+def test_planning_with_nothing_due_is_two_queries(rule, now, django_assert_num_queries):
+    # The commitments due a first question, and those answered "not yet" a week ago.
+    with organisation_scope(rule.organisation_id), django_assert_num_queries(2):
         assert apply.plan(rule=rule, now=now) == 0
 
 
@@ -381,3 +382,47 @@ def test_the_one_click_page_speaks_the_organisations_language(client, email_nudg
     assert "Sla mijn antwoord op: Ja, ik heb het toegepast" in page
     assert "Dank je: je antwoord is opgeslagen" in done
     assert "Deze link is al gebruikt" in used
+
+
+# --- asked again after "not yet" ------------------------------------------------------------
+
+
+def test_not_yet_is_asked_again_a_week_later_with_the_two_answers_left(client, email_nudge, now):
+    rule = email_nudge.rule
+    client.post(path_of(email_nudge, Commitment.Status.NOT_YET))
+
+    assert plan(rule, now + dt.timedelta(days=6)) == 0
+    assert plan(rule, now + dt.timedelta(days=7, minutes=1)) == 2
+    assert plan(rule, now + dt.timedelta(days=8)) == 0
+
+    again = Nudge.objects.get(rule=rule, occurrence=apply.ASKED_AGAIN, channel=Nudge.Channel.EMAIL)
+    assert (again.key, again.subject_id) == (email_nudge.key, email_nudge.subject_id)
+    assert deliver(again) == Nudge.Status.SENT
+    (message,) = mail.outbox
+    assert "Not yet" not in message.body
+    assert "you answered “not yet” a week ago" in message.body
+    urls = re.findall(r"http://\S+/nudges/answer/\S+/", message.body)
+    assert len(urls) == 2
+
+    # a forged "not yet" for the second round is no answer it offers
+    refused = client.post(path_of(again, Commitment.Status.NOT_YET))
+    assert refused.status_code == 400
+    response = client.post(urls[0].split("8000", 1)[1])
+    assert "Thank you: your answer is saved" in response.text
+    assert Commitment.objects.get(pk=email_nudge.subject_id).status == Commitment.Status.APPLIED
+    assert LearningEvent.objects.filter(verb=LearningEvent.Verb.APPLIED).count() == 2
+
+
+def test_the_second_question_is_cancelled_once_the_member_reported_again(email_nudge, now):
+    rule = email_nudge.rule
+    commitment = Commitment.objects.get(pk=email_nudge.subject_id)
+    Commitment.objects.filter(pk=commitment.pk).update(
+        status=Commitment.Status.NOT_YET, reported_at=now - dt.timedelta(days=8)
+    )
+    plan(rule, now)
+    again = Nudge.objects.get(rule=rule, occurrence=apply.ASKED_AGAIN, channel=Nudge.Channel.EMAIL)
+    Commitment.objects.filter(pk=commitment.pk).update(status=Commitment.Status.NOT_RELEVANT)
+
+    assert deliver(again) == Nudge.Status.CANCELLED
+    again.refresh_from_db()
+    assert again.cancel_reason == Nudge.CancelReason.FULFILLED
