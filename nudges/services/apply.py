@@ -30,6 +30,7 @@ from microlearning.selectors.commitments import (
 )
 from microlearning.services.learning import commitment_report
 from organisations.models import Membership
+from organisations.services import audit_log_record
 from organisations.workdays import local_date
 
 from ..learner_selectors import LOOK_BACK_DAYS
@@ -300,6 +301,13 @@ def link_answer_record(*, token: str, organisation_id: int) -> LinkAnswer:
                 organisation_id=organisation_id, nudge=found.nudge, answer=found.answer
             )
             commitment_report(commitment=commitment, by=found.nudge.member, status=found.answer)
+            # Written without a login: the audit says it came through the e-mail's link.
+            audit_log_record(
+                actor=found.nudge.member,
+                action="commitment.reported_by_link",
+                obj=commitment,
+                data={"nudge": found.nudge.pk, "answer": found.answer},
+            )
     except IntegrityError:
         raise LinkProblem(LinkProblem.USED, found.nudge) from None
     return LinkAnswer(nudge=found.nudge, commitment=commitment, answer=found.answer)

@@ -19,6 +19,7 @@ from nudges.models import Nudge, NudgeRule, NudgeRuleTeam, OneClickAnswer
 from nudges.rules import held_out
 from nudges.services import apply
 from nudges.services.delivery import nudge_words
+from organisations.models import AuditLog
 from organisations.tenancy import organisation_scope
 from tests import factories
 
@@ -232,6 +233,11 @@ def test_the_link_records_the_answer_without_login(client, email_nudge):
         True,
     )
     assert OneClickAnswer.objects.get().answer == "applied"
+    audit = AuditLog.objects.get(action="commitment.reported_by_link")
+    assert (audit.actor_id, audit.data) == (
+        email_nudge.member_id,
+        {"nudge": email_nudge.pk, "answer": "applied"},
+    )
 
 
 def test_a_link_used_twice_records_once(client, email_nudge):
