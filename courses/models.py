@@ -408,6 +408,10 @@ class StepProgress(models.Model):
             models.Index(
                 fields=["organisation", "status", "due_on"], name="progress_org_status_due"
             ),
+            # Steps done lately (a reflect nudge after a sign-off), without reading them all.
+            models.Index(
+                fields=["organisation", "status", "done_at"], name="progress_org_status_done"
+            ),
         ]
 
     def __str__(self) -> str:

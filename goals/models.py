@@ -186,6 +186,9 @@ class Goal(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     proposed_at = models.DateTimeField(null=True, blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
+    # When the next check-in on an agreed goal is due (CHECK_IN_EVERY_DAYS after agreeing
+    # or the last check-in): kept by the services, indexed for the check-in nudge.
+    check_in_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
@@ -199,6 +202,9 @@ class Goal(models.Model):
                 fields=["organisation", "member", "status"], name="goal_org_member_status"
             ),
             models.Index(fields=["organisation", "status"], name="goal_org_status"),
+            models.Index(
+                fields=["organisation", "status", "check_in_due_at"], name="goal_org_check_in_due"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

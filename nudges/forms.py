@@ -72,3 +72,15 @@ class NudgeRuleForm(forms.ModelForm):
     def rule_fields(self) -> dict:
         """What the service takes: the model fields shown, without the teams."""
         return {name: value for name, value in self.cleaned_data.items() if name != "teams"}
+
+
+class WorkReflectionForm(forms.Form):
+    """The member's answer to a reflect nudge."""
+
+    text = forms.CharField(
+        label=_("What you learnt"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Write what you learnt.")},
+    )
+    shared_with_manager = forms.BooleanField(label=_("Share with my manager"), required=False)

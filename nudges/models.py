@@ -255,3 +255,63 @@ class Nudge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.channel} #{self.pk} ({self.status})"
+
+
+class OneClickAnswer(models.Model):
+    """The answer given through a nudge's one-click e-mail link: at most one per nudge.
+
+    The unique nudge is what makes every link of a nudge single-use: a second
+    click (or a second worker, or a reloaded page) cannot record a second answer,
+    whatever a process remembers.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    nudge = models.OneToOneField(Nudge, on_delete=models.CASCADE, related_name="one_click_answer")
+    answer = models.CharField(max_length=30)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    def __str__(self) -> str:
+        return f"{self.nudge_id}: {self.answer}"
+
+
+class WorkReflection(models.Model):
+    """What a member learnt at work, written in answer to a reflect nudge.
+
+    About a signed-off on-the-job step or a week of working on an agreed goal
+    (``subject_type``/``subject_id`` as on the nudge, ``occurrence`` its week).
+    Private to the member unless they share it with their manager.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="work_reflections"
+    )
+    nudge = models.ForeignKey(
+        Nudge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_type = models.CharField(max_length=30)
+    subject_id = models.PositiveBigIntegerField()
+    occurrence = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("what you learnt"), max_length=5000)
+    shared_with_manager = models.BooleanField(_("share with my manager"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reflection")
+        verbose_name_plural = _("reflections")
+        constraints = [
+            # Writing again about the same step (or week) rewrites it.
+            models.UniqueConstraint(
+                fields=["organisation", "member", "subject_type", "subject_id", "occurrence"],
+                name="work_reflection_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.subject_type} {self.subject_id}"

@@ -46,7 +46,9 @@ KINDS: dict[str, KindSpec] = {
     Kind.FINISH_STEP: KindSpec(
         ("trajectory_title", "step_title", "due_date", "step_url"), Nudge.Kind.FINISH
     ),
-    Kind.REFLECT: KindSpec(("step_title", "goal_title", "reflect_url"), Nudge.Kind.REFLECT),
+    Kind.REFLECT: KindSpec(
+        ("question", "step_title", "goal_title", "reflect_url"), Nudge.Kind.REFLECT
+    ),
     Kind.CHECK_IN: KindSpec(("goal_title", "due_date", "check_in_url"), Nudge.Kind.CHECK_IN),
     Kind.MANAGER_SIGN_OFF: KindSpec(
         ("learner_name", "step_title", "sign_off_url"), Nudge.Kind.MANAGER
@@ -217,6 +219,62 @@ DEFAULT_RULES: dict[str, dict] = {
         "text_en": (
             "{team_name} this week. Stuck: {stuck_count}. Overdue: {overdue_count}. "
             "Not learning lately: {inactive_count}. Each person has one link to act."
+        ),
+    },
+    Kind.APPLY: {
+        "is_active": False,
+        "delay_days": 2,
+        "subject_nl": "Is het gelukt: “{commitment}”?",
+        "subject_en": "Did you manage: “{commitment}”?",
+        "text_nl": (
+            "Na “{unit_title}” nam je je voor: “{commitment}”. Heb je het toegepast? "
+            "Eén klik is genoeg om het te laten weten."
+        ),
+        "text_en": (
+            "After “{unit_title}” you committed to: “{commitment}”. Did you apply it? "
+            "One click is enough to let us know."
+        ),
+    },
+    Kind.FINISH_STEP: {
+        "is_active": False,
+        "delay_days": 3,
+        "subject_nl": "“{step_title}” moet af op {due_date}",
+        "subject_en": "“{step_title}” is due on {due_date}",
+        "text_nl": (
+            "De stap “{step_title}” van “{trajectory_title}” moet af op {due_date}. "
+            "Plan er nu even tijd voor in."
+        ),
+        "text_en": (
+            "The step “{step_title}” of “{trajectory_title}” is due on {due_date}. "
+            "Make some time for it now."
+        ),
+    },
+    Kind.REFLECT: {
+        "is_active": False,
+        "delay_days": 1,
+        "subject_nl": "{question}",
+        "subject_en": "{question}",
+        "text_nl": (
+            "Een paar zinnen zijn genoeg: wat je opschrijft, blijft beter hangen. "
+            "Je antwoord is van jou, tenzij je het deelt met je leidinggevende."
+        ),
+        "text_en": (
+            "A few lines are enough: what you write down sticks better. "
+            "Your answer is yours unless you share it with your manager."
+        ),
+    },
+    Kind.CHECK_IN: {
+        "is_active": False,
+        "delay_days": 0,
+        "subject_nl": "Tijd voor een check-in: “{goal_title}”",
+        "subject_en": "Time to check in: “{goal_title}”",
+        "text_nl": (
+            "Je volgende check-in over je doel “{goal_title}” was gepland op {due_date}. "
+            "Laat je leidinggevende weten hoe het gaat."
+        ),
+        "text_en": (
+            "Your next check-in on your goal “{goal_title}” was due on {due_date}. "
+            "Let your manager know how it is going."
         ),
     },
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import learner_views, views
 
 app_name = "nudges"
 
@@ -10,6 +10,9 @@ urlpatterns = [
     path("<int:nudge_id>/read/", views.nudge_read, name="nudge_read"),
     path("read/", views.nudges_read_all, name="nudges_read_all"),
     path("team-digest/", views.team_digest, name="team_digest"),
+    path("<int:nudge_id>/apply/", learner_views.apply_question, name="apply_question"),
+    path("<int:nudge_id>/reflect/", learner_views.reflect_page, name="reflect"),
+    path("answer/<str:token>/", learner_views.apply_answer, name="apply_answer"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),

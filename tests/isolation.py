@@ -50,8 +50,8 @@ from microlearning.models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
-from nudges.models import Nudge, NudgeRule, NudgeRuleTeam
-from nudges.rules import FINISH_UNIT_DEFAULT
+from nudges.models import Nudge, NudgeRule, NudgeRuleTeam, OneClickAnswer, WorkReflection
+from nudges.rules import DEFAULT_RULES, FINISH_UNIT_DEFAULT
 from organisations.models import (
     ApiToken,
     Invitation,
@@ -340,6 +340,17 @@ def build_world(*, slug: str, canary: str = "") -> World:
             )
             for channel in Nudge.Channel
         }
+        OneClickAnswer.objects.create(
+            organisation=organisation, nudge=nudges["email"], answer=text("one-click")
+        )
+        WorkReflection.objects.create(
+            organisation=organisation,
+            member=members["learner"],
+            nudge=nudges["in_app"],
+            subject_type="goal",
+            subject_id=skill.pk,
+            text=text("work-reflection"),
+        )
         tokens = {
             role: api_token_create(membership=members[role], name=text(f"token-{role}"))
             for role in ROLES
@@ -368,6 +379,28 @@ def build_world(*, slug: str, canary: str = "") -> World:
         sessions = build_sessions(
             organisation=organisation, members=members, skill=skill, text=text
         )
+        # The learner's nudges with pages of their own: "did you apply it?", "what did you learn?".
+        for kind, subject_type, subject in (
+            (NudgeRule.Kind.APPLY, "commitment", commitment),
+            (NudgeRule.Kind.REFLECT, "goal", goals["goals"][0]),
+        ):
+            words = {k: v for k, v in DEFAULT_RULES[kind].items() if k.startswith(("subj", "text"))}
+            kind_rule = NudgeRule.objects.create(
+                organisation=organisation, kind=kind, delay_days=1, **words
+            )
+            nudges[kind] = Nudge.objects.create(
+                organisation=organisation,
+                rule=kind_rule,
+                member=members["learner"],
+                kind=kind,
+                channel=Nudge.Channel.EMAIL,
+                key=f"{kind}:{subject_type}:{subject.pk}",
+                subject_type=subject_type,
+                subject_id=subject.pk,
+                status=Nudge.Status.SENT,
+                sent_at=timezone.now(),
+                title=text(f"nudge-{kind}"),
+            )
 
     return World(
         organisation=organisation,

@@ -81,7 +81,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "token_id": lambda w: [w.tokens["learner"][0]],
     "skill_id": lambda w: [w.skill],
     "work_process_id": lambda w: [w.work_process],
-    "nudge_id": lambda w: [w.nudges["in_app"], w.nudges["email"]],
+    "nudge_id": lambda w: [w.nudges[k] for k in ("in_app", "email", "apply", "reflect")],
     "rule_id": lambda w: [w.nudge_rule],
     "block_id": lambda w: w.blocks,
     "version_id": lambda w: [w.unit.live_version],
@@ -99,8 +99,12 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "session_id": lambda w: [w.sessions["session"]],
     "seat_id": lambda w: [w.sessions["seat"]],
 }
+# Routes inside an organisation that need no login: a signed link is the proof (a nudge's
+# one-click answer). Nobody's session matters there; a link that is not the
+# organisation's own gets a clear 400 page, never a login page or anyone's data.
+SIGNED_LINK_ROUTES = {"nudges:apply_answer"}
 # Other path parameters inside an organisation, with a value to use.
-ORG_KWARG_VALUES = {"format": "json"}
+ORG_KWARG_VALUES = {"format": "json", "token": "not-a-valid-token"}
 # Path parameters of routes outside any organisation.
 OUTSIDE_KWARG_VALUES = {
     "object_id": "1",
@@ -503,6 +507,8 @@ def walk_organisation_route(probe: Probe, setup: Setup, sessions: dict, tokens: 
                 # 405: the method is refused before anything is looked at. A token of A
                 # is simply unknown in B: 401 (or 403/404).
                 allowed = {404, 405} if auth == "session" else {401, 403, 404, 405}
+                if route.name in SIGNED_LINK_ROUTES:
+                    allowed = {400, 404, 405}
                 probe.expect(response, allowed, label=f"{role} ({auth}) {method} {path}")
         if variant == 0:
             anonymous = Client()
@@ -512,6 +518,8 @@ def walk_organisation_route(probe: Probe, setup: Setup, sessions: dict, tokens: 
                     continue
                 if route.is_api:
                     probe.expect(response, {401, 403}, label=f"anonymous {method} {path}")
+                elif route.name in SIGNED_LINK_ROUTES:
+                    probe.expect(response, {400, 404, 405}, label=f"anonymous {method} {path}")
                 elif response.status_code != 405 and not _to_login(response):
                     probe.fail(
                         f"anonymous {method} {path}: {response.status_code}, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +16,7 @@ from organisations.permissions import can_edit_goal, can_manage_goal
 from organisations.services import audit_log_record
 
 from ..models import CheckIn, Goal
+from ..selectors.goals import CHECK_IN_EVERY_DAYS
 from .proficiency import proficiency_rate
 
 ERROR_NOT_AGREED = _("Check in on a goal once your manager has agreed it.")
@@ -53,6 +56,8 @@ def check_in_create(
         )
         check_in.full_clean(exclude=["goal", "manager"])
         check_in.save()
+        goal.check_in_due_at = check_in.created_at + dt.timedelta(days=CHECK_IN_EVERY_DAYS)
+        goal.save(update_fields=["check_in_due_at"])
         if level is not None:
             proficiency_rate(
                 membership=membership,

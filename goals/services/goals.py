@@ -17,6 +17,7 @@ from organisations.permissions import can_edit_goal, can_manage_goal
 from organisations.services import audit_log_record
 
 from ..models import HIGHEST_LEVEL, LOWEST_LEVEL, Goal, GoalComment, GoalTemplate, PlanActivity
+from ..selectors.goals import CHECK_IN_EVERY_DAYS
 from .proficiency import proficiency_rate
 
 ERROR_INVALID_TRANSITION = _("A goal cannot go from “%(old)s” to “%(new)s”.")
@@ -237,7 +238,7 @@ def goal_agree(
     _require_manager(goal, membership)
     if not _check_transition(goal, Goal.Status.AGREED):
         return goal
-    update = ["status", "agreed_by", "agreed_at", "updated_at"]
+    update = ["status", "agreed_by", "agreed_at", "check_in_due_at", "updated_at"]
     if hours_per_week is not None:
         goal.hours_per_week = Decimal(str(hours_per_week))
         goal.clean_fields(exclude=[f.name for f in Goal._meta.fields if f.name != "hours_per_week"])
@@ -247,6 +248,7 @@ def goal_agree(
         goal.status = Goal.Status.AGREED
         goal.agreed_by = membership
         goal.agreed_at = now
+        goal.check_in_due_at = now + dt.timedelta(days=CHECK_IN_EVERY_DAYS)
         goal.updated_at = now
         goal.save(update_fields=update)
         _comment(goal=goal, by=membership, kind=GoalComment.Kind.AGREED, text=comment)

@@ -42,6 +42,10 @@ MODULES: dict[str, str] = {
     Kind.MANAGER_SIGN_OFF: "nudges.services.manager_sign_off",
     Kind.MANAGER_AGREE: "nudges.services.manager_agree",
     Kind.TEAM_DIGEST: "nudges.services.team_digest",
+    Kind.APPLY: "nudges.services.apply",
+    Kind.FINISH_STEP: "nudges.services.finish_step",
+    Kind.REFLECT: "nudges.services.reflect",
+    Kind.CHECK_IN: "nudges.services.check_in",
 }
 
 
