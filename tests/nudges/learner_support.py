@@ -30,10 +30,11 @@ def plan(rule: NudgeRule, now) -> int:
 
 
 def nudges_of(rule: NudgeRule) -> list[Nudge]:
+    """The rule's nudges to send; held-out members' rows (kept to compare with) are not."""
     return list(
-        Nudge.objects.filter(organisation_id=rule.organisation_id, rule=rule).order_by(
-            "member_id", "key", "occurrence", "channel"
-        )
+        Nudge.objects.filter(organisation_id=rule.organisation_id, rule=rule)
+        .exclude(status=Nudge.Status.HELD_OUT)
+        .order_by("member_id", "key", "occurrence", "channel")
     )
 
 
