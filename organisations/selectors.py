@@ -126,9 +126,11 @@ def managed_team_id_set(*, membership: Membership) -> set[int]:
     """
     parents: dict[int, int | None] = {}
     direct = []
-    for team_id, parent_id, manager_id in Team.objects.filter(
-        organisation_id=membership.organisation_id
-    ).values_list("id", "parent_id", "manager_id"):
+    for team_id, parent_id, manager_id in (
+        Team.objects.filter(organisation_id=membership.organisation_id)
+        .order_by()
+        .values_list("id", "parent_id", "manager_id")
+    ):
         parents[team_id] = parent_id
         if manager_id == membership.pk:
             direct.append(team_id)

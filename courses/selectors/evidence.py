@@ -182,6 +182,8 @@ def sign_off_queue_entries(*, membership: Membership, limit: int = 200) -> list[
         .exclude(enrolment__status=Enrolment.Status.WITHDRAWN)
         .exclude(enrolment__membership_id=membership.pk)
         .filter(_waiting_for(membership))
+        # Sorted below by waiting time: the models' default orders would only add joins.
+        .order_by()
         .values_list(
             "pk", "step__sign_off", "enrolment__buddy_id", "enrolment__membership__team_id"
         )
@@ -190,9 +192,13 @@ def sign_off_queue_entries(*, membership: Membership, limit: int = 200) -> list[
         pk: (sign_off, buddy_id, team_id) for pk, sign_off, buddy_id, team_id in waiting_steps
     }
     latest: dict[int, tuple[int, int, dt.datetime]] = {}
-    rounds = EvidenceSubmission.objects.filter(
-        organisation_id=membership.organisation_id, progress_id__in=list(capacity)
-    ).values_list("progress_id", "number", "pk", "submitted_at")
+    rounds = (
+        EvidenceSubmission.objects.filter(
+            organisation_id=membership.organisation_id, progress_id__in=list(capacity)
+        )
+        .order_by()
+        .values_list("progress_id", "number", "pk", "submitted_at")
+    )
     for progress_id, number, pk, submitted_at in rounds:
         if progress_id not in latest or number > latest[progress_id][0]:
             latest[progress_id] = (number, pk, submitted_at)
@@ -227,7 +233,8 @@ def queue_items(*, membership: Membership, entries: list[QueueEntry]) -> list[Qu
     rows = StepProgress.objects.filter(
         organisation_id=membership.organisation_id, pk__in=[e.progress_id for e in entries]
     ).select_related("step", "enrolment__trajectory", "enrolment__membership__user")
-    found = {row.pk: row for row in rows.defer("step__instructions", "step__evidence_checklist")}
+    rows = rows.defer("step__instructions", "step__evidence_checklist").order_by()
+    found = {row.pk: row for row in rows}
     return [
         QueueItem(
             progress=found[entry.progress_id],

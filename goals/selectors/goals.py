@@ -134,19 +134,8 @@ def proficiency_levels(*, organisation: Organisation) -> dict[int, tuple[str, st
     return levels
 
 
-def team_goals(*, membership: Membership) -> list[Goal]:
-    """Open goals of the members of every team this member manages (sub-teams included).
-
-    Proposals first (they wait for the manager), then agreed goals by target date.
-    Three queries: the goals with their learner and skill, then plan activities and
-    check-ins counted per goal. Counting in the goals' own query grouped by every
-    column of the five tables it joins, which cost more to plan and to run (under
-    row-level security) than the narrow counts.
-    """
-    team_ids = managed_team_ids(membership)
-    if not team_ids:
-        return []
-    goals = list(
+def _team_goals(membership: Membership, team_ids: set[int]) -> QuerySet[Goal]:
+    return (
         Goal.objects.filter(
             organisation_id=membership.organisation_id,
             member__team_id__in=team_ids,
@@ -154,17 +143,43 @@ def team_goals(*, membership: Membership) -> list[Goal]:
             status__in=[Goal.Status.PROPOSED, Goal.Status.AGREED],
         )
         .exclude(member=membership)
-        .select_related("member__user", "member__team", "skill")
-        .annotate(
+        .annotate(proposed_first=_first_when(Q(status=Goal.Status.PROPOSED)))
+        .order_by("proposed_first", "target_date", "pk")
+    )
+
+
+def team_goal_statuses(*, membership: Membership) -> list[tuple[int, str]]:
+    """(id, status) of ``team_goals``, in its order: a page picks the goals it shows."""
+    team_ids = managed_team_ids(membership)
+    if not team_ids:
+        return []
+    return list(_team_goals(membership, team_ids).values_list("pk", "status"))
+
+
+def team_goals(*, membership: Membership, goal_ids: list[int] | None = None) -> list[Goal]:
+    """Open goals of the members of every team this member manages (sub-teams included).
+
+    Proposals first (they wait for the manager), then agreed goals by target date;
+    ``goal_ids``: only those of them. Three queries: the goals with their learner
+    and skill, then plan activities and check-ins counted per goal. Counting in the
+    goals' own query grouped by every column of the five tables it joins, which cost
+    more to plan and to run (under row-level security) than the narrow counts.
+    """
+    team_ids = managed_team_ids(membership)
+    if not team_ids or goal_ids == []:
+        return []
+    goals = _team_goals(membership, team_ids)
+    if goal_ids is not None:
+        goals = goals.filter(pk__in=goal_ids)
+    goals = list(
+        goals.select_related("member__user", "member__team", "skill").annotate(
             last_comment=Subquery(
                 GoalComment.objects.filter(goal=OuterRef("pk"))
                 .exclude(text="")
                 .order_by("-created_at", "-pk")
                 .values("text")[:1]
             ),
-            proposed_first=_first_when(Q(status=Goal.Status.PROPOSED)),
         )
-        .order_by("proposed_first", "target_date", "pk")
     )
     if not goals:
         return goals
