@@ -310,7 +310,15 @@ def _queue_context(request, *, page_number=None, failed_id: int | None = None) -
     page = Paginator(entries, QUEUE_PAGE_SIZE).get_page(page_number)
     # Only the page shown is read as objects (a step, its learner, their trajectory).
     items = selectors.queue_items(membership=request.membership, entries=list(page.object_list))
-    return {"items": items, "page": page, "decision_form": DecisionForm()}
+    return {
+        "items": items,
+        "page": page,
+        "decision_form": DecisionForm(),
+        # Reversed once, not once per item: each link is this and the round's id.
+        "submissions_url": reverse(
+            "courses_evidence:submission", args=[request.organisation.slug, 0]
+        ).removesuffix("0/"),
+    }
 
 
 def _submission(request, submission_id: int):

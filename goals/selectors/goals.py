@@ -36,6 +36,38 @@ def _with_counts(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     )
 
 
+def _counted(goals: list[Goal], *, organisation_id: int) -> list[Goal]:
+    """``_with_counts`` for goals already read, plus ``unanswered_check_ins``: two narrow
+    queries (none without goals) instead of a GROUP BY over the goals' joined tables."""
+    if not goals:
+        return goals
+    ids = [goal.pk for goal in goals]
+    activities = {
+        row["goal_id"]: row
+        for row in PlanActivity.objects.filter(organisation_id=organisation_id, goal_id__in=ids)
+        .order_by()
+        .values("goal_id")
+        .annotate(count=Count("id"), done=Count("id", filter=Q(status=PlanActivity.Status.DONE)))
+    }
+    check_ins = {
+        row["goal_id"]: row
+        for row in CheckIn.objects.filter(organisation_id=organisation_id, goal_id__in=ids)
+        .order_by()
+        .values("goal_id")
+        .annotate(
+            last=Max("created_at"), unanswered=Count("id", filter=Q(answered_at__isnull=True))
+        )
+    }
+    for goal in goals:
+        counted = activities.get(goal.pk, {})
+        goal.activity_count = counted.get("count", 0)
+        goal.activities_done = counted.get("done", 0)
+        asked = check_ins.get(goal.pk, {})
+        goal.last_check_in_at = asked.get("last")
+        goal.unanswered_check_ins = asked.get("unanswered", 0)
+    return goals
+
+
 def _first_when(condition: Q) -> Case:
     """0 for rows that meet ``condition``, 1 for the others: an ordering that puts them first."""
     return Case(When(condition, then=0), default=1, output_field=IntegerField())
@@ -61,9 +93,19 @@ def goals_of(*, membership: Membership) -> QuerySet[Goal]:
     )
 
 
-def open_goals_of(*, membership: Membership) -> QuerySet[Goal]:
-    """Open goals for "My learning": drafts, proposals and agreed goals with the next check-in."""
-    return goals_of(membership=membership).exclude(status=Goal.Status.CLOSED)
+def open_goals_of(*, membership: Membership) -> list[Goal]:
+    """Open goals for "My learning": drafts, proposals and agreed goals with the next check-in.
+
+    Read plainly and counted apart (``_counted``): the home asks every member, and most
+    have few goals or none, for whom the grouped query cost more to plan than to run.
+    """
+    goals = (
+        Goal.objects.filter(organisation_id=membership.organisation_id, member=membership)
+        .exclude(status=Goal.Status.CLOSED)
+        .select_related("skill")
+        .order_by("target_date", "pk")
+    )
+    return _counted(list(goals), organisation_id=membership.organisation_id)
 
 
 def goal_for(*, organisation: Organisation, goal_id: int) -> Goal | None:
@@ -181,37 +223,7 @@ def team_goals(*, membership: Membership, goal_ids: list[int] | None = None) -> 
             ),
         )
     )
-    if not goals:
-        return goals
-    ids = [goal.pk for goal in goals]
-    activities = {
-        row["goal_id"]: row
-        for row in PlanActivity.objects.filter(
-            organisation_id=membership.organisation_id, goal_id__in=ids
-        )
-        .order_by()
-        .values("goal_id")
-        .annotate(count=Count("id"), done=Count("id", filter=Q(status=PlanActivity.Status.DONE)))
-    }
-    check_ins = {
-        row["goal_id"]: row
-        for row in CheckIn.objects.filter(
-            organisation_id=membership.organisation_id, goal_id__in=ids
-        )
-        .order_by()
-        .values("goal_id")
-        .annotate(
-            last=Max("created_at"), unanswered=Count("id", filter=Q(answered_at__isnull=True))
-        )
-    }
-    for goal in goals:
-        counted = activities.get(goal.pk, {})
-        goal.activity_count = counted.get("count", 0)
-        goal.activities_done = counted.get("done", 0)
-        asked = check_ins.get(goal.pk, {})
-        goal.last_check_in_at = asked.get("last")
-        goal.unanswered_check_ins = asked.get("unanswered", 0)
-    return goals
+    return _counted(goals, organisation_id=membership.organisation_id)
 
 
 def goal_templates(*, organisation: Organisation, active_only: bool = False) -> QuerySet:

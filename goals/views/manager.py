@@ -37,7 +37,6 @@ def team_goals(request):
             "proposed": [g for g in goals if g.status == Goal.Status.PROPOSED],
             "page": page,
             "agreed": [g for g in goals if g.status == Goal.Status.AGREED],
-            "levels": selectors.proficiency_levels(organisation=request.organisation),
             # Reversed once: per-goal reversals were a large share of the page's render time.
             "goals_url": reverse(
                 "goals:goal_detail", args=[request.organisation.slug, 0]
