@@ -100,9 +100,9 @@ def managed_team_ids(membership: Membership) -> set[int]:
         # The request's membership knows already (the middleware's EXISTS): no query.
         cached = membership._managed_team_ids = set()
     if cached is None:
-        from .selectors import teams_managed_by
+        from .selectors import managed_team_id_set
 
-        cached = set(teams_managed_by(membership=membership).values_list("id", flat=True))
+        cached = managed_team_id_set(membership=membership)
         membership._managed_team_ids = cached
     return cached
 

@@ -135,6 +135,26 @@ def team_managers(*, organisation: Organisation) -> dict[int, list[int]]:
     return managers
 
 
+def managed_team_id_set(*, membership: Membership) -> set[int]:
+    """Ids of the teams this member manages, directly or through a team above: one query.
+
+    The organisation's tree comes with each team's manager, so the teams managed
+    directly and those below them are found in Python, instead of asking for the
+    direct teams, then the tree, then the teams again.
+    """
+    parents: dict[int, int | None] = {}
+    direct = []
+    for team_id, parent_id, manager_id in (
+        Team.objects.filter(organisation_id=membership.organisation_id)
+        .order_by()
+        .values_list("id", "parent_id", "manager_id")
+    ):
+        parents[team_id] = parent_id
+        if manager_id == membership.pk:
+            direct.append(team_id)
+    return team_descendants(parents, direct) if direct else set()
+
+
 def teams_managed_by(*, membership: Membership) -> QuerySet[Team]:
     """Teams this member manages, directly or through a team above."""
     direct = list(Team.objects.filter(manager=membership).values_list("id", flat=True))

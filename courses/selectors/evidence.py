@@ -152,16 +152,28 @@ def _waiting_for(membership: Membership) -> Q | None:
     return conditions
 
 
-def sign_off_queue(*, membership: Membership, limit: int = 200) -> list[QueueItem]:
-    """Everything waiting for this member's sign-off, longest waiting first.
+@dataclass
+class QueueEntry:
+    """One round waiting for its signer, before the objects a page shows of it are read."""
+
+    progress_id: int
+    submission_id: int
+    round: int
+    waiting_since: dt.datetime
+    why: str
+
+
+def sign_off_queue_entries(*, membership: Membership, limit: int = 200) -> list[QueueEntry]:
+    """Everything waiting for this member's sign-off, longest waiting first, as plain values.
 
     As manager of their teams (sub-teams included), as buddy, and as holder of a
-    role a step names; never their own evidence. Two queries plus the team lookups,
+    role a step names; never their own evidence. Two queries plus the team lookup,
     however long the queue: the waiting steps, then their rounds. The latest round
     is picked in Python rather than by correlated subqueries, which cost more to
-    plan (under row-level security) than the whole queue costs to run.
+    plan (under row-level security) than the whole queue costs to run. Only the
+    entries a page shows become objects (``queue_items``).
     """
-    progress = list(
+    waiting_steps = (
         StepProgress.objects.filter(
             organisation_id=membership.organisation_id,
             status=StepProgress.Status.SUBMITTED,
@@ -170,41 +182,77 @@ def sign_off_queue(*, membership: Membership, limit: int = 200) -> list[QueueIte
         .exclude(enrolment__status=Enrolment.Status.WITHDRAWN)
         .exclude(enrolment__membership_id=membership.pk)
         .filter(_waiting_for(membership))
-        .select_related("step", "enrolment__trajectory", "enrolment__membership__user")
-        .defer("step__instructions", "step__evidence_checklist")
+        # Sorted below by waiting time: the models' default orders would only add joins.
+        .order_by()
+        .values_list(
+            "pk", "step__sign_off", "enrolment__buddy_id", "enrolment__membership__team_id"
+        )
     )
+    capacity = {
+        pk: (sign_off, buddy_id, team_id) for pk, sign_off, buddy_id, team_id in waiting_steps
+    }
     latest: dict[int, tuple[int, int, dt.datetime]] = {}
-    rounds = EvidenceSubmission.objects.filter(
-        organisation_id=membership.organisation_id, progress_id__in=[p.pk for p in progress]
-    ).values_list("progress_id", "number", "pk", "submitted_at")
+    rounds = (
+        EvidenceSubmission.objects.filter(
+            organisation_id=membership.organisation_id, progress_id__in=list(capacity)
+        )
+        .order_by()
+        .values_list("progress_id", "number", "pk", "submitted_at")
+    )
     for progress_id, number, pk, submitted_at in rounds:
         if progress_id not in latest or number > latest[progress_id][0]:
             latest[progress_id] = (number, pk, submitted_at)
-    waiting = sorted(
-        (row for row in progress if row.pk in latest),
-        key=lambda row: (latest[row.pk][2], row.pk),
-    )[:limit]
-    items = []
+    waiting = sorted(latest, key=lambda pk: (latest[pk][2], pk))[:limit]
+    entries = []
     teams = managed_team_ids(membership)
-    for row in waiting:
-        step = row.step
-        if step.sign_off == Step.SignOff.BUDDY and row.enrolment.buddy_id == membership.pk:
+    for pk in waiting:
+        sign_off, buddy_id, team_id = capacity[pk]
+        if sign_off == Step.SignOff.BUDDY and buddy_id == membership.pk:
             why = "buddy"
-        elif step.sign_off == Step.SignOff.MANAGER and row.enrolment.membership.team_id in teams:
+        elif sign_off == Step.SignOff.MANAGER and team_id in teams:
             why = "manager"
         else:
             why = "role"
-        number, submission_id, submitted_at = latest[row.pk]
-        items.append(
-            QueueItem(
-                progress=row,
+        number, submission_id, submitted_at = latest[pk]
+        entries.append(
+            QueueEntry(
+                progress_id=pk,
                 submission_id=submission_id,
                 round=number,
                 waiting_since=submitted_at,
                 why=why,
             )
         )
-    return items
+    return entries
+
+
+def queue_items(*, membership: Membership, entries: list[QueueEntry]) -> list[QueueItem]:
+    """The entries with their step, learner and trajectory: one query, in the entries' order."""
+    if not entries:
+        return []
+    rows = StepProgress.objects.filter(
+        organisation_id=membership.organisation_id, pk__in=[e.progress_id for e in entries]
+    ).select_related("step", "enrolment__trajectory", "enrolment__membership__user")
+    rows = rows.defer("step__instructions", "step__evidence_checklist").order_by()
+    found = {row.pk: row for row in rows}
+    return [
+        QueueItem(
+            progress=found[entry.progress_id],
+            submission_id=entry.submission_id,
+            round=entry.round,
+            waiting_since=entry.waiting_since,
+            why=entry.why,
+        )
+        for entry in entries
+        if entry.progress_id in found
+    ]
+
+
+def sign_off_queue(*, membership: Membership, limit: int = 200) -> list[QueueItem]:
+    """Everything waiting for this member's sign-off, longest waiting first (see the entries)."""
+    return queue_items(
+        membership=membership, entries=sign_off_queue_entries(membership=membership, limit=limit)
+    )
 
 
 def is_buddy_of_open_enrolment(*, membership: Membership) -> bool:

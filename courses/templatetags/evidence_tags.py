@@ -3,13 +3,15 @@
 - ``{% evidence_conversation progress %}``: the step page's evidence section (rounds,
   decisions, peer feedback, the learner's form and the signer's decision form);
 - ``{% feedback_requests_for membership %}``: colleagues asking for feedback, on home;
-- ``{% sign_off_nav_item membership %}``: the header's link to the sign-off queue.
+- ``{% sign_off_nav_item membership %}``: the header's link to the sign-off queue;
+- ``{% queue_decision_form submission_id form %}``: a queue item's decision form.
 """
 
 from __future__ import annotations
 
 from django import template
 
+from organisations.fragments import STAND_IN_ID, render_once
 from organisations.permissions import may_open_sign_off_queue
 
 from ..selectors.evidence import feedback_requests_open, is_buddy_of_open_enrolment
@@ -59,3 +61,15 @@ def sign_off_nav_item(membership, current=""):
         "organisation": getattr(membership, "organisation", None),
         "current": current == "sign_off",
     }
+
+
+@register.simple_tag(takes_context=True)
+def queue_decision_form(context, submission_id: int, form):
+    """The queue's decision form for one round: an unbound form reads the same for every
+    round but its id, so it is rendered once a page (a form with errors: use the include)."""
+    return render_once(
+        context,
+        "courses/evidence/_decision_form.html",
+        values={"submission_id": STAND_IN_ID, "form": form, "next": "queue"},
+        fill={str(STAND_IN_ID): str(int(submission_id))},
+    )

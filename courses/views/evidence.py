@@ -303,12 +303,22 @@ QUEUE_PAGE_SIZE = 20
 
 def _queue_context(request, *, page_number=None, failed_id: int | None = None) -> dict:
     """One page of the queue; after a failed decision, the page that holds its form."""
-    items = selectors.sign_off_queue(membership=request.membership)
+    entries = selectors.sign_off_queue_entries(membership=request.membership)
     if failed_id is not None:
-        index = next((i for i, item in enumerate(items) if item.submission_id == failed_id), 0)
+        index = next((i for i, e in enumerate(entries) if e.submission_id == failed_id), 0)
         page_number = index // QUEUE_PAGE_SIZE + 1
-    page = Paginator(items, QUEUE_PAGE_SIZE).get_page(page_number)
-    return {"items": page.object_list, "page": page, "decision_form": DecisionForm()}
+    page = Paginator(entries, QUEUE_PAGE_SIZE).get_page(page_number)
+    # Only the page shown is read as objects (a step, its learner, their trajectory).
+    items = selectors.queue_items(membership=request.membership, entries=list(page.object_list))
+    return {
+        "items": items,
+        "page": page,
+        "decision_form": DecisionForm(),
+        # Reversed once, not once per item: each link is this and the round's id.
+        "submissions_url": reverse(
+            "courses_evidence:submission", args=[request.organisation.slug, 0]
+        ).removesuffix("0/"),
+    }
 
 
 def _submission(request, submission_id: int):

@@ -24,6 +24,7 @@ from ..forms import ReflectionForm
 from ..models import Step
 from ..selectors import enrolments as enrolment_selectors
 from ..selectors import learning as selectors
+from ..selectors.evidence import is_buddy_of_open_enrolment
 from ..services import enrolments as enrolment_services
 from ..services import learning as learning_services
 
@@ -32,14 +33,24 @@ def _today(request):
     return local_date(organisation=request.organisation, moment=timezone.now())
 
 
+# "My trajectories" lists the first steps due; the rest are on each trajectory's page.
+MY_TRAJECTORIES_DUE = 12
+
+
 @member_required()
 def my_learning(request):
     return render(
         request,
         "courses/my_learning.html",
         {
-            "learning": selectors.my_learning(membership=request.membership, today=_today(request)),
-            "buddy_steps": list(selectors.buddy_steps_for(membership=request.membership)[:20]),
+            "learning": selectors.my_trajectories(
+                membership=request.membership, today=_today(request), limit=MY_TRAJECTORIES_DUE
+            ),
+            # The header has asked already (cached on the membership): most members are
+            # nobody's buddy, and the buddy query costs more to plan than to run.
+            "buddy_steps": list(selectors.buddy_steps_for(membership=request.membership)[:20])
+            if is_buddy_of_open_enrolment(membership=request.membership)
+            else [],
         },
     )
 

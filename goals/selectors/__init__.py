@@ -11,6 +11,7 @@ from .goals import (
     next_check_in_on,
     open_goals_of,
     proficiency_levels,
+    team_goal_statuses,
     team_goals,
 )
 from .ledger import (
@@ -56,6 +57,7 @@ __all__ = [
     "recognition_of_goal",
     "recognitions_for",
     "target_mix",
+    "team_goal_statuses",
     "team_goals",
     "whole_percentages",
 ]

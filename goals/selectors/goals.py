@@ -36,6 +36,38 @@ def _with_counts(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     )
 
 
+def _counted(goals: list[Goal], *, organisation_id: int) -> list[Goal]:
+    """``_with_counts`` for goals already read, plus ``unanswered_check_ins``: two narrow
+    queries (none without goals) instead of a GROUP BY over the goals' joined tables."""
+    if not goals:
+        return goals
+    ids = [goal.pk for goal in goals]
+    activities = {
+        row["goal_id"]: row
+        for row in PlanActivity.objects.filter(organisation_id=organisation_id, goal_id__in=ids)
+        .order_by()
+        .values("goal_id")
+        .annotate(count=Count("id"), done=Count("id", filter=Q(status=PlanActivity.Status.DONE)))
+    }
+    check_ins = {
+        row["goal_id"]: row
+        for row in CheckIn.objects.filter(organisation_id=organisation_id, goal_id__in=ids)
+        .order_by()
+        .values("goal_id")
+        .annotate(
+            last=Max("created_at"), unanswered=Count("id", filter=Q(answered_at__isnull=True))
+        )
+    }
+    for goal in goals:
+        counted = activities.get(goal.pk, {})
+        goal.activity_count = counted.get("count", 0)
+        goal.activities_done = counted.get("done", 0)
+        asked = check_ins.get(goal.pk, {})
+        goal.last_check_in_at = asked.get("last")
+        goal.unanswered_check_ins = asked.get("unanswered", 0)
+    return goals
+
+
 def _first_when(condition: Q) -> Case:
     """0 for rows that meet ``condition``, 1 for the others: an ordering that puts them first."""
     return Case(When(condition, then=0), default=1, output_field=IntegerField())
@@ -61,9 +93,19 @@ def goals_of(*, membership: Membership) -> QuerySet[Goal]:
     )
 
 
-def open_goals_of(*, membership: Membership) -> QuerySet[Goal]:
-    """Open goals for "My learning": drafts, proposals and agreed goals with the next check-in."""
-    return goals_of(membership=membership).exclude(status=Goal.Status.CLOSED)
+def open_goals_of(*, membership: Membership) -> list[Goal]:
+    """Open goals for "My learning": drafts, proposals and agreed goals with the next check-in.
+
+    Read plainly and counted apart (``_counted``): the home asks every member, and most
+    have few goals or none, for whom the grouped query cost more to plan than to run.
+    """
+    goals = (
+        Goal.objects.filter(organisation_id=membership.organisation_id, member=membership)
+        .exclude(status=Goal.Status.CLOSED)
+        .select_related("skill")
+        .order_by("target_date", "pk")
+    )
+    return _counted(list(goals), organisation_id=membership.organisation_id)
 
 
 def goal_for(*, organisation: Organisation, goal_id: int) -> Goal | None:
@@ -134,15 +176,8 @@ def proficiency_levels(*, organisation: Organisation) -> dict[int, tuple[str, st
     return levels
 
 
-def team_goals(*, membership: Membership) -> QuerySet[Goal]:
-    """Open goals of the members of every team this member manages (sub-teams included).
-
-    Proposals first (they wait for the manager), then agreed goals by target date.
-    """
-    team_ids = managed_team_ids(membership)
-    if not team_ids:
-        return Goal.objects.none()
-    return _with_counts(
+def _team_goals(membership: Membership, team_ids: set[int]) -> QuerySet[Goal]:
+    return (
         Goal.objects.filter(
             organisation_id=membership.organisation_id,
             member__team_id__in=team_ids,
@@ -150,11 +185,36 @@ def team_goals(*, membership: Membership) -> QuerySet[Goal]:
             status__in=[Goal.Status.PROPOSED, Goal.Status.AGREED],
         )
         .exclude(member=membership)
-        .select_related("member__user", "member__team", "skill")
-        .annotate(
-            unanswered_check_ins=Count(
-                "check_ins", filter=Q(check_ins__answered_at__isnull=True), distinct=True
-            ),
+        .annotate(proposed_first=_first_when(Q(status=Goal.Status.PROPOSED)))
+        .order_by("proposed_first", "target_date", "pk")
+    )
+
+
+def team_goal_statuses(*, membership: Membership) -> list[tuple[int, str]]:
+    """(id, status) of ``team_goals``, in its order: a page picks the goals it shows."""
+    team_ids = managed_team_ids(membership)
+    if not team_ids:
+        return []
+    return list(_team_goals(membership, team_ids).values_list("pk", "status"))
+
+
+def team_goals(*, membership: Membership, goal_ids: list[int] | None = None) -> list[Goal]:
+    """Open goals of the members of every team this member manages (sub-teams included).
+
+    Proposals first (they wait for the manager), then agreed goals by target date;
+    ``goal_ids``: only those of them. Three queries: the goals with their learner
+    and skill, then plan activities and check-ins counted per goal. Counting in the
+    goals' own query grouped by every column of the five tables it joins, which cost
+    more to plan and to run (under row-level security) than the narrow counts.
+    """
+    team_ids = managed_team_ids(membership)
+    if not team_ids or goal_ids == []:
+        return []
+    goals = _team_goals(membership, team_ids)
+    if goal_ids is not None:
+        goals = goals.filter(pk__in=goal_ids)
+    goals = list(
+        goals.select_related("member__user", "member__team", "skill").annotate(
             last_comment=Subquery(
                 GoalComment.objects.filter(goal=OuterRef("pk"))
                 .exclude(text="")
@@ -162,9 +222,8 @@ def team_goals(*, membership: Membership) -> QuerySet[Goal]:
                 .values("text")[:1]
             ),
         )
-        .annotate(proposed_first=_first_when(Q(status=Goal.Status.PROPOSED)))
-        .order_by("proposed_first", "target_date", "pk")
     )
+    return _counted(goals, organisation_id=membership.organisation_id)
 
 
 def goal_templates(*, organisation: Organisation, active_only: bool = False) -> QuerySet:

@@ -4,9 +4,14 @@ of queries, so the page that includes it does not need to know how."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import conditional_escape
 
 from courses.selectors.evidence import evidence_approved
+from organisations.fragments import STAND_IN_ID, render_once
 from organisations.permissions import managed_team_ids
 
 from .. import selectors
@@ -83,3 +88,33 @@ def evidence_share_form(context, progress):
         "share_form": ShareForm(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+class _GoalStandIn:
+    """What ``goals/_agree_forms.html`` reads of a goal, as stand-ins no goal holds."""
+
+    pk = STAND_IN_ID
+    hours_per_week = Decimal("987654.5")
+    title = "goal-title-stand-in"
+
+
+# As the template renders the stand-in's hours (floatformat:'-1u').
+_HOURS_STAND_IN = floatformat(_GoalStandIn.hours_per_week, "-1u")
+
+
+@register.simple_tag(takes_context=True)
+def agree_forms(context, goal, next: str = ""):
+    """``{% include "goals/_agree_forms.html" %}`` for each goal of a page: the forms read
+    the same for every goal but for its id, hours and title, so they are rendered once
+    a page and those put in (the template reads nothing else of the goal)."""
+    return render_once(
+        context,
+        "goals/_agree_forms.html",
+        values={"goal": _GoalStandIn, "next": next},
+        fill={
+            str(STAND_IN_ID): str(int(goal.pk)),
+            _HOURS_STAND_IN: floatformat(goal.hours_per_week, "-1u"),
+            # Last: a title is the learner's text, nothing in it is to be replaced.
+            _GoalStandIn.title: conditional_escape(goal.title),
+        },
+    )

@@ -29,7 +29,7 @@ from .reach import (
     assignments_reaching,
     completed_unit_ids,
     completions_of,
-    team_ancestor_ids,
+    member_team_line,
 )
 
 
@@ -376,13 +376,15 @@ def units_for_you(
     page costs the same queries whatever the member did: one for the team tree, one
     per source, one for the units themselves.
     """
-    team_ids = team_ancestor_ids(organisation=membership.organisation, team_id=membership.team_id)
+    team_ids = member_team_line(membership=membership)
     chosen: dict[int, str] = {}
     for key, source in sources:
         # ``limit`` ids are enough to fill the list even if every one chosen comes back.
         for unit_id in source(membership, team_ids, limit):
             if len(chosen) < limit and unit_id not in chosen:
                 chosen[unit_id] = key
+    if not chosen:  # a new member's home: nothing to read, not even an empty query to build
+        return []
     units = with_done(
         _published(membership.organisation_id).filter(pk__in=chosen).select_related("live_version"),
         membership=membership,

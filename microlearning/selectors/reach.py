@@ -27,6 +27,22 @@ def team_ancestor_ids(*, organisation: Organisation, team_id: int | None) -> set
     return set(team_ancestors(team_parents(organisation=organisation), team_id))
 
 
+def member_team_line(*, membership: Membership) -> set[int]:
+    """The member's team and every team above it, read once per membership object.
+
+    The request's membership is asked by several parts of one page (the home's to-do
+    list and "For you"): cached on it, the team tree is read once a request.
+    """
+    cached = getattr(membership, "_team_line", None)
+    if cached is None or cached[0] != membership.team_id:
+        cached = (
+            membership.team_id,
+            team_ancestor_ids(organisation=membership.organisation, team_id=membership.team_id),
+        )
+        membership._team_line = cached
+    return set(cached[1])
+
+
 def _published_assignments(*, organisation_id: int) -> QuerySet[Assignment]:
     return Assignment.objects.filter(
         organisation_id=organisation_id, unit__status=Unit.Status.PUBLISHED
@@ -42,9 +58,7 @@ def assignments_reaching(
     the tree already (``team_ancestor_ids``).
     """
     if team_ids is None:
-        team_ids = team_ancestor_ids(
-            organisation=membership.organisation, team_id=membership.team_id
-        )
+        team_ids = member_team_line(membership=membership)
     return _published_assignments(organisation_id=membership.organisation_id).filter(
         Q(member=membership) | Q(team_id__in=team_ids)
     )

@@ -224,7 +224,7 @@ def test_the_queue_page_does_not_grow_in_queries(organisation, django_assert_max
     client = client_for(boss)
     url = reverse("courses_evidence:queue", args=[organisation.slug])
     client.get(url)
-    with django_assert_max_num_queries(25) as small:
+    with django_assert_max_num_queries(11) as small:
         client.get(url)
     with scope(organisation=organisation):
         for i in range(5):

@@ -288,3 +288,28 @@ class TestKudosCount:
         page = signed_in(client, learner).get(url("goal_detail", goal.pk)).content.decode()
 
         assert text in page
+
+
+def test_each_goal_to_agree_has_its_own_forms_on_the_team_goals_page(
+    client, organisation, team, manager, skill, url
+):
+    titles = ["Chair <b>the</b> meeting", "Lead the retro"]
+    goals = []
+    for title in titles:
+        member = MembershipFactory(organisation=organisation, team=team)
+        goal = draft_goal(member, skill, title=title)
+        goal.hours_per_week = "2.5" if not goals else "0"
+        goal.save(update_fields=["hours_per_week"])
+        services.goal_propose(goal=goal, membership=member)
+        goals.append(goal)
+    body = signed_in(client, manager).get(url("team_goals")).content.decode()
+    first, second = goals
+    assert f'action="/o/{organisation.slug}/goals/{first.pk}/agree/"' in body
+    assert f'id="hours-{first.pk}" name="hours_per_week"' in body
+    assert 'value="2.5"' in body and f'id="hours-{second.pk}" name="hours_per_week"' in body
+    assert body.count('value="0"') == 1
+    assert f'id="changes-{second.pk}"' in body and f"/goals/{second.pk}/ask_changes/" in body
+    # The learner's title is escaped in the button, as the include escaped it.
+    assert "Agree “Chair &lt;b&gt;the&lt;/b&gt; meeting”" in body and "<b>the</b>" not in body
+    assert "Agree “Lead the retro”" in body
+    assert "stand-in" not in body and "9876543210123" not in body
