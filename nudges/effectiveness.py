@@ -26,11 +26,13 @@ from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, TruncWeek
 from django.utils import timezone
 
 from events.models import LearningEvent
@@ -114,10 +116,15 @@ def _acted_after(rule: NudgeRule, verbs: tuple[str, ...], *moment: str) -> Exist
     ``moment`` names the nudge's field(s), the first one set counts (sent, else due).
     """
     start = OuterRef(moment[0]) if len(moment) == 1 else Coalesce(*map(OuterRef, moment))
+    events = LearningEvent.objects.filter(organisation_id=rule.organisation_id)
+    member = Q(actor_id=OuterRef("member_id"))
+    if getattr(kind_module(rule.kind), "ACTS_FOR_OTHERS", False):
+        # A manager's sign-off is the learner's event; the manager is its context's "by".
+        events = events.annotate(by=Cast(KeyTextTransform("by", "context"), IntegerField()))
+        member |= Q(by=OuterRef("member_id"))
     return Exists(
-        LearningEvent.objects.filter(
-            organisation_id=rule.organisation_id,
-            actor_id=OuterRef("member_id"),
+        events.filter(
+            member,
             verb__in=verbs,
             timestamp__gte=start,
             timestamp__lt=ExpressionWrapper(start + ACT_WITHIN, output_field=DateTimeField()),

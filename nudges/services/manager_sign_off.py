@@ -30,6 +30,8 @@ from .kinds import Action, absolute
 from .managers import nearest_managers
 from .planning import nudges_create_missing
 
+# The learner is the actor of a sign-off's event; the manager acted as its "by".
+ACTS_FOR_OTHERS = True
 ACTED_VERBS = (LearningEvent.Verb.APPROVED, LearningEvent.Verb.ASKED_CHANGES)
 SUBJECT_TYPE = "evidence_submission"
 

@@ -36,6 +36,8 @@ from .planning import nudges_create_missing
 
 # What a manager's acting on the digest records: a sign-off (the learner is the actor,
 # the signer in the context), an agreed goal, an enrolment.
+# The learner is the actor of a sign-off's event; the manager acted as its "by".
+ACTS_FOR_OTHERS = True
 ACTED_VERBS = (
     LearningEvent.Verb.APPROVED,
     LearningEvent.Verb.ASKED_CHANGES,

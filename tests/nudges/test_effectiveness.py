@@ -303,3 +303,19 @@ def test_wilsons_interval_stays_within_zero_and_one():
     assert (round(everyone.low, 4), everyone.high) == (0.8389, 1.0)
     with pytest.raises(ValueError):
         wilson_interval(3, 0)
+
+
+def test_a_managers_sign_off_counts_as_acting_though_the_learner_is_its_actor(organisation):
+    rule = factories.NudgeRuleFactory(
+        organisation=organisation, kind="manager_sign_off", holdout_percent=0
+    )
+    manager, learner, other_manager = members(organisation, 3)
+    at = NOW - dt.timedelta(days=5)
+    sent(rule, manager, at, key="sign_off:1")
+    sent(rule, other_manager, at, key="sign_off:2")
+    # the learner's event, signed off by the nudged manager only
+    event(
+        learner, LearningEvent.Verb.APPROVED, at + dt.timedelta(hours=3), context={"by": manager.pk}
+    )
+
+    assert figures(rule).total.acted == 1
