@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+from django.utils import timezone
+
 from nudges.models import NudgeRule
 from nudges.services import nudge_rule_default_ensure, nudges_dispatch_due, nudges_plan_due
 from nudges.services.delivery import nudges_send
 from organisations.models import Organisation
 from organisations.tenancy import organisation_scope
+
+MANAGER_KINDS = (NudgeRule.Kind.MANAGER_SIGN_OFF, NudgeRule.Kind.MANAGER_AGREE)
 
 
 def nudges_seed(*, organisation: Organisation, now: dt.datetime) -> Counter:
@@ -24,9 +28,16 @@ def nudges_seed(*, organisation: Organisation, now: dt.datetime) -> Counter:
         created = nudge_rule_default_ensure(organisation=organisation)
         if created:
             # Only the rules the demo itself made: a rule an author switched off stays off.
-            NudgeRule.objects.filter(
+            mine = NudgeRule.objects.filter(
                 organisation=organisation, pk__in=[rule.pk for rule in created]
-            ).update(is_active=True, holdout_percent=0)
+            )
+            mine.update(is_active=True, holdout_percent=0)
+            # The manager persona's reminders at once: what waits for them now, and the
+            # weekly digest on the day the demo is loaded rather than next Monday.
+            mine.filter(kind__in=MANAGER_KINDS).update(delay_days=0)
+            mine.filter(kind=NudgeRule.Kind.TEAM_DIGEST).update(
+                weekday=timezone.localtime(now, organisation.zone).weekday(), hour=0
+            )
         nudges_plan_due(organisation=organisation, now=now)
         ids = nudges_dispatch_due(organisation=organisation, now=now)
     return nudges_send(organisation_id=organisation.pk, nudge_ids=ids)
