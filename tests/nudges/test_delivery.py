@@ -394,9 +394,9 @@ def test_a_committed_dispatch_hands_its_nudges_to_senders(assigned, monkeypatch)
     assert tasks.dispatch() == 4
 
     ((message,),) = [published]
-    organisation_id, ids = message["args"]
+    organisation_id, ids, lease = message["args"]
     assert organisation_id == assigned.organisation.pk and len(ids) == 4
-    assert tasks.send(organisation_id, ids) == {Nudge.Status.SENT: 4}
+    assert tasks.send(organisation_id, ids, lease) == {Nudge.Status.SENT: 4}
     assert len(mail.outbox) == 2
 
 
