@@ -235,16 +235,22 @@ def _take_batch(
     ids = list(dict.fromkeys(nudge_ids))
     with organisation_scope(organisation_id):
         rows = (
-            Nudge.objects.select_for_update(of=("self",), skip_locked=True)
+            _by_primary_key(organisation_id, ids)
+            .select_for_update(of=("self",), skip_locked=True)
             .select_related("rule", "member__user", "member__organisation", "unit")
-            .filter(organisation_id=organisation_id, pk__in=ids, status=Nudge.Status.SENDING)
+            .order_by("pk")
         )
-        if lease_until is not None:
-            rows = rows.filter(lease_until=lease_until)
-        nudges = list(rows.order_by("pk"))
+        nudges = []
+        for nudge in rows:
+            if nudge.status != Nudge.Status.SENDING:
+                outcomes[nudge.status] += 1  # sent already, cancelled, swept back to planned
+            elif lease_until is not None and nudge.lease_until != lease_until:
+                outcomes[DELIVERY_BUSY] += 1  # claimed again since this task was sent
+            else:
+                nudges.append(nudge)
         _count_left_alone(
             organisation_id=organisation_id,
-            ids=set(ids) - {nudge.pk for nudge in nudges},
+            ids=set(ids) - {nudge.pk for nudge in rows},
             outcomes=outcomes,
         )
         reasons = nudges_cancel_reasons(nudges)
@@ -263,15 +269,28 @@ def _take_batch(
         nudges = [nudge for nudge in nudges if nudge.pk not in reasons]
         token = lease_for(timezone.now())
         if nudges:
-            Nudge.objects.filter(
-                organisation_id=organisation_id, pk__in=[nudge.pk for nudge in nudges]
-            ).update(lease_until=token)
+            _by_primary_key(organisation_id, [nudge.pk for nudge in nudges]).update(
+                lease_until=token
+            )
         batch = [(nudge, nudge_words(nudge)) for nudge in nudges]
     return batch, token
 
 
+def _by_primary_key(organisation_id: int, ids: list[int]):
+    """The organisation's nudges among ``ids``, found through the primary key.
+
+    The organisation is still asked for, as ``organisation_id + 0``: plainly, it tempts
+    the planner (whose statistics lag behind a batch just planned) into walking the
+    organisation's index through every nudge it has, for each batch. The status and
+    the lease are checked by the caller for the same reason.
+    """
+    return Nudge.objects.alias(organisation_key=F("organisation_id") + 0).filter(
+        organisation_key=organisation_id, pk__in=ids
+    )
+
+
 def _count_left_alone(*, organisation_id: int, ids: set[int], outcomes: Counter) -> None:
-    """Why each id was not taken: its status, busy (held or claimed anew), or missing."""
+    """Why each id the batch's read skipped was: held by another sender (busy), or missing."""
     if not ids:
         return
     found = dict(
@@ -391,24 +410,31 @@ def _mark_sent_statement(
     event_table = LearningEvent._meta.db_table
     if not nudge_transition_allowed(source=Nudge.Status.SENDING, target=Nudge.Status.SENT):
         return False
+    # The commit does not wait for the WAL to reach the disk (a few milliseconds per
+    # message): a worker that dies loses nothing by it, only a crash of the database
+    # server itself could forget the last fraction of a second of ``sent`` marks, and
+    # those messages would go out again (see the module's docstring).
     prefix = (
         "SELECT set_config(%(setting)s, %(organisation)s, true), "
-        "set_config(%(bypass)s, 'off', true); "
+        "set_config(%(bypass)s, 'off', true), set_config('synchronous_commit', 'off', true); "
         if settings_prefix
-        else ""
+        else "SELECT set_config('synchronous_commit', 'off', true); "
     )
     context = _event_context(nudge)
     category = event_category(verb=LearningEvent.Verb.NUDGE_SENT)
     if category is not None:
         context["category"] = category.value
-    # Only table names are interpolated; every value is a parameter.
+    # Only table names are interpolated; every value is a parameter. The row is found by
+    # its primary key (``organisation_id + 0``: see ``_by_primary_key``), and it is still
+    # this sender's if it carries this sender's lease (only a sending row has a lease:
+    # every move out of sending clears it).
     statement = f"""WITH sent AS (
             UPDATE {nudge_table}
                SET status = %(sent)s, sent_at = %(sent_at)s, attempts = attempts + 1,
                    last_error = '', lease_until = NULL,
                    title = %(title)s, body = %(body)s, action_url = %(action_url)s
-             WHERE organisation_id = %(organisation_id)s AND id = %(id)s
-               AND status = %(sending)s AND lease_until = %(token)s
+             WHERE id = %(id)s AND organisation_id + 0 = %(organisation_id)s
+               AND lease_until = %(token)s
             RETURNING id, organisation_id, member_id)
         INSERT INTO {event_table}
             (organisation_id, actor_id, verb, object_type, object_id, result, context, timestamp)
@@ -425,7 +451,6 @@ def _mark_sent_statement(
                 "organisation_id": nudge.organisation_id,
                 "id": nudge.pk,
                 "sent": Nudge.Status.SENT,
-                "sending": Nudge.Status.SENDING,
                 "token": token,
                 "verb": str(LearningEvent.Verb.NUDGE_SENT),
                 "context": json.dumps(context),
