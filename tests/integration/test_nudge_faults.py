@@ -415,13 +415,13 @@ def test_a_flushed_redis_loses_no_nudge(cluster, smtp, redis_url, capsys):
     wait_until(lambda: delivered(smtp, ids) >= len(ids) // 4, "a quarter delivered", cluster)
 
     # when Redis is wiped mid-batch (every queued sender task gone)
+    swept_before = cluster.swept()
     client = redis.Redis.from_url(redis_url)
     queued = client.llen("celery")
     client.flushdb()
     client.close()
 
     # then the sweeper plans again what was claimed, and everything is delivered once
-    swept_before = cluster.swept()
     wait_until(lambda: all_sent(organisation, smtp, ids), "every nudge sent", cluster)
     sent, lost, repeated = outcome(smtp, ids)
     swept = cluster.swept() - swept_before
