@@ -15,7 +15,10 @@ Measured:
   second from the planner task's start to the last ``sent``; next to the capture
   server's own accept rate for the same messages (``BENCH_NUDGES_REPLAY``, 10,000,
   of those it received) sent by a bare ``smtplib`` client subprocess over one
-  connection.
+  connection, and by as many such clients at once as the worker has processes.
+
+The worker runs as platform/entrypoint.sh runs it in production: the prefork pool
+with ``CELERY_WORKER_CONCURRENCY`` (2) processes.
 """
 
 from __future__ import annotations
@@ -68,9 +71,13 @@ def run() -> list[Row]:
             assigned_at=timezone.now() - dt.timedelta(days=DELAY_DAYS + 1)
         )
     progress(f"The worker plans and delivers {members:,} due nudges")
-    delivery = _deliver_with_worker(organisation, members, keep=replay)
-    progress(f"A bare smtplib client sends {len(delivery['messages']):,} of the same messages")
-    bare_rate = _bare_smtp_rate(delivery["messages"])
+    concurrency = max(env_int("CELERY_WORKER_CONCURRENCY", 2), 1)
+    delivery = _deliver_with_worker(organisation, members, keep=replay, concurrency=concurrency)
+    messages = delivery["messages"]
+    progress(f"A bare smtplib client sends {len(messages):,} of the same messages")
+    bare_rate = _bare_smtp_rate(messages, clients=1)
+    progress(f"{concurrency} bare smtplib clients at once send them again")
+    bare_parallel_rate = _bare_smtp_rate(messages, clients=concurrency)
     return [
         Row(
             NAME,
@@ -87,9 +94,16 @@ def run() -> list[Row]:
         Row(NAME, f"seconds the worker planned {members:,} due nudges", delivery["plan_seconds"]),
         Row(
             NAME,
-            "nudges/s planned + delivered by the worker (bare smtplib to aiosmtpd ref)",
+            f"nudges/s planned + delivered, worker of {concurrency} (1 bare smtplib client ref)",
             delivery["rate"],
             bare_rate,
+        ),
+        Row(
+            NAME,
+            f"nudges/s planned + delivered, worker of {concurrency} "
+            f"({concurrency} bare smtplib clients ref)",
+            delivery["rate"],
+            bare_parallel_rate,
         ),
         Row(NAME, "e-mails the capture server received per nudge", delivery["per_nudge"]),
     ]
@@ -268,7 +282,9 @@ def _worker_env(smtp_port: int, var_dir: str) -> dict[str, str]:
     }
 
 
-def _deliver_with_worker(organisation: Organisation, members: int, *, keep: int) -> dict:
+def _deliver_with_worker(
+    organisation: Organisation, members: int, *, keep: int, concurrency: int
+) -> dict:
     import redis
     from aiosmtpd.controller import Controller
     from kombu import Connection
@@ -293,7 +309,8 @@ def _deliver_with_worker(organisation: Organisation, members: int, *, keep: int)
                 "-A",
                 "config",
                 "worker",
-                "--pool=solo",
+                # As platform/entrypoint.sh runs it in production: prefork, two processes.
+                f"--concurrency={concurrency}",
                 "-l",
                 "info",
                 "-n",
@@ -318,11 +335,16 @@ def _deliver_with_worker(organisation: Organisation, members: int, *, keep: int)
         started = time.perf_counter()
         with Connection(broker) as connection_:
             tasks.plan_organisation.apply_async(args=[organisation.pk], connection=connection_)
+            planned_at = _wait(
+                lambda: _count(organisation) >= members and time.perf_counter(),
+                worker,
+                log_path,
+                600,
+            )
+            # What beat does every minute, at once: enough dispatcher runs to claim
+            # everything (each claims up to DISPATCH_BATCH x DISPATCH_ROUNDS).
             for _ in range(dispatches):
                 tasks.dispatch.apply_async(connection=connection_)
-        planned_at = _wait(
-            lambda: _count(organisation) >= members and time.perf_counter(), worker, log_path, 600
-        )
         _wait(lambda: _count(organisation, Nudge.Status.SENT) >= members, worker, log_path, 3600)
         seconds = time.perf_counter() - started
         time.sleep(0.5)  # a message still on the wire
@@ -360,21 +382,27 @@ def _wait(predicate, process: subprocess.Popen, log_path: Path, timeout: float):
 
 _BARE_CLIENT = r"""
 import pickle, smtplib, sys, time
-host, port, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+host, port, path, start_at = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
 with open(path, "rb") as f:
     messages = pickle.load(f)
 client = smtplib.SMTP(host, port)
-started = time.perf_counter()
+while time.time() < start_at:  # the clients start together
+    time.sleep(0.001)
+started = time.time()
 for mail_from, rcpt_tos, content in messages:
     client.sendmail(mail_from, rcpt_tos, content)
-seconds = time.perf_counter() - started
+print(started, time.time())
 client.quit()
-print(len(messages) / seconds)
 """
 
 
-def _bare_smtp_rate(messages: list[tuple[str, list[str], bytes]]) -> float:
-    """The capture server's accept rate for the same messages from a bare smtplib client."""
+def _bare_smtp_rate(messages: list[tuple[str, list[str], bytes]], *, clients: int) -> float:
+    """The capture server's accept rate for the same messages from bare smtplib clients.
+
+    Each client is a process of its own, as the worker's are: none shares this one's
+    GIL with the capture server. With several, each sends all the messages over its
+    own connection, all at once; the rate counts every message accepted.
+    """
     from aiosmtpd.controller import Controller
 
     _quiet_smtp_log()
@@ -384,17 +412,25 @@ def _bare_smtp_rate(messages: list[tuple[str, list[str], bytes]]) -> float:
     controller.start()
     with tempfile.NamedTemporaryFile(suffix=".pickle", delete=False) as f:
         pickle.dump(messages, f)
+    start_at = time.time() + 2  # after every client connected
     try:
-        # A process of its own, as the worker is: it does not share this one's GIL with the
-        # capture server.
-        output = subprocess.run(  # noqa: S603 - our own interpreter and script
-            [sys.executable, "-c", _BARE_CLIENT, "127.0.0.1", str(port), f.name],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        processes = [
+            subprocess.Popen(  # noqa: S603 - our own interpreter and script
+                [sys.executable, "-c", _BARE_CLIENT, "127.0.0.1", str(port), f.name, str(start_at)],
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(clients)
+        ]
+        spans = []
+        for process in processes:
+            output, _ = process.communicate(timeout=3600)
+            if process.returncode:
+                raise RuntimeError("a bare smtplib client failed")
+            spans.append([float(value) for value in output.split()])
     finally:
         controller.stop()
         os.unlink(f.name)
-    assert handler.count == len(messages)
-    return float(output.strip())
+    assert handler.count == len(messages) * clients
+    seconds = max(end for _, end in spans) - min(start for start, _ in spans)
+    return handler.count / seconds
