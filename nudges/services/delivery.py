@@ -33,15 +33,22 @@ How a nudge travels
 The window in which an e-mail can go out twice, honestly
     The SMTP server accepts a message before the statement marking it ``sent``
     commits. A worker that dies in between (SIGKILL, power loss, a lost database
-    connection) leaves the row sending; the task is redelivered (``acks_late`` +
-    ``reject_on_worker_lost``) or the sweeper plans the row again when its lease
-    expires, and that one message is sent a second time. Every message commits on
-    its own, right after the SMTP server accepted it, and a sender has one message
-    in flight at a time, so one kill repeats at most one message; the rest of a
+    connection) leaves the row sending, held by its lease; its task message comes
+    back (``acks_late`` + ``reject_on_worker_lost``) but finds the rows held by the
+    dead sender's lease, so the sweeper plans them again once that lease expires,
+    and that one message is sent a second time. Every message commits on its own,
+    right after the SMTP server accepted it, and a sender has one message in
+    flight at a time, so one kill repeats at most one message; the rest of a
     killed batch was either committed ``sent`` or never handed to the SMTP
     server. The same holds for a sender that outlives its lease (a stalled
     worker): another sender may send the message it was on, and it stops there.
-    The stable ``Message-ID`` lets mail clients recognise the repeat. Closing the
+    Two more ways to a repeat: an SMTP server that takes a message and drops the
+    connection before its reply arrives looks like a failure, and the retry sends
+    it again (one per connection open at that moment); and the ``sent`` commits do
+    not wait for the WAL to reach the disk (``synchronous_commit`` off for that one
+    statement, a few milliseconds per message), so a crash of the database server
+    itself, not of a worker, can forget the last fraction of a second of them.
+    The stable ``Message-ID`` lets mail clients recognise a repeat. Closing the
     window fully would need the SMTP server to deduplicate (it cannot be part of
     our transaction). The fault tests (tests/integration/test_nudge_faults.py)
     kill workers mid-batch and count the repeats.
