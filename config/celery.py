@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -23,11 +24,11 @@ app.conf.beat_schedule = {
     # The nudge outbox: due rows to senders, and rows whose sender vanished back to planned.
     "nudges-dispatch": {
         "task": "nudges.dispatch",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=settings.NUDGE_BEAT_SECONDS),
     },
     "nudges-sweep": {
         "task": "nudges.sweep",
-        "schedule": timedelta(minutes=1),
+        "schedule": timedelta(seconds=settings.NUDGE_BEAT_SECONDS),
     },
     # Open enrolments whose due date passed become overdue, early each morning.
     "courses-enrolments-mark-overdue": {

@@ -306,6 +306,15 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
+# The nudge outbox (nudges.services.delivery). The defaults suit production; the fault
+# tests and the benchmark shorten them so a killed worker's nudges come back in seconds.
+NUDGE_LEASE_SECONDS = _int("NUDGE_LEASE_SECONDS", 600, minimum=1)
+NUDGE_RETRY_BASE_SECONDS = _int("NUDGE_RETRY_BASE_SECONDS", 60, minimum=0)
+NUDGE_DISPATCH_BATCH = _int("NUDGE_DISPATCH_BATCH", 500, minimum=1)
+NUDGE_DISPATCH_ROUNDS = _int("NUDGE_DISPATCH_ROUNDS", 40, minimum=1)
+# How often beat runs the dispatcher and the sweeper.
+NUDGE_BEAT_SECONDS = _int("NUDGE_BEAT_SECONDS", 60, minimum=1)
+
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_URL = _production("EMAIL_URL", "")
 if EMAIL_URL:

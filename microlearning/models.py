@@ -295,6 +295,10 @@ class Assignment(models.Model):
                 name="assignment_unique_member",
             ),
         ]
+        # The nudge planner starts from the assignments made before its cutoff.
+        indexes = [
+            models.Index(fields=["organisation", "assigned_at"], name="assignment_org_assigned")
+        ]
 
 
 class Completion(models.Model):

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from microlearning.selectors.reach import (
+    assignment_targets,
     assignments_reaching,
     completed_unit_ids,
     units_completed,
@@ -45,12 +46,24 @@ def finish_nudges_due(
     before then: see ``microlearning.selectors.reach.units_reaching``). Members who
     completed it are left out. A fixed number of queries, however many units and
     teams there are.
+
+    It starts from what can be due: the assignments made before the cutoff (an
+    index), and reads only the members those reach. With nothing assigned long
+    enough ago it reads no member at all: one query.
     """
+    teams, direct = assignment_targets(organisation=organisation, assigned_by=cutoff)
+    if not teams and not direct:
+        return set()
+    if memberships is None:
+        memberships = Membership.objects.filter(organisation=organisation, is_active=True)
+    reachable = Q(pk__in=direct) if direct else Q(pk__in=[])
+    if teams:
+        reachable |= Q(
+            team_id__in=team_subtree_ids(organisation=organisation, root_ids=list(teams))
+        )
     reached = units_reaching(
         organisation=organisation,
-        memberships=memberships
-        if memberships is not None
-        else Membership.objects.filter(organisation=organisation, is_active=True),
+        memberships=memberships.filter(reachable),
         reached_by=cutoff,
     )
     wanted = {(member_id, unit_id) for member_id, units in reached.items() for unit_id in units}

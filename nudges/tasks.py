@@ -7,6 +7,7 @@ of them may run twice or concurrently: the database decides, not the broker.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import partial
 
@@ -38,12 +39,16 @@ def plan_all() -> int:
     return len(ids)
 
 
-def _publish_senders(organisation_id: int, ids: list[int]) -> None:
-    """Hand claimed ids to senders; a broker that is down costs a lease, not a nudge."""
+def _publish_senders(organisation_id: int, ids: list[int], lease_until: str | None = None) -> None:
+    """Hand claimed ids to senders; a broker that is down costs a lease, not a nudge.
+
+    The claim's lease goes along: a message arriving after its rows were claimed
+    again (swept, then dispatched anew) finds nothing of its own to send.
+    """
     for start in range(0, len(ids), services.SEND_BATCH):
         chunk = ids[start : start + services.SEND_BATCH]
         try:
-            send.apply_async(args=[organisation_id, chunk], retry=False)
+            send.apply_async(args=[organisation_id, chunk, lease_until], retry=False)
         except Exception as exc:  # the broker's errors are many (socket, kombu, redis)
             logger.warning(
                 "nudges %s not handed to a sender, the sweeper plans them again: %r", chunk, exc
@@ -60,8 +65,9 @@ def dispatch() -> int:
             with organisation_scope(organisation.pk):
                 ids = services.nudges_dispatch_due(organisation=organisation, now=now)
                 if ids:
+                    lease = services.delivery.lease_for(now).isoformat()
                     transaction.on_commit(
-                        partial(_publish_senders, organisation.pk, ids), robust=True
+                        partial(_publish_senders, organisation.pk, ids, lease), robust=True
                     )
             claimed += len(ids)
             if len(ids) < services.delivery.DISPATCH_BATCH:
@@ -81,9 +87,17 @@ def sweep() -> int:
 
 
 @shared_task(name="nudges.send", acks_late=True, reject_on_worker_lost=True)
-def send(organisation_id: int, nudge_ids: list[int]) -> dict[str, int]:
+def send(
+    organisation_id: int, nudge_ids: list[int], lease_until: str | None = None
+) -> dict[str, int]:
     """Deliver claimed nudges, each committed on its own (see nudges.services.delivery)."""
-    return dict(services.nudges_send(organisation_id=organisation_id, nudge_ids=nudge_ids))
+    return dict(
+        services.nudges_send(
+            organisation_id=organisation_id,
+            nudge_ids=nudge_ids,
+            lease_until=dt.datetime.fromisoformat(lease_until) if lease_until else None,
+        )
+    )
 
 
 @shared_task(name="nudges.deliver", base=TenantTask, acks_late=True)

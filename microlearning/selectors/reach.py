@@ -128,6 +128,30 @@ def units_reaching(
     return reached
 
 
+def assignment_targets(
+    *, organisation: Organisation, assigned_by: dt.datetime
+) -> tuple[set[int], set[int]]:
+    """(team ids, member ids) that published units were assigned to by ``assigned_by``.
+
+    One query on the (organisation, assigned_at) index: nothing assigned by then,
+    nothing read of the members. A team's assignment reaches the teams below it too.
+    """
+    teams: set[int] = set()
+    members: set[int] = set()
+    for team_id, member_id in (
+        _published_assignments(organisation_id=organisation.pk)
+        .filter(assigned_at__lte=assigned_by)
+        .order_by()
+        .values_list("team_id", "member_id")
+        .distinct()
+    ):
+        if team_id is not None:
+            teams.add(team_id)
+        else:
+            members.add(member_id)
+    return teams, members
+
+
 def completions_of(*, membership: Membership) -> QuerySet[Completion]:
     """The member's completions: filter by unit for "did they complete this one"."""
     return Completion.objects.filter(organisation_id=membership.organisation_id, member=membership)

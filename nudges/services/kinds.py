@@ -18,10 +18,17 @@ A kind module answers, for its rules and their nudges:
 ``ACTED_VERBS``
     The learning events that mean the member did what the nudge asked.
 
-Optional: ``ACTS_FOR_OTHERS = True`` when the member's acting is recorded as someone
-else's event naming them as its context's ``by`` (a manager's sign-off);
-``email_context(nudge) -> dict`` with ``EMAIL_HTML`` / ``EMAIL_TEXT``,
-templates included in the e-mail's body (one-click answers, a digest's list).
+Optional:
+
+``cancel_reasons(nudges) -> dict[int, str]``
+    ``cancel_reason`` for a sender's batch at once (``{nudge id: reason}``, the nudges
+    that keep their purpose left out), so a batch costs a few queries, not some per nudge.
+``ACTS_FOR_OTHERS = True``
+    The member's acting is recorded as someone else's event naming them as its
+    context's ``by`` (a manager's sign-off).
+``email_context(nudge) -> dict`` with ``EMAIL_HTML`` / ``EMAIL_TEXT``
+    Templates included in the e-mail's body (one-click answers, a digest's list).
+
 A kind without a module can be authored but plans nothing.
 """
 

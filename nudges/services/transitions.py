@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from ..models import Nudge, NudgeRule  # noqa: F401 - NudgeRule for type readers
@@ -37,12 +38,22 @@ def nudge_transition(*, nudge: Nudge, target: str, **changes) -> Nudge:
 
 
 def nudges_transition(
-    *, organisation_id: int, ids: Iterable[int], source: str, target: str, **changes
+    *,
+    organisation_id: int,
+    ids: Iterable[int],
+    source: str,
+    target: str,
+    held_until: dt.datetime | None = None,
+    **changes,
 ) -> int:
-    """Move the rows among ``ids`` that are still in ``source`` to ``target``; how many moved."""
+    """Move the rows among ``ids`` that are still in ``source`` to ``target``; how many moved.
+
+    With ``held_until``, only rows still carrying that lease (a sender's own claim).
+    """
     ids = list(ids)
     if not ids or not nudge_transition_allowed(source=source, target=target):
         return 0
-    return Nudge.objects.filter(organisation_id=organisation_id, pk__in=ids, status=source).update(
-        status=target, **changes
-    )
+    rows = Nudge.objects.filter(organisation_id=organisation_id, pk__in=ids, status=source)
+    if held_until is not None:
+        rows = rows.filter(lease_until=held_until)
+    return rows.update(status=target, **changes)

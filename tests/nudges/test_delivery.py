@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core import mail
 from django.db import IntegrityError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nudges import services, tasks
@@ -394,9 +395,9 @@ def test_a_committed_dispatch_hands_its_nudges_to_senders(assigned, monkeypatch)
     assert tasks.dispatch() == 4
 
     ((message,),) = [published]
-    organisation_id, ids = message["args"]
+    organisation_id, ids, lease = message["args"]
     assert organisation_id == assigned.organisation.pk and len(ids) == 4
-    assert tasks.send(organisation_id, ids) == {Nudge.Status.SENT: 4}
+    assert tasks.send(organisation_id, ids, lease) == {Nudge.Status.SENT: 4}
     assert len(mail.outbox) == 2
 
 
@@ -416,3 +417,114 @@ def test_a_broker_that_is_down_costs_a_lease_not_a_nudge(assigned, monkeypatch):
     later = timezone.now() + services.LEASE + dt.timedelta(seconds=1)
     assert sweep(assigned.organisation, now=later) == 4
     assert set(statuses(assigned.organisation).values()) == {Nudge.Status.PLANNED}
+
+
+# --- the sender in batches ------------------------------------------------------------
+
+# The scope's settings, the batch's read, the completions, the team tree and the
+# assignments (cancel checks), the lease: per batch, not per nudge.
+BATCH_FIXED_QUERIES = 8
+
+
+def _send(organisation, ids, *, lease_until=None):
+    return services.nudges_send(
+        organisation_id=organisation.pk, nudge_ids=ids, lease_until=lease_until
+    )
+
+
+def _queries_to_send(organisation, count):
+    nudges = make_planned(organisation, count, channel=Nudge.Channel.EMAIL)
+    now = timezone.now()
+    ids = dispatch(organisation, now=now)
+    with CaptureQueriesContext(connection) as queries:
+        outcome = _send(organisation, ids, lease_until=services.delivery.lease_for(now))
+    assert outcome == {Nudge.Status.SENT: len(nudges)}
+    return len(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_costs_a_fixed_number_of_queries_and_one_statement_per_message(
+    organisation, other_organisation
+):
+    three = _queries_to_send(organisation, 3)
+    nine = _queries_to_send(other_organisation, 9)
+
+    # one read, the cancel checks, the lease: the same for any batch; then each message
+    # commits on its own (``sent`` and its event in one statement, outside a transaction
+    # as in a worker)
+    assert nine - three == 6
+    assert three - 3 <= BATCH_FIXED_QUERIES
+    assert len(mail.outbox) == 12
+
+
+def test_a_sender_task_whose_nudges_were_claimed_again_sends_nothing(organisation):
+    # given nudges claimed, swept back after their lease, and claimed again by a new dispatch
+    nudges = make_planned(organisation, 2, channel=Nudge.Channel.EMAIL)
+    first = timezone.now() - services.LEASE - dt.timedelta(seconds=5)
+    dispatch(organisation, now=first)
+    sweep(organisation)
+    second = timezone.now()
+    dispatch(organisation, now=second)
+
+    # when the first claim's task arrives late
+    stale = _send(
+        organisation, [n.pk for n in nudges], lease_until=services.delivery.lease_for(first)
+    )
+
+    # then it leaves them to the second claim's task, which sends them
+    assert stale == {services.DELIVERY_BUSY: 2}
+    assert mail.outbox == []
+    fresh = _send(
+        organisation, [n.pk for n in nudges], lease_until=services.delivery.lease_for(second)
+    )
+    assert fresh == {Nudge.Status.SENT: 2}
+    assert len(mail.outbox) == 2
+
+
+def test_a_sender_that_lost_its_claim_mid_batch_stops_after_that_message(organisation, monkeypatch):
+    # given a batch of three, and another sender taking the nudges over while the first
+    # message is on its way (this sender outlived its lease)
+    nudges = make_planned(organisation, 3, channel=Nudge.Channel.EMAIL)
+    dispatch(organisation)
+    send_email = services.delivery._send_email
+
+    def taken_over(nudge, words, connection):
+        send_email(nudge, words, connection)
+        with organisation_scope(organisation.pk):
+            Nudge.objects.filter(pk__in=[n.pk for n in nudges]).update(
+                lease_until=timezone.now() + dt.timedelta(hours=1)
+            )
+
+    monkeypatch.setattr(services.delivery, "_send_email", taken_over)
+
+    outcome = _send(organisation, [n.pk for n in nudges])
+
+    # then the message in flight went (the one repeat the other sender may make), and
+    # nothing more: the rest is the other sender's, still sending, not marked by this one
+    assert outcome == {services.delivery.DELIVERY_TAKEN: 3}
+    assert len(mail.outbox) == 1
+    assert {reload(n).status for n in nudges} == {Nudge.Status.SENDING}
+
+
+def test_batch_cancel_checks_agree_with_the_one_by_one_check(organisation):
+    from nudges.services import finish_unit
+
+    due, done, withdrawn = make_planned(organisation, 3, channel=Nudge.Channel.EMAIL)
+    factories.CompletionFactory(unit=done.unit, member=done.member)
+    with organisation_scope(organisation.pk):
+        from microlearning.models import Assignment
+
+        Assignment.objects.filter(unit=withdrawn.unit).delete()
+        nudges = list(
+            Nudge.objects.select_related("member__organisation", "unit", "rule").filter(
+                pk__in=[due.pk, done.pk, withdrawn.pk]
+            )
+        )
+        one_by_one = {n.pk: finish_unit.cancel_reason(n) for n in nudges}
+        batch = finish_unit.cancel_reasons(nudges)
+
+    assert batch == {
+        done.pk: Nudge.CancelReason.FULFILLED,
+        withdrawn.pk: Nudge.CancelReason.WITHDRAWN,
+    }
+    assert {k: v for k, v in one_by_one.items() if v} == batch

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -170,6 +171,25 @@ def test_planner_does_not_recreate_nudges_that_were_sent(assigned):
 
     assert plan(assigned, now=assigned.now + dt.timedelta(days=1)) == 0
     assert len(nudges_of(assigned.organisation)) == 4
+
+
+def test_planner_with_nothing_due_yet_reads_no_member(assigned):
+    # given many members, and a unit assigned too recently to be due
+    for _ in range(5):
+        factories.MembershipFactory(organisation=assigned.organisation, team=assigned.team)
+    too_early = assigned.now - dt.timedelta(days=NUDGE_AFTER_DAYS - 1)
+    plan(assigned)  # the default rule exists from here on
+
+    # when the planner runs on a day nothing has waited long enough
+    with CaptureQueriesContext(connection) as queries:
+        created = plan(assigned, now=too_early)
+
+    # then it asks the assignments what could be due (an index) and stops there
+    assert created == 0
+    tables = " ".join(q["sql"] for q in queries)
+    assert "organisations_membership" not in tables
+    assert "microlearning_assignment" in tables
+    assert len(queries) <= 8
 
 
 # --- delivery ----------------------------------------------------------------------
