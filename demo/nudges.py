@@ -38,6 +38,9 @@ def nudges_seed(*, organisation: Organisation, now: dt.datetime) -> Counter:
             mine.filter(kind=NudgeRule.Kind.TEAM_DIGEST).update(
                 weekday=timezone.localtime(now, organisation.zone).weekday(), hour=0
             )
-        nudges_plan_due(organisation=organisation, now=now)
-        ids = nudges_dispatch_due(organisation=organisation, now=now)
+        # The clock now, not the demo's "now": rows the seed wrote through services (evidence
+        # handed in, goals proposed) are stamped a moment after it.
+        planned_at = timezone.now()
+        nudges_plan_due(organisation=organisation, now=planned_at)
+        ids = nudges_dispatch_due(organisation=organisation, now=planned_at)
     return nudges_send(organisation_id=organisation.pk, nudge_ids=ids)
