@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import LearningEvent
@@ -56,6 +57,8 @@ from organisations.tenancy import organisation_scope
 from ..models import Nudge
 from ..rules import one_line, render
 from .kinds import Action, absolute, kind_module
+from .links import tracked_url, unsubscribe_headers, unsubscribe_url
+from .preferences import nudge_hold, nudge_unsubscribed
 from .transitions import nudge_transition, nudges_transition
 
 logger = logging.getLogger(__name__)
@@ -185,6 +188,9 @@ def nudge_send(
             )
             return nudge.status
         now = timezone.now()
+        # The member's time (preferences may have changed since planning): later, or bundled.
+        if nudge_hold(nudge=nudge, now=now):
+            return nudge.status
         attempts = nudge.attempts + 1
         words = nudge_words(nudge)
         if nudge.channel == Nudge.Channel.EMAIL:
@@ -225,6 +231,8 @@ def _cancel_reason(nudge: Nudge) -> str:
         return Nudge.CancelReason.RULE_OFF
     if not nudge.member.is_active:
         return Nudge.CancelReason.MEMBER_INACTIVE
+    if nudge_unsubscribed(nudge):
+        return Nudge.CancelReason.UNSUBSCRIBED
     return kind_module(nudge.rule.kind).cancel_reason(nudge)
 
 
@@ -308,7 +316,11 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             "subject": words.subject,
             "text": words.text,
             "action_label": words.action.label,
-            "action_url": absolute(words.action.path),
+            "action_url": tracked_url(nudge, words.action.path),
+            "unsubscribe_url": unsubscribe_url(nudge),
+            "category": nudge.kind,
+            "category_label": nudge.get_kind_display(),
+            "preferences_url": absolute(_preferences_path(member)),
             "reason": words.reason,
             "include_html": getattr(module, "EMAIL_HTML", ""),
             "include_text": getattr(module, "EMAIL_TEXT", ""),
@@ -329,7 +341,12 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             # RFC 3834: a machine wrote this; auto-responders should not answer it.
             "Auto-Submitted": "auto-generated",
             "X-Werkwijs-Organisation": member.organisation.slug,
+            **unsubscribe_headers(nudge),
         },
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _preferences_path(member) -> str:
+    return reverse("nudges:preferences", kwargs={"org_slug": member.organisation.slug})

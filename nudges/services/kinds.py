@@ -38,6 +38,7 @@ Kind = NudgeRule.Kind
 
 MODULES: dict[str, str] = {
     Kind.FINISH_UNIT: "nudges.services.finish_unit",
+    Kind.DIGEST: "nudges.services.digest",
 }
 
 
