@@ -49,7 +49,7 @@ from microlearning.models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
-from nudges.models import Nudge, NudgeRule, NudgeRuleTeam
+from nudges.models import Nudge, NudgeDefaults, NudgePreferences, NudgeRule, NudgeRuleTeam
 from nudges.rules import FINISH_UNIT_DEFAULT
 from organisations.models import (
     ApiToken,
@@ -332,6 +332,11 @@ def build_world(*, slug: str, canary: str = "") -> World:
             )
             for channel in Nudge.Channel
         }
+        # Reminder times: the organisation's defaults and the learner's own.
+        NudgeDefaults.objects.create(organisation=organisation, daily_maximum=4)
+        NudgePreferences.objects.create(
+            organisation=organisation, member=members["learner"], time_zone="Europe/Lisbon"
+        )
         tokens = {
             role: api_token_create(membership=members[role], name=text(f"token-{role}"))
             for role in ROLES
