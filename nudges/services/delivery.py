@@ -21,6 +21,11 @@ How a nudge travels
   (exponential backoff with jitter, no long Celery ETA), until
   ``MAX_DELIVERY_ATTEMPTS``; then it is ``failed`` with ``last_error`` kept.
 * In-app nudges are the rows themselves: exactly once by the unique key.
+* The member's time is checked again before sending (``preferences``): outside
+  working time the row goes back to planned at the next working moment; above the
+  daily maximum it is bundled into the member's digest of the day; over a channel
+  switched off for its category it is cancelled as unsubscribed. Every link in an
+  e-mail is signed and records the click (``links``).
 
 The window in which an e-mail can go out twice, honestly
     The SMTP server accepts a message before the sender's transaction commits
