@@ -183,6 +183,11 @@ def nudge_hold(*, nudge: Nudge, now: dt.datetime) -> bool:
         return True
     if nudge.kind == Nudge.Kind.DIGEST or window.daily_maximum is None:
         return False
+    # Two senders with nudges for the same member count one after the other (the lock
+    # lasts until the sender commits), so together they cannot pass the maximum.
+    Membership.objects.select_for_update().filter(
+        organisation_id=nudge.organisation_id, pk=nudge.member_id
+    ).values_list("pk", flat=True).first()
     sent_today = (
         Nudge.objects.filter(
             organisation_id=nudge.organisation_id,
