@@ -16,7 +16,7 @@ from organisations.models import Organisation
 from ..models import Nudge, NudgeRule
 from ..rules import KINDS, held_out
 from .kinds import handled_kinds, kind_module
-from .preferences import member_windows, next_working_moment
+from .preferences import nudges_fit_members_time
 from .rules import nudge_rule_default_ensure
 
 CREATE_BATCH = 1000
@@ -32,10 +32,9 @@ def nudges_create_missing(
 ) -> int:
     """Create the rule's nudges for ``wanted`` (member id, key, extra fields) not made before.
 
-    One row per channel of the rule; members in the rule's holdout are left out, and
-    so are the channels a member switched off for the rule's category. Each row is
-    due at the member's next working moment from ``due_at`` (their preferences,
-    loaded for all members at once).
+    One row per channel of the rule; members in the rule's holdout are left out.
+    A member's preferences decide the rest: no row for a channel they switched off
+    for the rule's category, and each row due at their next working moment.
     Returns how many rows this call created. ``ignore_conflicts`` keeps a run
     racing another one from failing: the unique key decides, not the read before.
     """
@@ -52,9 +51,6 @@ def nudges_create_missing(
         ).values_list("member_id", "key", "channel")
     )
     category = KINDS[rule.kind].category
-    windows = member_windows(
-        organisation=rule.organisation, member_ids={member_id for member_id, _, _ in wanted}
-    )
     new = [
         Nudge(
             organisation_id=rule.organisation_id,
@@ -64,15 +60,15 @@ def nudges_create_missing(
             channel=channel,
             key=key,
             occurrence=occurrence,
-            due_at=next_working_moment(windows[member_id], due_at or now),
+            due_at=due_at or now,
             created_at=now,
             **extra,
         )
         for member_id, key, extra in sorted(wanted, key=lambda w: (w[0], w[1]))
         for channel in rule.channels
         if (member_id, key, channel) not in existing
-        and windows[member_id].wants(category=category, channel=channel)
     ]
+    new = nudges_fit_members_time(organisation=rule.organisation, category=category, nudges=new)
     Nudge.objects.bulk_create(new, ignore_conflicts=True, batch_size=CREATE_BATCH)
     return len(new)
 

@@ -96,6 +96,28 @@ def member_windows(*, organisation: Organisation, member_ids: Iterable[int]) -> 
     return windows
 
 
+def nudges_fit_members_time(
+    *, organisation: Organisation, category: str, nudges: list[Nudge]
+) -> list[Nudge]:
+    """The new (unsaved) nudges their members want, each due at the member's next working moment.
+
+    A channel the member switched off for ``category`` gets no row. The members'
+    preferences are read in two queries, however many members there are.
+    """
+    if not nudges:
+        return []
+    windows = member_windows(
+        organisation=organisation, member_ids={nudge.member_id for nudge in nudges}
+    )
+    kept = []
+    for nudge in nudges:
+        window = windows[nudge.member_id]
+        if window.wants(category=category, channel=nudge.channel):
+            nudge.due_at = next_working_moment(window, nudge.due_at)
+            kept.append(nudge)
+    return kept
+
+
 def nudge_window(nudge: Nudge) -> Window:
     """The window of the nudge's member, looked up once per nudge object."""
     if not hasattr(nudge, "_window"):
