@@ -37,6 +37,8 @@ urlpatterns = [
     path("accounts/login/", signin.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     path("invitations/", include("organisations.invitation_urls")),
+    # Unsubscribe and tracked clicks from nudge e-mails: a signed token, no organisation id.
+    path("", include("nudges.link_urls")),
     path("admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include(organisation_web)),
     path("api/v1/o/<slug:org_slug>/", include(organisation_api)),

@@ -25,6 +25,8 @@ class NudgeAdmin(admin.ModelAdmin):
         "sent_at",
         "read_at",
         "cancel_reason",
+        "digest",
+        "clicked_at",
     ]
     list_filter = ["status", "channel", "kind", "cancel_reason"]
     list_select_related = ["organisation", "member__user", "rule"]

@@ -9,13 +9,15 @@ a sender delivers it (see ``nudges.services.delivery``).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Membership, Organisation, Team, TenantManager
+from organisations.models import Membership, Organisation, Team, TenantManager, zone_named
 
 HOLDOUT_MAX_PERCENT = 50
 DEFAULT_WEEKLY_HOUR = 9
@@ -34,6 +36,8 @@ class NudgeRule(models.Model):
         MANAGER_SIGN_OFF = "manager_sign_off", _("Evidence waiting for sign-off")
         MANAGER_AGREE = "manager_agree", _("Goals waiting for agreement")
         TEAM_DIGEST = "team_digest", _("Weekly team digest")
+        # Not authored: carries the nudges above a member's daily maximum (one a day).
+        DIGEST = "digest", _("Digest of reminders above the daily maximum")
 
     class Audience(models.TextChoices):
         ORGANISATION = "organisation", _("The whole organisation")
@@ -156,6 +160,8 @@ class Nudge(models.Model):
         REFLECT = "reflect", _("Reflect")
         CHECK_IN = "check_in", _("Check in")
         MANAGER = "manager", _("For managers")
+        # The day's reminders above the member's daily maximum, in one message.
+        DIGEST = "digest", _("Digest")
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -170,22 +176,28 @@ class Nudge(models.Model):
         # In the rule's holdout: recorded (once, without a channel) and never sent, so
         # what held-out members did can be compared with what nudged members did.
         HELD_OUT = "held_out", _("Held out")
+        # Above the member's daily maximum: delivered inside the digest it points to.
+        BUNDLED = "bundled", _("Bundled into a digest")
 
     class CancelReason(models.TextChoices):
         FULFILLED = "fulfilled", _("Done before the nudge was sent")
         WITHDRAWN = "withdrawn", _("No longer asked of the member")
         MEMBER_INACTIVE = "member_inactive", _("The member is no longer active")
         RULE_OFF = "rule_off", _("The rule was switched off")
+        UNSUBSCRIBED = "unsubscribed", _("The member switched this channel off")
 
     # Every move a nudge may make, in one place (nudges.services.delivery.nudge_transition
     # applies them). Sending goes back to planned for a retry or when its lease expired.
     TRANSITIONS: dict[str, frozenset[str]] = {
         Status.PLANNED: frozenset({Status.SENDING, Status.CANCELLED}),
-        Status.SENDING: frozenset({Status.SENT, Status.FAILED, Status.CANCELLED, Status.PLANNED}),
+        Status.SENDING: frozenset(
+            {Status.SENT, Status.FAILED, Status.CANCELLED, Status.PLANNED, Status.BUNDLED}
+        ),
         Status.SENT: frozenset(),
         Status.FAILED: frozenset(),
         Status.CANCELLED: frozenset(),
         Status.HELD_OUT: frozenset(),
+        Status.BUNDLED: frozenset(),
     }
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
@@ -223,6 +235,12 @@ class Nudge(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     cancel_reason = models.CharField(max_length=20, choices=CancelReason.choices, blank=True)
+    # A bundled nudge's digest (nudges.services.preferences.nudge_bundle).
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="bundled"
+    )
+    # The first click on one of its links (nudges.services.links); later clicks add nothing.
+    clicked_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 
@@ -241,6 +259,12 @@ class Nudge(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="held_out") | models.Q(channel=""),
                 name="nudge_held_out_has_no_channel",
+            ),
+            # One digest per member, day and channel, whichever sender bundles first.
+            models.UniqueConstraint(
+                fields=["organisation", "member", "key", "channel"],
+                condition=models.Q(kind="digest"),
+                name="nudge_one_digest_a_day",
             ),
         ]
         indexes = [
@@ -315,3 +339,108 @@ class WorkReflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} on {self.subject_type} {self.subject_id}"
+
+
+NO_WORK_DAY = _("Choose at least one work day.")
+UNKNOWN_WORK_DAY = _("Choose work days from the week.")
+QUIET_WHOLE_DAY = _("Quiet hours cannot cover the whole day: the start and the end must differ.")
+QUIET_BOTH_ENDS = _("Give both the start and the end of the quiet hours, or neither.")
+DAILY_MAXIMUM_TOO_LOW = _("Allow at least one reminder a day.")
+UNKNOWN_TIME_ZONE = _("Unknown time zone. Choose one from the list, like Europe/Amsterdam.")
+UNKNOWN_SWITCH = _("Unknown category or channel.")
+
+
+def default_work_days() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+class DeliveryTimes(models.Model):
+    """When and how a member may be nudged: the organisation's defaults, or a member's own.
+
+    Quiet hours run from ``quiet_from`` to ``quiet_until`` in the member's time zone
+    and may wrap midnight (18:00 to 08:00); both empty means no quiet hours.
+    ``switched_off`` holds "category:channel" pairs (``Nudge.Kind``, ``Nudge.Channel``)
+    the member does not want, e.g. "repeat:email".
+    """
+
+    work_days = models.JSONField(_("work days"), default=default_work_days)
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True, default=dt.time(18))
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True, default=dt.time(8))
+    daily_maximum = models.PositiveSmallIntegerField(
+        _("daily maximum"),
+        default=5,
+        validators=[MaxValueValidator(50)],
+        help_text=_("Reminders above this number on one day come together in one digest."),
+    )
+    switched_off = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        days = self.work_days if isinstance(self.work_days, list) else []
+        if not days:
+            errors["work_days"] = [NO_WORK_DAY]
+        elif any(not isinstance(day, int) or not 0 <= day <= 6 for day in days):
+            errors["work_days"] = [UNKNOWN_WORK_DAY]
+        if (self.quiet_from is None) != (self.quiet_until is None):
+            errors["quiet_until" if self.quiet_until is None else "quiet_from"] = [QUIET_BOTH_ENDS]
+        elif self.quiet_from is not None and self.quiet_from == self.quiet_until:
+            errors["quiet_until"] = [QUIET_WHOLE_DAY]
+        if self.daily_maximum is not None and self.daily_maximum < 1:
+            errors["daily_maximum"] = [DAILY_MAXIMUM_TOO_LOW]
+        known = {
+            f"{kind}:{channel}" for kind in Nudge.Kind.values for channel in Nudge.Channel.values
+        }
+        if any(entry not in known for entry in self.switched_off or []):
+            errors["switched_off"] = [UNKNOWN_SWITCH]
+        time_zone = getattr(self, "time_zone", "")
+        if time_zone and zone_named(time_zone) is None:
+            errors["time_zone"] = [UNKNOWN_TIME_ZONE]
+        if errors:
+            raise ValidationError(errors)
+
+
+class NudgeDefaults(DeliveryTimes):
+    """The organisation's delivery times; a member without preferences of their own gets these.
+
+    Their time zone is the organisation's own (``Organisation.time_zone``).
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("nudge defaults")
+        verbose_name_plural = _("nudge defaults")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(daily_maximum__gte=1), name="nudge_defaults_daily_maximum"
+            ),
+        ]
+
+
+class NudgePreferences(DeliveryTimes):
+    """One member's own delivery times and channels, replacing the organisation's defaults."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    member = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="nudge_preferences"
+    )
+    # Empty: the organisation's time zone.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("nudge preferences")
+        verbose_name_plural = _("nudge preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(daily_maximum__gte=1), name="nudge_preferences_daily_maximum"
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "member"], name="nudge_prefs_org_member")]

@@ -59,7 +59,11 @@ KINDS: dict[str, KindSpec] = {
         Nudge.Kind.MANAGER,
         weekly=True,
     ),
+    Kind.DIGEST: KindSpec(("count", "items", "inbox_url"), Nudge.Kind.DIGEST),
 }
+
+# Kinds an L&D author sees and tunes; the digest only carries the others.
+AUTHORED_KINDS = [kind for kind in Kind if kind != Kind.DIGEST]
 
 TEXT_FIELDS = ("subject_nl", "subject_en", "text_nl", "text_en")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -277,4 +281,24 @@ DEFAULT_RULES: dict[str, dict] = {
             "Let your manager know how it is going."
         ),
     },
+}
+
+
+# The digest's rule, made the first time a member passes their daily maximum (not with
+# the defaults above: nobody authors it). Always on and never held out: switching it
+# off would drop the reminders it carries.
+DIGEST_RULE = {
+    "subject_nl": "{count} herinneringen bij elkaar",
+    "subject_en": "{count} reminders together",
+    "text_nl": (
+        "Er kwamen op een dag meer herinneringen dan je per dag wilt krijgen. "
+        "Hier zijn ze bij elkaar:\n{items}"
+    ),
+    "text_en": (
+        "More reminders came on one day than you want to get a day. "
+        "Here they are together:\n{items}"
+    ),
+    "delay_days": 0,
+    "is_active": True,
+    "holdout_percent": 0,
 }

@@ -121,6 +121,7 @@ def rules_for_authoring(*, organisation: Organisation) -> list[NudgeRule]:
     """Every rule of the organisation, with how many nudges each planned and sent, in one query."""
     return list(
         NudgeRule.objects.filter(organisation=organisation)
+        .exclude(kind=NudgeRule.Kind.DIGEST)
         .annotate(
             planned_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.PLANNED)),
             sent_count=Count("nudges", filter=Q(nudges__status=Nudge.Status.SENT)),
@@ -131,7 +132,11 @@ def rules_for_authoring(*, organisation: Organisation) -> list[NudgeRule]:
 
 
 def rule_for_authoring(*, organisation: Organisation, rule_id: int) -> NudgeRule | None:
-    return NudgeRule.objects.filter(organisation=organisation, pk=rule_id).first()
+    return (
+        NudgeRule.objects.filter(organisation=organisation, pk=rule_id)
+        .exclude(kind=NudgeRule.Kind.DIGEST)
+        .first()
+    )
 
 
 def rule_preview_nudge(*, rule: NudgeRule) -> Nudge | None:
@@ -142,5 +147,14 @@ def rule_preview_nudge(*, rule: NudgeRule) -> Nudge | None:
         Nudge.objects.filter(organisation_id=rule.organisation_id, rule=rule)
         .select_related("member__user", "member__organisation", "unit", "rule")
         .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def member_for_link(*, organisation_id: int, member_id: int) -> Membership | None:
+    """The member a signed link names, or None when they are no longer in the organisation."""
+    return (
+        Membership.objects.select_related("user", "organisation")
+        .filter(organisation_id=organisation_id, pk=member_id)
         .first()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import learner_views, views
+from . import learner_views, views, views_delivery
 
 app_name = "nudges"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:nudge_id>/apply/", learner_views.apply_question, name="apply_question"),
     path("<int:nudge_id>/reflect/", learner_views.reflect_page, name="reflect"),
     path("answer/<str:token>/", learner_views.apply_answer, name="apply_answer"),
+    path("preferences/", views_delivery.preferences_edit, name="preferences"),
+    path("defaults/", views_delivery.defaults_edit, name="defaults"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),

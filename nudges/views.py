@@ -22,7 +22,7 @@ from .effectiveness import ACT_WITHIN, MIN_GROUP_PEOPLE, rule_effectiveness
 from .forms import NudgeRuleForm
 from .models import NudgeRule
 from .preview import nudge_rule_preview
-from .rules import KINDS
+from .rules import AUTHORED_KINDS, KINDS
 from .selectors import inapp_nudges_for_member, rule_for_authoring, rules_for_authoring
 from .services import nudge_mark_read, nudges_mark_all_read
 
@@ -106,7 +106,8 @@ def nudges_read_all(request):
 @member_required(Action.AUTHOR_NUDGE_RULES)
 def rule_list(request):
     rules = rules_for_authoring(organisation=request.organisation)
-    return render(request, "nudges/rule_list.html", {"rules": rules, "kinds": NudgeRule.Kind})
+    kinds = [(kind.value, kind.label) for kind in AUTHORED_KINDS]
+    return render(request, "nudges/rule_list.html", {"rules": rules, "kinds": kinds})
 
 
 def _rule_page(request, *, rule: NudgeRule | None, kind: str):
@@ -165,7 +166,7 @@ def _rule_page(request, *, rule: NudgeRule | None, kind: str):
 @member_required(Action.AUTHOR_NUDGE_RULES)
 def rule_create(request):
     kind = request.POST.get("kind") or request.GET.get("kind") or ""
-    if kind not in KINDS:
+    if kind not in AUTHORED_KINDS:
         raise Http404
     return _rule_page(request, rule=None, kind=kind)
 

@@ -50,7 +50,15 @@ from microlearning.models import (
     UnitVersionSkill,
     UnitVersionWorkProcess,
 )
-from nudges.models import Nudge, NudgeRule, NudgeRuleTeam, OneClickAnswer, WorkReflection
+from nudges.models import (
+    Nudge,
+    NudgeDefaults,
+    NudgePreferences,
+    NudgeRule,
+    NudgeRuleTeam,
+    OneClickAnswer,
+    WorkReflection,
+)
 from nudges.rules import DEFAULT_RULES, FINISH_UNIT_DEFAULT
 from organisations.models import (
     ApiToken,
@@ -350,6 +358,11 @@ def build_world(*, slug: str, canary: str = "") -> World:
             subject_type="goal",
             subject_id=skill.pk,
             text=text("work-reflection"),
+        )
+        # Reminder times: the organisation's defaults and the learner's own.
+        NudgeDefaults.objects.create(organisation=organisation, daily_maximum=4)
+        NudgePreferences.objects.create(
+            organisation=organisation, member=members["learner"], time_zone="Europe/Lisbon"
         )
         tokens = {
             role: api_token_create(membership=members[role], name=text(f"token-{role}"))

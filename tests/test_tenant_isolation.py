@@ -64,6 +64,8 @@ OUTSIDE_ROUTES = {
 OUTSIDE_PREFIXES = {
     "accounts/": "public",  # django-allauth
     "invitations/": "public",  # the invitation link: a signed token, no organisation id
+    "u/": "public",  # unsubscribe from a nudge e-mail: a signed token naming the organisation
+    "n/c/": "public",  # a tracked link in a nudge e-mail: likewise
     "admin/": "admin",  # Django admin: platform staff only
 }
 

@@ -16,6 +16,7 @@ from .delivery import (
     retry_delay,
 )
 from .finish_unit import finish_key
+from .links import tracked_url
 from .planning import nudges_create_missing, nudges_plan_due
 from .reading import nudge_mark_read, nudges_mark_all_read
 from .rules import nudge_rule_create, nudge_rule_default_ensure, nudge_rule_update
@@ -49,4 +50,5 @@ __all__ = [
     "nudges_sweep_expired",
     "nudges_transition",
     "retry_delay",
+    "tracked_url",
 ]

@@ -29,6 +29,11 @@ How a nudge travels
   with ``due_at`` later (exponential backoff with jitter, no long Celery ETA),
   until ``MAX_DELIVERY_ATTEMPTS``; then it is ``failed`` with ``last_error`` kept.
 * In-app nudges are the rows themselves: exactly once by the unique key.
+* The member's time is checked again before sending (``preferences``): outside
+  working time the row goes back to planned at the next working moment; above the
+  daily maximum it is bundled into the member's digest of the day; over a channel
+  switched off for its category it is cancelled as unsubscribed. Every link in an
+  e-mail is signed and records the click (``links``).
 
 The window in which an e-mail can go out twice, honestly
     The SMTP server accepts a message before the statement marking it ``sent``
@@ -70,6 +75,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection as db
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from events.models import LearningEvent
@@ -81,6 +87,8 @@ from organisations.tenancy import BYPASS_SETTING, ORGANISATION_SETTING, organisa
 from ..models import Nudge
 from ..rules import one_line, render
 from .kinds import Action, absolute, kind_module
+from .links import tracked_url, unsubscribe_headers, unsubscribe_url
+from .preferences import nudge_hold, nudge_unsubscribed
 from .transitions import nudge_transition_allowed, nudges_transition
 
 logger = logging.getLogger(__name__)
@@ -274,6 +282,7 @@ def _take_batch(
                 lease_until=None,
             )
         nudges = [nudge for nudge in nudges if nudge.pk not in reasons]
+        nudges = _within_members_time(nudges, outcomes=outcomes)
         token = lease_for(timezone.now())
         if nudges:
             _by_primary_key(organisation_id, [nudge.pk for nudge in nudges]).update(
@@ -281,6 +290,25 @@ def _take_batch(
             )
         batch = [(nudge, nudge_words(nudge)) for nudge in nudges]
     return batch, token
+
+
+def _within_members_time(nudges: list[Nudge], *, outcomes: Counter) -> list[Nudge]:
+    """The batch's nudges that may go out now; the others planned later or bundled.
+
+    The member's time is checked again (preferences may have changed since planning).
+    Nudges of one member earlier in the batch count towards their daily maximum.
+    """
+    now = timezone.now()
+    taken: Counter = Counter()
+    kept = []
+    for nudge in nudges:
+        mine = (nudge.member_id, nudge.channel)
+        if nudge_hold(nudge=nudge, now=now, pending=taken[mine]):
+            outcomes[nudge.status] += 1
+        else:
+            taken[mine] += 1
+            kept.append(nudge)
+    return kept
 
 
 def _by_primary_key(organisation_id: int, ids: list[int]):
@@ -327,6 +355,8 @@ def nudges_cancel_reasons(nudges: list[Nudge]) -> dict[int, str]:
             reasons[nudge.pk] = Nudge.CancelReason.RULE_OFF
         elif not nudge.member.is_active:
             reasons[nudge.pk] = Nudge.CancelReason.MEMBER_INACTIVE
+        elif nudge_unsubscribed(nudge):
+            reasons[nudge.pk] = Nudge.CancelReason.UNSUBSCRIBED
         else:
             by_kind.setdefault(nudge.rule.kind, []).append(nudge)
     for kind, group in by_kind.items():
@@ -547,7 +577,11 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             "subject": words.subject,
             "text": words.text,
             "action_label": words.action.label,
-            "action_url": absolute(words.action.path),
+            "action_url": tracked_url(nudge, words.action.path),
+            "unsubscribe_url": unsubscribe_url(nudge),
+            "category": nudge.kind,
+            "category_label": nudge.get_kind_display(),
+            "preferences_url": absolute(_preferences_path(member)),
             "reason": words.reason,
             "include_html": getattr(module, "EMAIL_HTML", ""),
             "include_text": getattr(module, "EMAIL_TEXT", ""),
@@ -568,7 +602,12 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             # RFC 3834: a machine wrote this; auto-responders should not answer it.
             "Auto-Submitted": "auto-generated",
             "X-Werkwijs-Organisation": member.organisation.slug,
+            **unsubscribe_headers(nudge),
         },
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+def _preferences_path(member) -> str:
+    return reverse("nudges:preferences", kwargs={"org_slug": member.organisation.slug})

@@ -15,7 +15,8 @@ from organisations.models import Membership
 
 from ..models import Nudge, NudgeRule
 from ..selectors import finish_nudges_due, rule_audience, unit_still_assigned
-from .kinds import Action, absolute
+from .kinds import Action
+from .links import tracked_url
 from .planning import nudges_create_missing
 
 ACTED_VERBS = (LearningEvent.Verb.COMPLETED,)
@@ -96,7 +97,7 @@ def values(nudge: Nudge) -> dict[str, object]:
     return {
         "unit_title": nudge.unit.title if nudge.unit else _("Example unit"),
         "days": nudge.rule.delay_days,
-        "unit_url": absolute(_unit_path(nudge)) if nudge.unit_id else "",
+        "unit_url": tracked_url(nudge, _unit_path(nudge)) if nudge.unit_id else "",
     }
 
 

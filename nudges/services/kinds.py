@@ -55,6 +55,7 @@ MODULES: dict[str, str] = {
     Kind.FINISH_STEP: "nudges.services.finish_step",
     Kind.REFLECT: "nudges.services.reflect",
     Kind.CHECK_IN: "nudges.services.check_in",
+    Kind.DIGEST: "nudges.services.digest",
 }
 
 

@@ -16,6 +16,7 @@ from organisations.models import Organisation
 from ..models import Nudge, NudgeRule
 from ..rules import KINDS, held_out
 from .kinds import handled_kinds, kind_module
+from .preferences import nudges_fit_members_time
 from .rules import nudge_rule_default_ensure
 
 CREATE_BATCH = 1000
@@ -36,7 +37,10 @@ def nudges_create_missing(
     One row per channel of the rule. A member in the rule's holdout gets one
     ``held_out`` row instead (no channel, never sent, due when the nudge would
     have gone), so the rule's page can compare what held-out and nudged members
-    did. An occasion already decided stays so: a held-out row is never followed by
+    did. A member's preferences decide the rest: no row for a channel they
+    switched off for the rule's category, and each row due at their next working
+    moment (a held-out row too: it stands for when the nudge would have gone).
+    An occasion already decided stays so: a held-out row is never followed by
     nudges, nor nudges by a held-out row, if the held-out share changes later.
     Returns how many nudges to deliver this call created (held-out rows not
     counted). ``ignore_conflicts`` keeps a run racing another one from failing:
@@ -52,7 +56,6 @@ def nudges_create_missing(
         existing.setdefault((member_id, key), set()).add(channel)
     category = KINDS[rule.kind].category
     new: list[Nudge] = []
-    deliverable = 0
     for member_id, key, extra in sorted(wanted, key=lambda w: (w[0], w[1])):
         made = existing.get((member_id, key), set())
         if held_out(rule_id=rule.pk, member_id=member_id, percent=rule.holdout_percent):
@@ -77,7 +80,8 @@ def nudges_create_missing(
                     **extra,
                 )
             )
-            deliverable += channel != HELD_OUT_CHANNEL
+    new = nudges_fit_members_time(organisation=rule.organisation, category=category, nudges=new)
+    deliverable = sum(nudge.status != Nudge.Status.HELD_OUT for nudge in new)
     Nudge.objects.bulk_create(new, ignore_conflicts=True, batch_size=CREATE_BATCH)
     return deliverable
 

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from analytics.tasks import rollup_organisation
 from microlearning.models import Assignment
+from nudges.services import links
 from nudges.tasks import dispatch, plan_organisation
 from organisations.tenancy import organisation_scope
 from tests.browser.conftest import PHONE
@@ -106,7 +107,10 @@ def test_thin_path_from_authoring_to_dashboard_and_reminder(
     dispatch.delay()
     dispatch.delay()  # nor does a second dispatcher send anything twice
     assert [m.to for m in mail.outbox] == [[colleague.user.email]]
-    assert f"/o/{organisation.slug}/units/" in mail.outbox[0].body
+    # its link is signed and recorded (nudges.services.links), and leads to the unit
+    tokens = re.findall(r"/n/c/([^/\s]+)/", mail.outbox[0].body)
+    targets = {links.click_token_read(token)[2] for token in tokens}
+    assert any(target.startswith(f"/o/{organisation.slug}/units/") for target in targets)
 
     page = browser.new_page(viewport=PHONE)
     login(page, colleague.user.email, PASSWORD)
