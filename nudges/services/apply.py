@@ -37,6 +37,7 @@ from ..learner_selectors import LOOK_BACK_DAYS
 from ..models import Nudge, NudgeRule, OneClickAnswer
 from ..selectors import rule_audience
 from .kinds import Action, absolute
+from .links import tracked_url
 from .planning import nudges_create_missing
 
 ACTED_VERBS = (LearningEvent.Verb.APPLIED,)
@@ -209,7 +210,10 @@ def email_context(nudge: Nudge) -> dict[str, object]:
         return {"answers": []}
     return {
         "answers": [
-            {"label": str(ANSWER_LABELS[answer]), "url": absolute(answer_path(nudge, answer))}
+            {
+                "label": str(ANSWER_LABELS[answer]),
+                "url": tracked_url(nudge, answer_path(nudge, answer)),
+            }
             for answer in answers_for(nudge)
         ]
     }

@@ -88,7 +88,7 @@ from ..models import Nudge
 from ..rules import one_line, render
 from .kinds import Action, absolute, kind_module
 from .links import tracked_url, unsubscribe_headers, unsubscribe_url
-from .preferences import nudge_hold, nudge_unsubscribed
+from .preferences import members_windows_attach, nudge_hold, nudge_unsubscribed
 from .transitions import nudge_transition_allowed, nudges_transition
 
 logger = logging.getLogger(__name__)
@@ -268,6 +268,7 @@ def _take_batch(
             ids=set(ids) - {nudge.pk for nudge in rows},
             outcomes=outcomes,
         )
+        members_windows_attach(nudges)
         reasons = nudges_cancel_reasons(nudges)
         by_reason: dict[str, list[int]] = {}
         for nudge_id, reason in reasons.items():

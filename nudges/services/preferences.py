@@ -128,6 +128,18 @@ def nudge_window(nudge: Nudge) -> Window:
     return nudge._window
 
 
+def members_windows_attach(nudges: list[Nudge]) -> None:
+    """Give a sender's batch its members' windows at once (two queries), not per nudge."""
+    if not nudges:
+        return
+    windows = member_windows(
+        organisation=nudges[0].member.organisation,
+        member_ids={nudge.member_id for nudge in nudges},
+    )
+    for nudge in nudges:
+        nudge._window = windows[nudge.member_id]
+
+
 # --- working time ---------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from ..digest import Digest, act_label, team_digests, thresholds
 from ..models import Nudge, NudgeRule
 from ..rules import held_out
 from .kinds import Action, absolute
+from .links import tracked_url
 from .managers import managers_in_audience
 from .planning import nudges_create_missing
 
@@ -151,14 +152,18 @@ def email_context(nudge: Nudge) -> dict[str, object]:
     language (the sender calls this inside it)."""
     digest = Digest.from_payload(nudge.payload)
     people = [
-        {**person, "act_url": absolute(person["act_path"]), "act_label": act_label(person)}
+        {
+            **person,
+            "act_url": tracked_url(nudge, person["act_path"]),
+            "act_label": act_label(person),
+        }
         for person in digest.people
     ]
     total = nudge.payload.get("people_total", len(people))
     return {
         "digest_people": people,
         "digest_more": max(total - len(people), 0),
-        "digest_url": absolute(_path(nudge)),
+        "digest_url": tracked_url(nudge, _path(nudge)),
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.conf import settings
@@ -26,6 +25,7 @@ from tests.microlearning.learning_support import (
     blocks_of,
     unit_with_blocks,
 )
+from tests.nudges.mail_links import link_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,8 +70,7 @@ def test_a_learner_answers_the_refresher_from_the_nudge_email_on_a_phone(
     services.nudges_send(organisation_id=organisation.pk, nudge_ids=ids)
     [message] = mail.outbox
     assert "(2)" in message.subject
-    [link] = re.findall(rf"{re.escape(settings.SITE_URL)}/\S+", message.body)
-    link = link.replace(settings.SITE_URL, live_server.url)
+    link = link_to(message.body, "/repeat/").replace(settings.SITE_URL, live_server.url)
 
     # she opens the link on her phone and signs in first
     page = browser.new_page(viewport=PHONE)

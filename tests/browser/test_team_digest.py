@@ -16,6 +16,7 @@ from courses.models import Enrolment, StepProgress
 from nudges.models import Nudge, NudgeRule
 from tests.browser.conftest import PHONE, SCREENSHOTS
 from tests.factories import PASSWORD, OrganisationFactory
+from tests.nudges.mail_links import link_to
 from tests.nudges.manager_world import hand_in, manager_rule, manager_world, nudges_of, plan
 from tests.nudges.test_manager_kinds import deliver
 
@@ -61,7 +62,7 @@ def test_manager_opens_the_digest_from_the_email_and_signs_off_evidence(
 
     (message,) = mail.outbox
     html = message.alternatives[0][0]
-    digest_link = re.search(r'href="([^"]+/nudges/team-digest/)"', html).group(1)
+    digest_link = link_to(html, "/nudges/team-digest/")  # through the click record
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "team-digest-email.html").write_text(html)
 

@@ -421,9 +421,10 @@ def test_a_broker_that_is_down_costs_a_lease_not_a_nudge(assigned, monkeypatch):
 
 # --- the sender in batches ------------------------------------------------------------
 
-# The scope's settings, the batch's read, the completions, the team tree and the
-# assignments (cancel checks), the lease: per batch, not per nudge.
-BATCH_FIXED_QUERIES = 8
+# The scope's settings, the batch's read, the members' delivery times (defaults, own),
+# the completions, the team tree and the assignments (cancel checks), the lease: per
+# batch, not per nudge.
+BATCH_FIXED_QUERIES = 10
 
 
 def _send(organisation, ids, *, lease_until=None):
