@@ -248,3 +248,20 @@ def catalogue_unit(
         unit.draft_version = version
     unit.save(update_fields=["live_version", "draft_version"])
     return unit
+
+
+def memberships_on_both_sides_of_the_holdout(rule, count: int = 8, **fields) -> list:
+    """At least ``count`` members, and more until the rule's holdout keeps some out and not all.
+
+    Who is held out is a hash of the member's id, and ids differ from run to run: eight
+    members all on one side happen once in 128 runs at 50 %.
+    """
+    from nudges.rules import held_out
+
+    def side(member) -> bool:
+        return held_out(rule_id=rule.pk, member_id=member.pk, percent=rule.holdout_percent)
+
+    members = [MembershipFactory(**fields) for _ in range(count)]
+    while len({side(member) for member in members}) < 2:
+        members.append(MembershipFactory(**fields))
+    return members

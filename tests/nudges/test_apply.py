@@ -113,7 +113,7 @@ def test_planning_twice_creates_nothing_new(rule, learner, unit, now):
 
 def test_held_out_members_get_no_nudge(organisation, unit, now):
     rule = rule_of(organisation, NudgeRule.Kind.APPLY, delay_days=DELAY, holdout_percent=50)
-    members = [factories.MembershipFactory(organisation=organisation) for _ in range(8)]
+    members = factories.memberships_on_both_sides_of_the_holdout(rule, organisation=organisation)
     for member in members:
         commit(member, unit, due_days_ago=DELAY)
 

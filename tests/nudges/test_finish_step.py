@@ -118,7 +118,9 @@ def test_held_out_members_and_members_outside_the_teams_get_none(organisation, n
         send_in_app=False,
     )
     NudgeRuleTeam.objects.create(organisation=organisation, rule=rule, team=team)
-    inside = [factories.MembershipFactory(organisation=organisation, team=team) for _ in range(8)]
+    inside = factories.memberships_on_both_sides_of_the_holdout(
+        rule, organisation=organisation, team=team
+    )
     outside = factories.MembershipFactory(organisation=organisation)
     for member in [*inside, outside]:
         enrolled_step(member, due_on=in_days(1))

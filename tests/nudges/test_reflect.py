@@ -142,7 +142,9 @@ def test_held_out_members_and_members_outside_the_teams_get_none(organisation):
         send_in_app=False,
     )
     NudgeRuleTeam.objects.create(organisation=organisation, rule=rule, team=team)
-    inside = [factories.MembershipFactory(organisation=organisation, team=team) for _ in range(8)]
+    inside = factories.memberships_on_both_sides_of_the_holdout(
+        rule, organisation=organisation, team=team
+    )
     outside = factories.MembershipFactory(organisation=organisation)
     for member in [*inside, outside]:
         agreed_goal(member, agreed_at=THURSDAY - dt.timedelta(days=30))

@@ -159,7 +159,7 @@ def test_inactive_members_and_other_organisations_are_left_out(
 def test_held_out_members_get_no_refresher(rule, organisation, questions):
     rule.holdout_percent = 50
     rule.save(update_fields=["holdout_percent"])
-    members = [factories.MembershipFactory(organisation=organisation) for _ in range(8)]
+    members = factories.memberships_on_both_sides_of_the_holdout(rule, organisation=organisation)
     for member in members:
         due(member, questions[:1])
     out = {m.pk for m in members if held_out(rule_id=rule.pk, member_id=m.pk, percent=50)}
