@@ -141,3 +141,12 @@ def login(live_server):
         page.wait_for_load_state()
 
     return _login
+
+
+@pytest.fixture
+def var_mail(settings, tmp_path):
+    """E-mail to files, as ``make run`` writes them to var/mail/ (here a folder per test)."""
+    folder = tmp_path / "mail"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(folder)
+    return folder
