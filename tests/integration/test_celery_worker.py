@@ -14,12 +14,10 @@ import email.policy
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
@@ -38,6 +36,8 @@ from nudges import tasks as nudge_tasks
 from nudges.models import Nudge
 from nudges.services import links
 from tests import factories
+
+from .workers import free_port, worker_environment
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -70,12 +70,6 @@ class CollectingHandler:
 def followed(text: str) -> set[str]:
     """The paths the tracked links of a nudge e-mail lead to."""
     return {links.click_token_read(token)[2] for token in re.findall(r"/n/c/([^/\"\s]+)/", text)}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Worker:
@@ -172,31 +166,17 @@ def smtp():
 @pytest.fixture(scope="module")
 def worker(django_db_setup, redis_url, smtp, tmp_path_factory):
     """One worker for the module, connected to the pytest database as the app role."""
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the worker shares the test database: PostgreSQL only")
-    database_url = (
-        f"postgresql://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'] or '', safe='')}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     var_dir = tmp_path_factory.mktemp("worker-var")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": redis_url,
-        "REDIS_URL": redis_url,
-        "EMAIL_URL": f"smtp://{smtp.hostname}:{smtp.port}",
-        "SITE_URL": SITE_URL,
-        "WERKWIJS_VAR_DIR": str(var_dir),
-        # The links the worker signs in e-mails are read back here: the same key.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "CELERY_TASK_ALWAYS_EAGER": "off",
-        "LOG_LEVEL": "INFO",
+    env = worker_environment(
+        redis_url=redis_url,
+        smtp_host=smtp.hostname,
+        smtp_port=smtp.port,
+        var_dir=var_dir,
+        site_url=SITE_URL,
+        LOG_LEVEL="INFO",
         # The tests roll up events they have just made.
-        "ROLLUP_SETTLE_SECONDS": "0",
-    }
-    env.pop("TEST_DATABASE_NAME", None)
+        ROLLUP_SETTLE_SECONDS="0",
+    )
     process = Worker(env=env, log_path=var_dir / "worker.log")
     try:
         # The worker declares the queue; after that, messages sent from here are kept for it.

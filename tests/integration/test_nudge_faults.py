@@ -17,21 +17,19 @@ import logging
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from kombu import Connection
@@ -43,6 +41,8 @@ from nudges.models import Nudge
 from organisations.models import Membership, User
 from organisations.tenancy import organisation_scope
 from tests import factories
+
+from .workers import free_port, worker_environment
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -77,12 +77,6 @@ class Capture:
     def of(self, ids) -> Counter[int]:
         with self.lock:
             return Counter({nudge_id: self.counts[nudge_id] for nudge_id in ids})
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class CaptureServer:
@@ -259,32 +253,20 @@ def smtp():
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, redis_url, smtp, tmp_path_factory):
     """Two workers and one beat (dispatcher and sweeper every second) for the module."""
-    db = connection.settings_dict
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        pytest.skip("the workers share the test database: PostgreSQL only")
-    database_url = (
-        f"postgresql://{quote(db['USER'], safe='')}:{quote(db['PASSWORD'] or '', safe='')}"
-        f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
     var_dir = tmp_path_factory.mktemp("faults-var")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": redis_url,
-        "REDIS_URL": redis_url,
-        "EMAIL_URL": f"smtp://{smtp.hostname}:{smtp.port}",
-        "SITE_URL": "http://werkwijs.test",
-        "WERKWIJS_VAR_DIR": str(var_dir),
-        "CELERY_TASK_ALWAYS_EAGER": "off",
-        "LOG_LEVEL": "WARNING",
-        "NUDGE_LEASE_SECONDS": str(LEASE_SECONDS),
-        "NUDGE_RETRY_BASE_SECONDS": "1",
-        "NUDGE_BEAT_SECONDS": "1",
-        "NUDGE_DISPATCH_BATCH": str(DISPATCH_BATCH),
-        "NUDGE_DISPATCH_ROUNDS": str(DISPATCH_ROUNDS),
-    }
-    env.pop("TEST_DATABASE_NAME", None)
+    env = worker_environment(
+        redis_url=redis_url,
+        smtp_host=smtp.hostname,
+        smtp_port=smtp.port,
+        var_dir=var_dir,
+        site_url="http://werkwijs.test",
+        LOG_LEVEL="WARNING",
+        NUDGE_LEASE_SECONDS=str(LEASE_SECONDS),
+        NUDGE_RETRY_BASE_SECONDS="1",
+        NUDGE_BEAT_SECONDS="1",
+        NUDGE_DISPATCH_BATCH=str(DISPATCH_BATCH),
+        NUDGE_DISPATCH_ROUNDS=str(DISPATCH_ROUNDS),
+    )
     running = Cluster(env=env, var_dir=var_dir)
     try:
         running.start_worker()
