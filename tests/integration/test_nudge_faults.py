@@ -413,7 +413,11 @@ def test_a_flushed_redis_loses_no_nudge(cluster, smtp, redis_url, capsys):
         f"back): sent {sent:,}, lost {lost}, repeated {repeated}",
     )
     assert (sent, lost, repeated) == (len(ids), 0, 0)
-    assert swept > 0
+    # Sender tasks that were queued are gone with the flush: their nudges reached the
+    # SMTP server only through the sweeper. (When the workers had already taken every
+    # task, none was queued and nothing needed sweeping.)
+    if queued:
+        assert swept > 0
 
 
 def test_an_smtp_outage_delays_nudges_and_loses_none(cluster, smtp, capsys):
