@@ -174,6 +174,8 @@ def worker(django_db_setup, redis_url, smtp, tmp_path_factory):
         var_dir=var_dir,
         site_url=SITE_URL,
         LOG_LEVEL="INFO",
+        # The links the worker signs in e-mails are read back here: the same key.
+        SECRET_KEY=settings.SECRET_KEY,
         # The tests roll up events they have just made.
         ROLLUP_SETTLE_SECONDS="0",
     )
