@@ -18,7 +18,7 @@ Measured:
   connection, and by as many such clients at once as the worker has processes.
 
 The worker runs as platform/entrypoint.sh runs it in production: the prefork pool
-with ``CELERY_WORKER_CONCURRENCY`` (2) processes.
+with ``CELERY_WORKER_CONCURRENCY`` processes (two per CPU).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def run() -> list[Row]:
             assigned_at=timezone.now() - dt.timedelta(days=DELAY_DAYS + 1)
         )
     progress(f"The worker plans and delivers {members:,} due nudges")
-    concurrency = max(env_int("CELERY_WORKER_CONCURRENCY", 2), 1)
+    concurrency = max(env_int("CELERY_WORKER_CONCURRENCY", 2 * (os.cpu_count() or 1)), 1)
     delivery = _deliver_with_worker(organisation, members, keep=replay, concurrency=concurrency)
     messages = delivery["messages"]
     progress(f"A bare smtplib client sends {len(messages):,} of the same messages")
@@ -309,7 +309,7 @@ def _deliver_with_worker(
                 "-A",
                 "config",
                 "worker",
-                # As platform/entrypoint.sh runs it in production: prefork, two processes.
+                # As platform/entrypoint.sh runs it in production: prefork, two per CPU.
                 f"--concurrency={concurrency}",
                 "-l",
                 "info",

@@ -23,6 +23,11 @@ from . import services
 
 logger = logging.getLogger(__name__)
 
+# Nudges a sender found locked by a short transaction are tried again this soon, this
+# often; after that the sweeper plans them again when their lease runs out.
+LOCKED_RETRY_SECONDS = 2
+LOCKED_RETRIES = 3
+
 
 @shared_task(name="nudges.plan_organisation", base=TenantTask, acks_late=True)
 def plan_organisation(organisation: Organisation) -> int:
@@ -39,7 +44,14 @@ def plan_all() -> int:
     return len(ids)
 
 
-def _publish_senders(organisation_id: int, ids: list[int], lease_until: str | None = None) -> None:
+def _publish_senders(
+    organisation_id: int,
+    ids: list[int],
+    lease_until: str | None = None,
+    *,
+    attempt: int = 0,
+    countdown: int | None = None,
+) -> None:
     """Hand claimed ids to senders; a broker that is down costs a lease, not a nudge.
 
     The claim's lease goes along: a message arriving after its rows were claimed
@@ -48,7 +60,11 @@ def _publish_senders(organisation_id: int, ids: list[int], lease_until: str | No
     for start in range(0, len(ids), services.SEND_BATCH):
         chunk = ids[start : start + services.SEND_BATCH]
         try:
-            send.apply_async(args=[organisation_id, chunk, lease_until], retry=False)
+            send.apply_async(
+                args=[organisation_id, chunk, lease_until, attempt],
+                countdown=countdown,
+                retry=False,
+            )
         except Exception as exc:  # the broker's errors are many (socket, kombu, redis)
             logger.warning(
                 "nudges %s not handed to a sender, the sweeper plans them again: %r", chunk, exc
@@ -88,16 +104,26 @@ def sweep() -> int:
 
 @shared_task(name="nudges.send", acks_late=True, reject_on_worker_lost=True)
 def send(
-    organisation_id: int, nudge_ids: list[int], lease_until: str | None = None
+    organisation_id: int, nudge_ids: list[int], lease_until: str | None = None, attempt: int = 0
 ) -> dict[str, int]:
-    """Deliver claimed nudges, each committed on its own (see nudges.services.delivery)."""
-    return dict(
-        services.nudges_send(
-            organisation_id=organisation_id,
-            nudge_ids=nudge_ids,
-            lease_until=dt.datetime.fromisoformat(lease_until) if lease_until else None,
-        )
+    """Deliver claimed nudges, each committed on its own (see nudges.services.delivery).
+
+    Nudges found locked are handed to a sender again in a moment, a few times.
+    """
+    outcomes = services.nudges_send(
+        organisation_id=organisation_id,
+        nudge_ids=nudge_ids,
+        lease_until=dt.datetime.fromisoformat(lease_until) if lease_until else None,
     )
+    if outcomes.locked and attempt < LOCKED_RETRIES:
+        _publish_senders(
+            organisation_id,
+            outcomes.locked,
+            lease_until,
+            attempt=attempt + 1,
+            countdown=LOCKED_RETRY_SECONDS,
+        )
+    return dict(outcomes)
 
 
 @shared_task(name="nudges.deliver", base=TenantTask, acks_late=True)

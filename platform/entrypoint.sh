@@ -19,7 +19,7 @@ case "$role" in
   worker)
     exec celery -A config worker \
       --loglevel="${LOG_LEVEL:-INFO}" \
-      --concurrency="${CELERY_WORKER_CONCURRENCY:-2}" \
+      --concurrency="${CELERY_WORKER_CONCURRENCY:-$(( $(nproc) * 2 ))}" \
       --max-tasks-per-child="${CELERY_WORKER_MAX_TASKS_PER_CHILD:-1000}" \
       "$@"
     ;;

@@ -65,6 +65,7 @@ import datetime as dt
 import json
 import logging
 import random
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -111,6 +112,22 @@ LAST_ERROR_LENGTH = 2000
 DELIVERY_BUSY = "busy"
 DELIVERY_MISSING = "missing"
 DELIVERY_TAKEN = "taken"
+
+
+class Outcomes(Counter):
+    """How many of a sender's nudges ended how, and which it found locked (``locked``).
+
+    A row is locked only for a short transaction: a sender taking its batch, the
+    sweeper, or a dispatcher (PostgreSQL keeps the lock on a row a dispatcher's
+    ``SKIP LOCKED`` read reached just after another claimed it, until that dispatcher
+    commits). Such a row still carrying this task's lease is counted busy and named
+    in ``locked``, so the task can try it again in a moment instead of leaving it to
+    the sweeper for a whole lease.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.locked: list[int] = []
 
 
 # --- the dispatcher and the sweeper ------------------------------------------------------
@@ -186,14 +203,14 @@ def nudges_send(
     nudge_ids: Iterable[int],
     lease_until: dt.datetime | None = None,
     connection: BaseEmailBackend | None = None,
-) -> Counter:
+) -> Outcomes:
     """Deliver claimed nudges over one SMTP connection, each committed on its own; count outcomes.
 
     ``lease_until`` is the lease the dispatcher claimed them with: rows claimed
     again since (swept, then dispatched anew) are no longer this call's. Without
     it, any sending row among ``nudge_ids`` is taken.
     """
-    outcomes: Counter = Counter()
+    outcomes = Outcomes()
     batch, token = _take_batch(
         organisation_id=organisation_id,
         nudge_ids=nudge_ids,
@@ -240,7 +257,7 @@ def _take_batch(
     organisation_id: int,
     nudge_ids: Iterable[int],
     lease_until: dt.datetime | None,
-    outcomes: Counter,
+    outcomes: Outcomes,
 ) -> tuple[list[tuple[Nudge, Words]], dt.datetime]:
     """Read, cancel, fill in and hold (a lease of this sender's own) the batch, in one transaction.
 
@@ -251,8 +268,10 @@ def _take_batch(
     with organisation_scope(organisation_id):
         rows = (
             _by_primary_key(organisation_id, ids)
-            .select_for_update(of=("self",), skip_locked=True)
-            .select_related("rule", "member__user", "member__organisation", "unit")
+            .select_for_update(skip_locked=True)
+            # Fetched apart, each by primary key: joined, a planner with statistics from
+            # before the batch was planned walks the rule's nudges instead.
+            .prefetch_related("rule", "member__user", "member__organisation", "unit")
             .order_by("pk")
         )
         nudges = []
@@ -266,6 +285,7 @@ def _take_batch(
         _count_left_alone(
             organisation_id=organisation_id,
             ids=set(ids) - {nudge.pk for nudge in rows},
+            lease_until=lease_until,
             outcomes=outcomes,
         )
         members_windows_attach(nudges)
@@ -293,7 +313,7 @@ def _take_batch(
     return batch, token
 
 
-def _within_members_time(nudges: list[Nudge], *, outcomes: Counter) -> list[Nudge]:
+def _within_members_time(nudges: list[Nudge], *, outcomes: Outcomes) -> list[Nudge]:
     """The batch's nudges that may go out now; the others planned later or bundled.
 
     The member's time is checked again (preferences may have changed since planning).
@@ -315,31 +335,48 @@ def _within_members_time(nudges: list[Nudge], *, outcomes: Counter) -> list[Nudg
 def _by_primary_key(organisation_id: int, ids: list[int]):
     """The organisation's nudges among ``ids``, found through the primary key.
 
-    The organisation is still asked for, as ``organisation_id + 0``: plainly, it tempts
-    the planner (whose statistics lag behind a batch just planned) into walking the
+    The organisation is still asked for, as ``organisation_id + 0`` (and row-level
+    security asks again): plainly, as the scoped manager would add it, it tempts the
+    planner (whose statistics lag behind a batch just planned) into walking the
     organisation's index through every nudge it has, for each batch. The status and
     the lease are checked by the caller for the same reason.
     """
-    return Nudge.objects.alias(organisation_key=F("organisation_id") + 0).filter(
-        organisation_key=organisation_id, pk__in=ids
+    return (
+        Nudge.objects.with_scopes_disabled()
+        .alias(organisation_key=F("organisation_id") + 0)
+        .filter(organisation_key=organisation_id, pk__in=ids)
     )
 
 
-def _count_left_alone(*, organisation_id: int, ids: set[int], outcomes: Counter) -> None:
-    """Why each id the batch's read skipped was: held by another sender (busy), or missing."""
+def _count_left_alone(
+    *,
+    organisation_id: int,
+    ids: set[int],
+    lease_until: dt.datetime | None,
+    outcomes: Outcomes,
+) -> None:
+    """Why each id the batch's read skipped (locked) was: busy or missing; which to try again.
+
+    The read without a lock sees the last committed state: a sending row with this
+    task's lease (or any, for a task without one) is still this task's to send once
+    the lock is gone.
+    """
     if not ids:
         return
-    found = dict(
-        Nudge.objects.filter(organisation_id=organisation_id, pk__in=ids).values_list(
-            "pk", "status"
-        )
-    )
-    for nudge_id in ids:
-        status = found.get(nudge_id)
+    found = {
+        pk: (status, lease)
+        for pk, status, lease in Nudge.objects.filter(
+            organisation_id=organisation_id, pk__in=ids
+        ).values_list("pk", "status", "lease_until")
+    }
+    for nudge_id in sorted(ids):
+        status, lease = found.get(nudge_id, (None, None))
         if status is None:
             outcomes[DELIVERY_MISSING] += 1
         elif status == Nudge.Status.SENDING:
             outcomes[DELIVERY_BUSY] += 1
+            if lease_until is None or lease == lease_until:
+                outcomes.locked.append(nudge_id)
         else:
             outcomes[status] += 1
 
@@ -569,6 +606,7 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
     member = nudge.member
     module = kind_module(nudge.rule.kind)
     language = words.language
+    unsubscribe = unsubscribe_url(nudge)
     with translation.override(language):
         context = {
             **words.values,
@@ -579,7 +617,7 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             "text": words.text,
             "action_label": words.action.label,
             "action_url": tracked_url(nudge, words.action.path),
-            "unsubscribe_url": unsubscribe_url(nudge),
+            "unsubscribe_url": unsubscribe,
             "category": nudge.kind,
             "category_label": nudge.get_kind_display(),
             "preferences_url": absolute(_preferences_path(member)),
@@ -591,7 +629,7 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             context.update(module.email_context(nudge))
         text = render_to_string("nudges/email/nudge.txt", context)
         html = render_to_string("nudges/email/nudge.html", context)
-    message = EmailMultiAlternatives(
+    message = _NudgeEmail(
         subject=words.subject,
         body=text,
         to=[member.user.email],
@@ -603,11 +641,25 @@ def _send_email(nudge: Nudge, words: Words, connection: BaseEmailBackend | None)
             # RFC 3834: a machine wrote this; auto-responders should not answer it.
             "Auto-Submitted": "auto-generated",
             "X-Werkwijs-Organisation": member.organisation.slug,
-            **unsubscribe_headers(nudge),
+            **unsubscribe_headers(unsubscribe),
         },
     )
     message.attach_alternative(html, "text/html")
     message.send()
+
+
+class _NudgeEmail(EmailMultiAlternatives):
+    """A nudge e-mail whose MIME boundary is chosen up front, at random.
+
+    Without one, the generator joins the whole message and compiles a pattern to be
+    sure the boundary it makes up appears nowhere in it: a tenth of a sender's work.
+    Twenty random bytes appear in no text by chance.
+    """
+
+    def message(self):
+        mime = super().message()
+        mime.set_boundary(f"=_werkwijs_{secrets.token_hex(20)}")
+        return mime
 
 
 def _preferences_path(member) -> str:

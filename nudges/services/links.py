@@ -135,9 +135,10 @@ def unsubscribe_url(nudge: Nudge) -> str:
     return absolute(reverse("nudge_links:unsubscribe", kwargs={"token": token}))
 
 
-def unsubscribe_headers(nudge: Nudge) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe: the mail client POSTs ``List-Unsubscribe=One-Click``."""
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe to ``url`` (``unsubscribe_url``): the mail client POSTs
+    ``List-Unsubscribe=One-Click``."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(nudge)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

@@ -1,5 +1,6 @@
 """The nudge outbox: dispatcher, sweeper, sender retries and the one place of transitions."""
 
+import contextlib
 import datetime as dt
 import random
 import threading
@@ -395,10 +396,91 @@ def test_a_committed_dispatch_hands_its_nudges_to_senders(assigned, monkeypatch)
     assert tasks.dispatch() == 4
 
     ((message,),) = [published]
-    organisation_id, ids, lease = message["args"]
-    assert organisation_id == assigned.organisation.pk and len(ids) == 4
+    organisation_id, ids, lease, attempt = message["args"]
+    assert organisation_id == assigned.organisation.pk and len(ids) == 4 and attempt == 0
     assert tasks.send(organisation_id, ids, lease) == {Nudge.Status.SENT: 4}
     assert len(mail.outbox) == 2
+
+
+@contextlib.contextmanager
+def locked_by_another_transaction(nudge):
+    """``nudge``'s row locked by a transaction of another connection, open until the block ends.
+
+    As a dispatcher's ``SKIP LOCKED`` read keeps a row it reached just after another
+    dispatcher claimed it, until it commits.
+    """
+    locked, release = threading.Event(), threading.Event()
+
+    def dispatcher():
+        try:
+            with transaction.atomic(), organisation_scope(nudge.organisation_id):
+                list(Nudge.objects.filter(pk=nudge.pk).select_for_update())
+                locked.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=dispatcher)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        yield
+    finally:
+        release.set()
+        thread.join(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_tries_again_shortly_the_nudges_it_found_locked(organisation, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter")
+    published = []
+    monkeypatch.setattr(tasks.send, "apply_async", lambda **kwargs: published.append(kwargs))
+    # given four claimed nudges, one of them locked by a transaction still open
+    nudges = make_planned(organisation, 4, channel=Nudge.Channel.EMAIL)
+    now = timezone.now()
+    ids = dispatch(organisation, now=now)
+    lease = services.delivery.lease_for(now).isoformat()
+    held = nudges[2]
+
+    # when their sender runs
+    with locked_by_another_transaction(held):
+        outcome = tasks.send(organisation.pk, ids, lease)
+
+    # then it sends the others and hands the locked one to a sender again, in a moment
+    assert outcome == {Nudge.Status.SENT: 3, services.DELIVERY_BUSY: 1}
+    ((retry,),) = [published]
+    assert retry["args"] == [organisation.pk, [held.pk], lease, 1]
+    assert retry["countdown"] == tasks.LOCKED_RETRY_SECONDS
+
+    # and that one, the lock gone, sends it
+    assert tasks.send(*retry["args"]) == {Nudge.Status.SENT: 1}
+    assert statuses(organisation)[held.pk] == Nudge.Status.SENT
+    assert len(mail.outbox) == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sender_leaves_a_nudge_still_locked_at_its_last_try_to_the_sweeper(
+    organisation, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are a PostgreSQL matter")
+    published = []
+    monkeypatch.setattr(tasks.send, "apply_async", lambda **kwargs: published.append(kwargs))
+    (nudge,) = make_planned(organisation, 1, channel=Nudge.Channel.EMAIL)
+    now = timezone.now()
+    dispatch(organisation, now=now)
+    lease = services.delivery.lease_for(now).isoformat()
+
+    # when the sender tries a nudge that is still locked for the last time
+    with locked_by_another_transaction(nudge):
+        outcome = tasks.send(organisation.pk, [nudge.pk], lease, tasks.LOCKED_RETRIES)
+
+    # then nobody is asked to try again: it stays claimed, for the sweeper once the lease ends
+    assert outcome == {services.DELIVERY_BUSY: 1}
+    assert published == []
+    assert statuses(organisation)[nudge.pk] == Nudge.Status.SENDING
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db(transaction=True)
@@ -421,10 +503,10 @@ def test_a_broker_that_is_down_costs_a_lease_not_a_nudge(assigned, monkeypatch):
 
 # --- the sender in batches ------------------------------------------------------------
 
-# The scope's settings, the batch's read, the members' delivery times (defaults, own),
-# the completions, the team tree and the assignments (cancel checks), the lease: per
-# batch, not per nudge.
-BATCH_FIXED_QUERIES = 10
+# The scope's settings, the batch's read and its rules, members, users, organisations
+# and units, the members' delivery times (defaults, own), the completions, the team tree
+# and the assignments (cancel checks), the lease: per batch, not per nudge.
+BATCH_FIXED_QUERIES = 14
 
 
 def _send(organisation, ids, *, lease_until=None):

@@ -46,7 +46,7 @@ def test_dispatcher_enqueues_senders_for_the_claimed_nudges_only_on_commit(
     ids = nudge_ids(assigned.organisation, status=Nudge.Status.SENDING)
     assert len(ids) == 4
     ((call),) = publish.call_args_list
-    organisation_id, sent_ids, _lease = call.kwargs["args"]
+    organisation_id, sent_ids, _lease, _attempt = call.kwargs["args"]
     assert (organisation_id, set(sent_ids)) == (assigned.organisation.pk, ids)
 
 
