@@ -23,6 +23,7 @@ from typing import TypeVar
 from allauth.account.models import EmailAddress
 from django.db import models
 
+from microlearning.blocks import block_clean
 from microlearning.models import Block, Unit, UnitVersion, UnitVersionSkill, UnitVersionWorkProcess
 from microlearning.services.search import search_index_refresh
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
@@ -198,8 +199,8 @@ def units_build(
     validate: bool = False,
     tally: Counter[str] | None = None,
 ) -> list[Unit]:
-    """Units with a first version in the organisation's language, its text block and
-    tags; a published one is live and searchable, a draft is the author's draft.
+    """Units with a first version in the organisation's language, its text block, its quiz
+    questions and tags; a published one is live and searchable, a draft is the author's draft.
 
     In plan order, so ids follow it. Tags name skills and work processes that exist.
     """
@@ -249,6 +250,17 @@ def units_build(
                 data={"markdown": plan.body},
             )
             for plan, version in zip(plans, versions, strict=True)
+        ]
+        + [
+            Block(
+                organisation=organisation,
+                version=version,
+                position=position,
+                kind=Block.Kind.QUESTION,
+                data=block_clean(kind=Block.Kind.QUESTION, data=data) if validate else data,
+            )
+            for plan, version in zip(plans, versions, strict=True)
+            for position, data in enumerate(plan.questions, start=2)
         ],
         validate=validate,
         tally=tally,

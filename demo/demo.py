@@ -25,7 +25,15 @@ from django.utils import timezone
 
 from analytics.services import team_daily_rollup
 from events.models import LearningEvent
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.models import (
+    Assignment,
+    Block,
+    Completion,
+    QuestionAnswer,
+    ReviewCard,
+    Unit,
+)
+from microlearning.services.repetition import review_card_start
 from organisations.models import Membership, Organisation, Skill, Team, User, WorkProcess
 from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
@@ -151,6 +159,7 @@ def _organisation_seed(
         )
         employee = next((p.email for p in plan.people if p.persona == "employee"), None)
         if employee is not None:
+            _answers(member=members[employee], result=result)
             goals_seed(
                 organisation=organisation,
                 members=members,
@@ -239,6 +248,7 @@ def _units(
                 - dt.timedelta(days=oldest.get(text.title, 0) + 7 if text.published else 2),
                 skills=skills,
                 work_processes=processes,
+                questions=tuple(question.block_data for question in text.questions),
             )
         )
     built = units_build(
@@ -350,6 +360,70 @@ def _history(
     LearningEvent.objects.bulk_create(sorted(events, key=lambda e: e.timestamp))
     result.created[Completion._meta.label] += len(completions)
     result.created[LearningEvent._meta.label] += len(events)
+
+
+def _answers(*, member: Membership, result: DemoResult) -> None:
+    """The member answered the quiz questions of the units they completed, right before.
+
+    Each answer starts the question's review card on that day, so days later the
+    refresher has them due and the repeat rule nudges the member about them.
+    """
+    done = dict(
+        Completion.objects.filter(
+            organisation_id=member.organisation_id,
+            member=member,
+            version__blocks__kind=Block.Kind.QUESTION,
+        )
+        .values_list("version_id", "completed_at")
+        .distinct()
+    )
+    answered = set(
+        QuestionAnswer.objects.filter(
+            organisation_id=member.organisation_id, member=member
+        ).values_list("block_id", flat=True)
+    )
+    blocks = Block.objects.filter(
+        organisation_id=member.organisation_id,
+        version_id__in=done,
+        kind=Block.Kind.QUESTION,
+    ).select_related("version")
+    for block in blocks.order_by("version_id", "position"):
+        if block.pk in answered:
+            continue
+        moment = done[block.version_id] - dt.timedelta(minutes=2)
+        selected = [i for i, option in enumerate(block.data["options"]) if option["correct"]]
+        answer = _created(
+            result,
+            QuestionAnswer(
+                organisation_id=member.organisation_id,
+                member=member,
+                block=block,
+                version_id=block.version_id,
+                attempt=1,
+                selected=selected,
+                correct=True,
+                answered_at=moment,
+            ),
+        )
+        review_card_start(answer=answer, block=block)
+        result.created[ReviewCard._meta.label] += 1
+        _created(
+            result,
+            LearningEvent(
+                organisation_id=member.organisation_id,
+                actor=member,
+                verb=LearningEvent.Verb.ANSWERED,
+                object_type="block",
+                object_id=block.pk,
+                result={"correct": True, "attempt": 1, "selected": selected},
+                context={
+                    "version": block.version_id,
+                    "unit": block.version.unit_id,
+                    "block": block.pk,
+                },
+                timestamp=moment,
+            ),
+        )
 
 
 def _working_moment(

@@ -22,10 +22,35 @@ class Person(MemberPlan):
 
 
 @dataclass(frozen=True)
+class Question:
+    """A quiz question after the unit's text; ``correct`` is the right option's index."""
+
+    prompt: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str = ""
+
+    @property
+    def block_data(self) -> dict:
+        return {
+            "prompt": self.prompt,
+            "multiple": False,
+            "options": [
+                {"text": text, "correct": number == self.correct, "feedback": ""}
+                for number, text in enumerate(self.options)
+            ],
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
 class UnitText:
     title: str
     paragraphs: tuple[str, ...]
     published: bool = True
+    # Answered by the employee persona for the units they completed, so the refresher
+    # (spaced repetition) has questions due when the demo is loaded.
+    questions: tuple[Question, ...] = ()
 
     @property
     def body(self) -> str:
@@ -79,6 +104,23 @@ _HORIZON_UNITS = (
             "Past de afgesproken transfer niet meer, meld het dan aan de EVV'er en laat het "
             "zorgplan aanpassen, zodat je collega's het morgen ook veilig doen.",
         ),
+        questions=(
+            Question(
+                "Wat doe je als de cliënt vandaag zwakker is dan het zorgdossier beschrijft?",
+                (
+                    "De transfer toch zo doen als afgesproken",
+                    "Stoppen en overleggen met een collega of de ergocoach",
+                    "De cliënt zelf optillen, dat gaat sneller",
+                ),
+                1,
+                "Past de situatie niet bij wat is afgesproken, dan stop je en overleg je eerst.",
+            ),
+            Question(
+                "Op welke hoogte zet je het bed voor een transfer?",
+                ("Zo laag mogelijk", "Ongeveer op heuphoogte", "Op schouderhoogte"),
+                1,
+            ),
+        ),
     ),
     UnitText(
         "Overdracht met SBAR",
@@ -96,6 +138,14 @@ _HORIZON_UNITS = (
             "niet\u201d is een beoordeling.",
             "R - Aanbeveling: wat moet er gebeuren, en wanneer? Vraag concreet om een visite, een "
             "advies of een besluit. Herhaal aan het eind de afspraken en zet ze in het dossier.",
+        ),
+        questions=(
+            Question(
+                "Waar staat de B in SBAR voor?",
+                ("Beoordeling", "Achtergrond", "Besluit"),
+                1,
+                "SBAR: Situatie, Achtergrond (background), Beoordeling, Aanbeveling.",
+            ),
         ),
     ),
     UnitText(
@@ -322,6 +372,23 @@ _NORTHWIND_UNITS = (
             "straight. Hold the load against your body and lift smoothly with your legs.",
             "Turn by moving your feet, never by twisting your back. If the load is too heavy or "
             "awkward, stop and ask for help or equipment: nobody expects you to be a crane.",
+        ),
+        questions=(
+            Question(
+                "How do you turn while carrying a load?",
+                (
+                    "Twist from the waist",
+                    "Move your feet",
+                    "Lean back and pivot on one foot",
+                ),
+                1,
+                "Turn with your feet, never by twisting your back.",
+            ),
+            Question(
+                "What do you do first, before lifting a crate?",
+                ("Look at the load and plan the route", "Lift it quickly", "Bend your back"),
+                0,
+            ),
         ),
     ),
     UnitText(

@@ -36,3 +36,4 @@ class UnitPlan:
     written_at: dt.datetime  # created, and published if it is
     skills: tuple[str, ...] = ()  # names of the organisation's skills
     work_processes: tuple[str, ...] = ()  # names of its work processes
+    questions: tuple[dict, ...] = ()  # quiz question blocks' data, after the text block

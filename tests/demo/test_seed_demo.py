@@ -15,7 +15,9 @@ from demo.demo import demo_seed
 from demo.demo_content import DEMO_PASSWORD
 from demo.synthetic import SyntheticSpec, synthetic_seed
 from events.models import LearningEvent
-from microlearning.models import Assignment, Completion, Unit
+from microlearning.models import Assignment, Completion, QuestionAnswer, Unit
+from microlearning.selectors.repetition import due_card_count
+from nudges.models import Nudge
 from organisations.models import Membership, Organisation, Team, User
 from organisations.permissions import Action, can
 from organisations.selectors import teams_managed_by
@@ -115,6 +117,27 @@ def test_demo_employee_has_exactly_one_overdue_assignment():
 
     assert list(overdue) == ["Een incident melden"]
     assert completed >= 3
+
+
+def test_demo_employee_has_questions_due_in_the_refresher_and_a_repeat_nudge():
+    demo_seed(log=quiet)
+    employee = membership("medewerker@horizon.demo")
+
+    with organisation_scope(employee.organisation_id):
+        due = due_card_count(membership=employee, now=timezone.now())
+        answered = QuestionAnswer.objects.filter(member=employee, correct=True).count()
+        repeat = set(
+            Nudge.objects.filter(member=employee, kind=Nudge.Kind.REPEAT).values_list(
+                "channel", "status"
+            )
+        )
+
+    # the questions of the units they completed, answered then, are due now
+    assert due == answered == 3
+    assert repeat == {
+        (Nudge.Channel.EMAIL, Nudge.Status.SENT),
+        (Nudge.Channel.IN_APP, Nudge.Status.SENT),
+    }
 
 
 def test_demo_has_published_units_a_draft_and_a_rollup():
