@@ -19,7 +19,7 @@ from microlearning.selectors.reach import units_completed, units_reaching
 from organisations.models import Membership, Organisation, Team
 from organisations.selectors import members_of_teams, teams_managed_by
 
-from .models import RollupCheckpoint, TeamDailyCount
+from ..models import RollupCheckpoint, TeamDailyCount
 
 TEAM_DAILY_ROLLUP = "team_daily"
 DASHBOARD_PERIODS = (7, 30, 90)

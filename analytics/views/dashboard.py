@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from organisations.access import member_required
 from organisations.permissions import Action
 
-from . import selectors
+from .. import selectors
 
 # The chart's own coordinates; the SVG scales to the page, so any period fills the same width.
 CHART_WIDTH = 600

@@ -1,0 +1,35 @@
+"""Reads for analytics, one module per page or concern; the public names are re-exported here."""
+
+from .dashboard import (
+    DASHBOARD_PERIODS,
+    DEFAULT_DASHBOARD_PERIOD,
+    DEFAULT_REPORT_WEEKS,
+    REPORT_PERIODS,
+    TEAM_DAILY_ROLLUP,
+    DayCount,
+    MemberProgress,
+    OrganisationReport,
+    TeamDashboard,
+    TeamWeeks,
+    completions_per_team_per_week,
+    organisation_today,
+    rollup_last_run,
+    team_dashboard,
+)
+
+__all__ = [
+    "DASHBOARD_PERIODS",
+    "DEFAULT_DASHBOARD_PERIOD",
+    "DEFAULT_REPORT_WEEKS",
+    "REPORT_PERIODS",
+    "TEAM_DAILY_ROLLUP",
+    "DayCount",
+    "MemberProgress",
+    "OrganisationReport",
+    "TeamDashboard",
+    "TeamWeeks",
+    "completions_per_team_per_week",
+    "organisation_today",
+    "rollup_last_run",
+    "team_dashboard",
+]
