@@ -92,7 +92,9 @@ def test_a_share_or_average_of_nothing_is_no_figure_not_zero():
 
 def test_inputs_of_teams_add_up_to_the_total():
     care = Inputs(members=3, reach=2, mix={"experience": 1, "social": 0, "formal": 1})
-    desk = Inputs(members=4, reach=4, nudges_sent=None, mix={"experience": 2, "social": 1, "formal": 0})
+    desk = Inputs(
+        members=4, reach=4, nudges_sent=None, mix={"experience": 2, "social": 1, "formal": 0}
+    )
 
     total = care + desk
 

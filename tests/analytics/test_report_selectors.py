@@ -132,9 +132,7 @@ def _report(organisation, **filters):
 
 
 def _figures(report, section_key: str) -> dict:
-    return {
-        row.key: row.cells[0].value for row in report.section(section_key).rows
-    }
+    return {row.key: row.cells[0].value for row in report.section(section_key).rows}
 
 
 def test_every_measure_of_the_report_on_a_known_dataset(organisation, world):
@@ -179,7 +177,9 @@ def test_every_measure_of_the_report_on_a_known_dataset(organisation, world):
 def test_the_team_breakdown_adds_up_to_the_total(organisation, world):
     teams = _report(organisation).section("teams")
     columns = [column.key for column in teams.columns]
-    by_team = {row.key: dict(zip(columns, (c.value for c in row.cells), strict=True)) for row in teams.rows}
+    by_team = {
+        row.key: dict(zip(columns, (c.value for c in row.cells), strict=True)) for row in teams.rows
+    }
 
     care, desk, total = by_team[str(world.care.pk)], by_team[str(world.desk.pk)], by_team["total"]
     assert (care["members"], care["reach"], care["completions"], care["minutes"]) == (2, 2, 3, 15)
@@ -266,7 +266,9 @@ def test_another_organisations_team_is_refused_like_one_that_does_not_exist(
 def test_good_filters_are_parsed(organisation):
     team = TeamFactory(organisation=organisation)
 
-    filters, errors = _parse(organisation, {"weeks": "4", "end": "2026-11-26", "team": str(team.pk)})
+    filters, errors = _parse(
+        organisation, {"weeks": "4", "end": "2026-11-26", "team": str(team.pk)}
+    )
 
     assert errors == []
     assert (filters.weeks, filters.team, filters.start) == (4, team, dt.date(2026, 11, 2))

@@ -119,7 +119,9 @@ def test_no_group_of_fewer_than_five_can_be_read_or_worked_out(groups):
     # Worked out: with the total shown, total minus the shown groups is the sum of the
     # hidden ones, which must cover 5 people or more (or nobody).
     if not total.suppressed:
-        hidden_people = sum(p for (p, _v), cell in zip(groups, cells, strict=True) if cell.suppressed)
+        hidden_people = sum(
+            p for (p, _v), cell in zip(groups, cells, strict=True) if cell.suppressed
+        )
         assert hidden_people == 0 or hidden_people >= MIN_PEOPLE
     # Nothing is hidden that did not need to be: a large total shows unless groups cannot
     # cover the hidden ones.
