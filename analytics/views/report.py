@@ -101,6 +101,7 @@ def _page(request, *, impact: bool):
         "weeks": query.get("weeks") or str(DEFAULT_HR_WEEKS),
         "end": query.get("end", ""),
         "minimum": MIN_PEOPLE,
+        "today": organisation_today(organisation=request.organisation),
         "definitions": measures.MEASURES,
         "levels": list(measures.Level),
         **_choices(request.organisation, impact),
