@@ -109,6 +109,9 @@ def _page(request, *, impact: bool):
     if report is not None:
         trend = report.section("trend")
         context["level_sections"] = [report.section(level.value) for level in measures.Level]
+        context["levels_suppressed"] = any(
+            section.has_suppressed for section in context["level_sections"]
+        )
         context["charts"] = [_week_chart(trend, key) for key in CHART_COLUMNS]
         context["too_few"] = 0 < report.people < MIN_PEOPLE
         context["csv_query"] = urlencode(query)
