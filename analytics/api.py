@@ -1,8 +1,9 @@
-"""API for the manager's team dashboard, read from the per-team daily rollup."""
+"""API for the manager's team dashboard (from the per-team daily rollup) and HR's impact report."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -10,7 +11,14 @@ from organisations.api_errors import error_responses
 from organisations.permissions import Action
 
 from . import selectors
-from .serializers import TeamDashboardQuerySerializer, TeamDashboardSerializer
+from .selectors.report import hr_report, report_filters_parse
+from .serializers import (
+    ImpactReportQuerySerializer,
+    ReportSerializer,
+    TeamDashboardQuerySerializer,
+    TeamDashboardSerializer,
+)
+from .suppression import suppress
 
 DASHBOARD_TAG = "dashboard"
 
@@ -60,3 +68,33 @@ class TeamDashboardView(APIView):
             today=selectors.organisation_today(organisation=request.organisation),
         )
         return Response(TeamDashboardSerializer(dashboard).data)
+
+
+class ImpactReportView(APIView):
+    """HR's impact report: the same suppressed figures as the web page and its files."""
+
+    required_action = Action.VIEW_ORGANISATION_REPORTS
+
+    @extend_schema(
+        tags=[DASHBOARD_TAG],
+        summary="Impact report: usage, application and impact (HR)",
+        description=(
+            "Sections of rows of cells, every figure one of the measures listed under "
+            "`measures`. Any figure about fewer than 5 people is hidden (`suppressed`, "
+            "`value` null), and so is one that could be worked out by subtracting shown "
+            "figures (a total minus the other teams). Unknown filters, a period ending in "
+            "the future or another organisation's team give 400 with a message."
+        ),
+        parameters=[ImpactReportQuerySerializer],
+        responses={200: ReportSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def get(self, request, org_slug: str):
+        filters, errors = report_filters_parse(
+            organisation=request.organisation,
+            params=request.query_params,
+            today=selectors.organisation_today(organisation=request.organisation),
+        )
+        if filters is None:
+            raise ValidationError({"non_field_errors": errors})
+        report = suppress(hr_report(organisation=request.organisation, filters=filters))
+        return Response(ReportSerializer(report).data)

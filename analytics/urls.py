@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.team_dashboard, name="team_dashboard"),
     path("report/", views.organisation_report, name="organisation_report"),
     path("report/csv/", views.organisation_report_csv, name="organisation_report_csv"),
+    path("hr/", views.hr_overview, name="hr_overview"),
+    path("hr/impact/", views.hr_impact, name="hr_impact"),
+    path("hr/impact/csv/", views.hr_impact_csv, name="hr_impact_csv"),
 ]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events.models import LearningEvent
 from microlearning.selectors.reach import units_completed, units_reaching
@@ -20,6 +21,7 @@ from organisations.models import Membership, Organisation, Team
 from organisations.selectors import members_of_teams, teams_managed_by
 
 from ..models import RollupCheckpoint, TeamDailyCount
+from ..reporting import Cell, Column, Report, Row, Section
 
 TEAM_DAILY_ROLLUP = "team_daily"
 DASHBOARD_PERIODS = (7, 30, 90)
@@ -134,6 +136,7 @@ def team_dashboard(*, membership: Membership, days: int, today: dt.date) -> Team
 class TeamWeeks:
     team: Team | None  # None: members without a team
     counts: list[int]  # one per week, in the order of OrganisationReport.weeks
+    people: int = 0  # the team's active members today: what k-anonymity counts
 
     @property
     def total(self) -> int:
@@ -184,9 +187,70 @@ def completions_per_team_per_week(
         by_team.setdefault(team_id, [0] * weeks)[index[week]] += total
 
     teams = list(Team.objects.filter(organisation=organisation).order_by("name"))
-    rows = [TeamWeeks(team=team, counts=by_team.get(team.pk, [0] * weeks)) for team in teams]
+    people = dict(
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values_list("team_id", "n")
+        .order_by()
+    )
+    rows = [
+        TeamWeeks(
+            team=team, counts=by_team.get(team.pk, [0] * weeks), people=people.get(team.pk, 0)
+        )
+        for team in teams
+    ]
     if None in by_team:
-        rows.append(TeamWeeks(team=None, counts=by_team[None]))
+        rows.append(TeamWeeks(team=None, counts=by_team[None], people=people.get(None, 0)))
     return OrganisationReport(
         weeks=mondays, rows=rows, rollup_last_run=rollup_last_run(organisation=organisation)
+    )
+
+
+def completions_report(report: OrganisationReport) -> Report:
+    """The completions per team per week as a ``Report``, for ``suppress`` and the renderers.
+
+    A team's figures are about its members (people); the total row is the sum of the
+    teams, so the section is a partition (complementary suppression applies).
+    """
+    columns = [
+        Column(
+            key=monday.isoformat(), label=_("Week of %(monday)s") % {"monday": monday.isoformat()}
+        )
+        for monday in report.weeks
+    ] + [Column(key="total", label=_("Total"))]
+    rows = [
+        Row(
+            label=row.team.name if row.team is not None else _("No team"),
+            key=str(row.team.pk) if row.team is not None else "none",
+            cells=[Cell(value=count, people=row.people) for count in row.counts + [row.total]],
+        )
+        for row in report.rows
+    ]
+    people = sum(row.people for row in report.rows)
+    rows.append(
+        Row(
+            label=_("Total"),
+            key="total",
+            is_total=True,
+            cells=[
+                Cell(value=count, people=people) for count in report.week_totals + [report.total]
+            ],
+        )
+    )
+    section = Section(
+        key="completions",
+        title=_("Completions per team per week"),
+        columns=columns,
+        rows=rows,
+        partition=True,
+        row_heading=_("Team"),
+    )
+    return Report(
+        title=_("Completions per team per week"),
+        start=report.weeks[0],
+        end=report.weeks[-1] + dt.timedelta(days=6),
+        sections=[section],
+        people=people,
+        rollup_last_run=report.rollup_last_run,
     )

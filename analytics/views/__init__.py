@@ -1,5 +1,13 @@
 """Analytics pages, one module per page or concern."""
 
 from .dashboard import organisation_report, organisation_report_csv, team_dashboard
+from .report import hr_impact, hr_impact_csv, hr_overview
 
-__all__ = ["organisation_report", "organisation_report_csv", "team_dashboard"]
+__all__ = [
+    "hr_impact",
+    "hr_impact_csv",
+    "hr_overview",
+    "organisation_report",
+    "organisation_report_csv",
+    "team_dashboard",
+]

@@ -16,6 +16,8 @@ from organisations.access import member_required
 from organisations.permissions import Action
 
 from .. import selectors
+from ..reporting import DASH
+from ..suppression import MIN_PEOPLE, suppress
 
 # The chart's own coordinates; the SVG scales to the page, so any period fills the same width.
 CHART_WIDTH = 600
@@ -161,16 +163,6 @@ def _report(request) -> tuple[selectors.OrganisationReport, int]:
     return report, weeks
 
 
-@member_required(Action.VIEW_ORGANISATION_REPORTS)
-def organisation_report(request):
-    report, weeks = _report(request)
-    return render(
-        request,
-        "analytics/organisation_report.html",
-        {"report": report, "weeks": weeks, "periods": selectors.REPORT_PERIODS},
-    )
-
-
 def _cell(value) -> str:
     """Spreadsheets run cells starting with these characters as formulas; defuse them."""
     text = str(value)
@@ -178,20 +170,43 @@ def _cell(value) -> str:
 
 
 @member_required(Action.VIEW_ORGANISATION_REPORTS)
-def organisation_report_csv(request):
+def organisation_report(request):
     report, weeks = _report(request)
+    return render(
+        request,
+        "analytics/organisation_report.html",
+        {
+            "report": report,
+            "section": suppress(selectors.completions_report(report)).sections[0],
+            "minimum": MIN_PEOPLE,
+            "weeks": weeks,
+            "periods": selectors.REPORT_PERIODS,
+        },
+    )
+
+
+@member_required(Action.VIEW_ORGANISATION_REPORTS)
+def organisation_report_csv(request):
+    """The table of the page, suppressed the same way: small teams show a dash."""
+    report, weeks = _report(request)
+    section = suppress(selectors.completions_report(report)).sections[0]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"werkwijs-{request.organisation.slug}-completions-{weeks}-weeks.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
-    writer.writerow(
-        [_("Team")]
-        + [_("Week of %(monday)s") % {"monday": monday.isoformat()} for monday in report.weeks]
-        + [_("Total")]
-    )
-    for row in report.rows:
-        name = row.team.name if row.team is not None else _("No team")
-        writer.writerow([_cell(name)] + row.counts + [row.total])
-    writer.writerow([_("Total")] + report.week_totals + [report.total])
+    writer.writerow([section.row_heading] + [column.label for column in section.columns])
+    for row in section.rows:
+        writer.writerow([_cell(row.label)] + [cell.text for cell in row.cells])
+    if section.has_suppressed:
+        writer.writerow([])
+        writer.writerow(
+            [
+                _(
+                    "%(dash)s: hidden to protect individuals (fewer than %(minimum)s people, or "
+                    "it could be worked out from the other figures)."
+                )
+                % {"dash": DASH, "minimum": MIN_PEOPLE}
+            ]
+        )
     return response

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from organisations.models import Membership, Organisation
 
@@ -18,6 +19,7 @@ class FirstAndLatest:
     skill_id: int
     first: int
     latest: int
+    ratings: int = 1  # how many ratings lie between first and latest, both included
 
     @property
     def change(self) -> int:
@@ -41,12 +43,17 @@ def proficiency_first_and_latest(
     member_ids: Collection[int] | None = None,
     skill_ids: Collection[int] | None = None,
     rated_by: str | None = None,
+    until: dt.datetime | None = None,
 ) -> dict[tuple[int, int], FirstAndLatest]:
     """``{(member id, skill id): first and latest level}``: what analytics compares, one query.
 
-    ``rated_by`` ("self" or "manager") compares one kind of rating only.
+    ``rated_by`` ("self" or "manager") compares one kind of rating only; ``until``
+    leaves out ratings from that moment on (the latest as it was then).
+    ``member_ids`` may be a queryset of ids: it stays a subquery.
     """
     ratings = ProficiencyRating.objects.filter(organisation=organisation)
+    if until is not None:
+        ratings = ratings.filter(rated_at__lt=until)
     if member_ids is not None:
         ratings = ratings.filter(member_id__in=member_ids)
     if skill_ids is not None:
@@ -56,8 +63,8 @@ def proficiency_first_and_latest(
     same = ratings.filter(member_id=OuterRef("member_id"), skill_id=OuterRef("skill_id"))
     pairs = (
         ratings.values("member_id", "skill_id")
-        .distinct()
         .annotate(
+            ratings=Count("pk"),
             first=Subquery(same.order_by("rated_at", "pk").values("level")[:1]),
             latest=Subquery(same.order_by("-rated_at", "-pk").values("level")[:1]),
         )
@@ -69,6 +76,7 @@ def proficiency_first_and_latest(
             skill_id=row["skill_id"],
             first=row["first"],
             latest=row["latest"],
+            ratings=row["ratings"],
         )
         for row in pairs
     }
