@@ -73,7 +73,7 @@ def _body(request):
 
 
 @csrf_exempt
-def statements(request):
+def statements(request, org_slug: str):
     client = _client(request)
     if client is None:
         return _unauthorised("Send the key and secret of an active LRS client (HTTP Basic).")
