@@ -66,6 +66,9 @@ def _client(request) -> LrsClient | None:
 
 
 def _body(request):
+    if request.content_type != "application/json":
+        # multipart/mixed (statements with attachments) is not accepted yet.
+        raise StatementInvalid("Content-Type", "must be application/json")
     try:
         return json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -74,6 +77,14 @@ def _body(request):
 
 @csrf_exempt
 def statements(request, org_slug: str):
+    response = _statements(request)
+    if VERSION_HEADER not in response:
+        # Every response names a version, also those refused before the request's was read.
+        response[VERSION_HEADER] = "1.0.3"
+    return response
+
+
+def _statements(request) -> HttpResponse:
     client = _client(request)
     if client is None:
         return _unauthorised("Send the key and secret of an active LRS client (HTTP Basic).")

@@ -97,6 +97,12 @@ class Statement(models.Model):
                 fields=["organisation", "registration", "stored"], name="lrs_st_org_registration"
             ),
             models.Index(fields=["organisation", "client", "stored"], name="lrs_st_org_client"),
+            # Few statements have an agent as their object: only those are indexed.
+            models.Index(
+                fields=["organisation", "object_agent", "stored"],
+                name="lrs_st_org_object_agent",
+                condition=~models.Q(object_agent=""),
+            ),
         ]
 
     def __str__(self) -> str:

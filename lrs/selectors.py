@@ -151,7 +151,9 @@ def _filtered(client: LrsClient, query: StatementQuery) -> QuerySet[Statement]:
         if query.related_agents:
             rows = rows.filter(_linked(StatementLink.Kind.AGENT, query.agent))
         else:
-            rows = rows.filter(Q(actor=query.agent) | Q(object_agent=query.agent))
+            # "<> ''" repeats the partial index's condition so the planner may use it.
+            as_object = Q(object_agent=query.agent) & ~Q(object_agent="")
+            rows = rows.filter(Q(actor=query.agent) | as_object)
     if query.verb:
         rows = rows.filter(verb=query.verb)
     if query.activity:

@@ -216,6 +216,25 @@ def test_malformed_json_is_a_400(xapi):
     assert response.status_code == 400
 
 
+def test_a_body_that_is_not_json_is_refused(organisation, xapi):
+    response = xapi.client.post(
+        xapi.url,
+        json.dumps(statement()),
+        content_type="text/plain",
+        headers=xapi.headers(None, None),
+    )
+    assert response.status_code == 400
+    assert "Content-Type" in response.json()["error"]["message"]
+    assert stored_count(organisation) == 0
+
+
+def test_every_response_names_a_version(organisation, xapi):
+    assert xapi.post(statement(), version=False)["X-Experience-API-Version"] == "1.0.3"
+    response = Xapi(organisation, "lrs_nobody", "x").get()
+    assert response.status_code == 401
+    assert response["X-Experience-API-Version"] == "1.0.3"
+
+
 def test_the_lrs_sets_authority_whatever_the_client_sends(xapi, lrs_client):
     claimed = {"objectType": "Agent", "mbox": "mailto:boss@example.com"}
     [statement_id] = xapi.post(statement(authority=claimed)).json()
