@@ -516,3 +516,20 @@ def test_a_filtered_query_runs_in_a_fixed_number_of_queries(xapi, django_assert_
     with django_assert_max_num_queries(7):
         response = xapi.get({"verb": "http://adlnet.gov/expapi/verbs/completed", "limit": "20"})
     assert len(response.json()["statements"]) == 20
+
+
+def test_a_batch_is_stored_in_a_fixed_number_of_queries(
+    organisation, xapi, django_assert_max_num_queries
+):
+    # The organisation, the client, the ids stored already, one insert of statements and
+    # one of links in a savepoint (in a test the request's transaction is a savepoint too,
+    # saving and restoring the settings): the same for any batch size.
+    with django_assert_max_num_queries(11):
+        response = xapi.post([statement() for _ in range(50)])
+    assert len(response.json()) == 50
+    assert stored_count(organisation) == 50
+
+
+def test_limit_zero_means_the_servers_maximum(xapi):
+    xapi.post([statement() for _ in range(3)])
+    assert len(xapi.get({"limit": "0"}).json()["statements"]) == 3
