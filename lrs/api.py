@@ -28,7 +28,7 @@ from .validation import StatementInvalid, check_uuid
 
 VERSION_HEADER = "X-Experience-API-Version"
 CONSISTENT_HEADER = "X-Experience-API-Consistent-Through"
-_ACCEPTED_VERSION = re.compile(r"^(1\.0(\.[0-3])?|2\.0\.0)$")
+_ACCEPTED_VERSION = re.compile(r"^(1\.0(\.\d+)?|2\.0\.0)$")
 REALM = 'Basic realm="Werkwijs xAPI"'
 SINGLE_PARAMS = {"statementId", "voidedStatementId", "format", "attachments"}
 

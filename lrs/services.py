@@ -147,6 +147,7 @@ def statements_store(
     accepted as it is, a different one makes the whole request a conflict.
     """
     batch = check_statements(statements, version=version)
+    _check_attachment_data(batch)
     if statement_id is not None:
         if len(batch) != 1 or not isinstance(statements, dict):
             raise StatementInvalid("statements", "PUT takes exactly one statement")
@@ -193,6 +194,20 @@ def statements_store(
         # Another request stored one of these ids between our look and our insert.
         raise StatementConflict(", ".join(str(i) for i in ids)) from exc
     return [str(i) for i in ids]
+
+
+def _check_attachment_data(batch: list[dict]) -> None:
+    """Statements arrive as JSON only (multipart/mixed is not accepted yet), so an
+    attachment has to point to its data with a fileUrl."""
+    for i, statement in enumerate(batch):
+        parts = [statement, statement["object"]]
+        for part in parts:
+            for j, attachment in enumerate(part.get("attachments", [])):
+                if "fileUrl" not in attachment:
+                    raise StatementInvalid(
+                        f"statements[{i}].attachments[{j}]",
+                        "needs a fileUrl: attachment data (multipart/mixed) is not accepted yet",
+                    )
 
 
 def _check_voiding(*, organisation: Organisation, fresh: list[_Prepared]) -> None:

@@ -62,7 +62,7 @@ def test_a_request_without_the_version_header_is_refused(xapi):
     assert "X-Experience-API-Version" in response.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("version", ["0.95", "1.1.0", "3.0.0", "latest"])
+@pytest.mark.parametrize("version", ["0.95", "1.1.0", "2.1.0", "3.0.0", "latest"])
 def test_an_unsupported_version_is_refused(xapi, version):
     response = xapi.get(version=version)
     assert response.status_code == 400
@@ -533,3 +533,26 @@ def test_a_batch_is_stored_in_a_fixed_number_of_queries(
 def test_limit_zero_means_the_servers_maximum(xapi):
     xapi.post([statement() for _ in range(3)])
     assert len(xapi.get({"limit": "0"}).json()["statements"]) == 3
+
+
+ATTACHMENT = {
+    "usageType": "http://id.tincanapi.com/attachment/certificate",
+    "display": {"en": "Certificate"},
+    "contentType": "application/pdf",
+    "length": 1024,
+    "sha2": "a" * 64,
+}
+
+
+def test_an_attachment_with_a_file_url_is_stored(xapi):
+    attachment = {**ATTACHMENT, "fileUrl": "https://example.com/certificate.pdf"}
+    [statement_id] = xapi.post(statement(attachments=[attachment])).json()
+    got = xapi.get({"statementId": statement_id}).json()
+    assert got["attachments"] == [attachment]
+
+
+def test_an_attachment_without_its_data_is_refused(organisation, xapi):
+    response = xapi.post([statement(), statement(attachments=[ATTACHMENT])])
+    assert response.status_code == 400
+    assert "statements[1].attachments[0]" in response.json()["error"]["message"]
+    assert stored_count(organisation) == 0

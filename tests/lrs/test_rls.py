@@ -46,6 +46,10 @@ def test_a_query_in_one_organisation_never_returns_anothers_statements(
                 set(LrsClient.objects.values_list("organisation_id", flat=True)),
             )
 
+    # Both organisations' rows are there (the setup bypass sees them all) ...
+    both = {organisation.pk, other_organisation.pk}
+    assert unfiltered() == (both,) * 3
+    # ... yet each organisation's setting shows its own only.
     assert _as_app(organisation.pk, unfiltered) == ({organisation.pk},) * 3
     assert _as_app(other_organisation.pk, unfiltered) == ({other_organisation.pk},) * 3
 
