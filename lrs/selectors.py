@@ -145,7 +145,8 @@ def _linked(kind: str, value: str) -> Exists:
     )
 
 
-def _filtered(client: LrsClient, query: StatementQuery) -> QuerySet[Statement]:
+def statements_matching(client: LrsClient, query: StatementQuery) -> QuerySet[Statement]:
+    """What the client may read of the query's statements, voided ones left out (unordered)."""
     rows = _readable(client).filter(voided=False)
     if query.agent:
         if query.related_agents:
@@ -196,7 +197,7 @@ def _page(
     client: LrsClient, query: StatementQuery, *, ceiling: dt.datetime, after: tuple | None
 ) -> StatementPage:
     # Stored up to the first page's moment: what arrives later never shifts the pages.
-    rows = _filtered(client, query).filter(stored__lte=ceiling)
+    rows = statements_matching(client, query).filter(stored__lte=ceiling)
     order = ("stored", "pk") if query.ascending else ("-stored", "-pk")
     if after is not None:
         stored, pk = dt.datetime.fromisoformat(after[0]), after[1]
