@@ -2,7 +2,7 @@
 
 One function per object of the data model, each raising ``StatementInvalid`` with
 the path of the offending property and what is wrong with it, so the 400 a client
-gets names the problem (``statement.actor.mbox: must start with "mailto:"``).
+gets names the problem (``statement.actor.mbox: must be a "mailto:" IRI ...``).
 Unknown properties are refused at every level: the specification lets an LRS
 reject them and a typo (``"regsitration"``) is better caught than stored.
 
@@ -22,10 +22,9 @@ from .formats import (
     check_uuid,
     parse_timestamp,
 )
-from .statements import CHECKERS, check_statement, check_statements, check_substatement
+from .statements import check_statement, check_statements, check_substatement
 
 __all__ = [
-    "CHECKERS",
     "IFI_KEYS",
     "INTERACTION_TYPES",
     "VOIDED_VERB",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from .activities import (
     check_activity,
-    check_activity_definition,
     check_statement_ref,
     check_verb,
 )
@@ -293,19 +291,3 @@ def check_statements(value: Any, *, version: str) -> list[dict]:
                 fail(f"statements[{i}].id", "the same id appears twice in the batch")
             ids.add(statement["id"].lower())
     return value
-
-
-# Named so tests can list every checker once.
-CHECKERS: dict[str, Callable] = {
-    "statement": check_statement,
-    "substatement": check_substatement,
-    "agent": check_agent,
-    "group": check_group,
-    "verb": check_verb,
-    "activity": check_activity,
-    "activity_definition": check_activity_definition,
-    "score": check_score,
-    "result": check_result,
-    "context": check_context,
-    "attachment": check_attachment,
-}
