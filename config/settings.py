@@ -174,6 +174,7 @@ INSTALLED_APPS = [
     "courses",
     "nudges",
     "analytics",
+    "lrs",
     "demo",
 ]
 

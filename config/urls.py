@@ -14,6 +14,7 @@ organisation_web = [
     path("dashboard/", include("analytics.urls")),
     path("nudges/", include("nudges.urls")),
     path("goals/", include("goals.urls")),
+    path("manage/lrs/", include("lrs.urls")),
     path("", include("courses.urls_evidence")),
     path("", include("courses.urls_sessions")),
 ]
@@ -42,6 +43,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include(organisation_web)),
     path("api/v1/o/<slug:org_slug>/", include(organisation_api)),
+    # The organisation's xAPI learning record store (HTTP Basic with an LRS client's key).
+    path("xapi/o/<slug:org_slug>/", include("lrs.xapi_urls")),
     path("api/v1/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/v1/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -32,6 +32,8 @@ from .input_checks import InputProblem, problem_for_django_error
 logger = logging.getLogger("werkwijs.api")
 
 API_PATH_PREFIX = "/api/"
+# The xAPI learning record store (lrs) answers in JSON too, never with an HTML page.
+XAPI_PATH_PREFIX = "/xapi/"
 
 MESSAGE_INVALID = _("The request contains invalid data.")
 MESSAGE_MALFORMED = _("The request body could not be read.")
@@ -120,7 +122,7 @@ def exception_handler(exc, context):
 
 
 def is_api_path(path: str) -> bool:
-    return path.startswith(API_PATH_PREFIX)
+    return path.startswith((API_PATH_PREFIX, XAPI_PATH_PREFIX))
 
 
 def not_found_response() -> JsonResponse:

@@ -78,6 +78,7 @@ from tests import factories
 from tests.goals.isolation_world import build_goals
 from tests.isolation_evidence import EvidenceRows, build_evidence
 from tests.isolation_sessions import build_sessions
+from tests.lrs.isolation_world import build_lrs
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -133,6 +134,8 @@ class World:
     enrolments: list = field(default_factory=list)
     progress: list = field(default_factory=list)
     trajectory_versions: list = field(default_factory=list)
+    # An LRS client (with its secret) and statements it sent (tests/lrs/isolation_world).
+    lrs: dict = field(default_factory=dict)
 
     @property
     def users(self) -> list[User]:
@@ -392,6 +395,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         sessions = build_sessions(
             organisation=organisation, members=members, skill=skill, text=text
         )
+        lrs = build_lrs(organisation=organisation, members=members, text=text)
         # The learner's nudges with pages of their own: "did you apply it?", "what did you learn?".
         for kind, subject_type, subject in (
             (NudgeRule.Kind.APPLY, "commitment", commitment),
@@ -437,6 +441,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         day_off=day_off,
         goals=goals,
         sessions=sessions,
+        lrs=lrs,
         **courses,
     )
 

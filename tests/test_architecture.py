@@ -29,6 +29,7 @@ FLOORS = {
     "organisations": 0,
     "events": 1,
     "microlearning": 2,
+    "lrs": 2,
     "courses": 3,
     "goals": 4,
     "nudges": 5,

@@ -21,6 +21,7 @@ the same afterwards, and no row anywhere references another organisation's row.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
@@ -100,6 +101,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "recognition_id": lambda w: w.goals["recognitions"],
     "session_id": lambda w: [w.sessions["session"]],
     "seat_id": lambda w: [w.sessions["seat"]],
+    "client_id": lambda w: [w.lrs["client"]],
 }
 # Routes inside an organisation that need no login: a signed link is the proof (a nudge's
 # one-click answer). Nobody's session matters there; a link that is not the
@@ -143,7 +145,12 @@ class Route:
 
     @property
     def is_api(self) -> bool:
-        return self.route.startswith("api/")
+        return self.route.startswith(("api/", "xapi/"))
+
+    @property
+    def is_xapi(self) -> bool:
+        """The learning record store: HTTP Basic with an LRS client's key, no session."""
+        return self.route.startswith("xapi/")
 
     @property
     def in_organisation(self) -> bool:
@@ -386,6 +393,12 @@ def probe_clients(setup, db):
         sessions[role].cookies.load(setup.sessions[role])
         raw = setup.a.tokens[role][1]
         tokens[role] = Client(headers={"authorization": f"Bearer {raw}"})
+    # A's LRS client (reads all, writes), speaking xAPI 1.0.3.
+    key, secret = setup.a.lrs["client"].key, setup.a.lrs["secret"]
+    basic = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    tokens["lrs"] = Client(
+        headers={"authorization": f"Basic {basic}", "x-experience-api-version": "1.0.3"}
+    )
     return sessions, tokens
 
 
@@ -470,7 +483,9 @@ def walk_organisation_route(probe: Probe, setup: Setup, sessions: dict, tokens: 
         mixes += [{name} for name in route.id_kwargs]
 
     clients = [(role, "session", sessions[role]) for role in ROLES]
-    if route.is_api:
+    if route.is_xapi:
+        clients += [("lrs client", "basic", tokens["lrs"])]
+    elif route.is_api:
         clients += [(role, "token", tokens[role]) for role in ROLES]
 
     for variant in range(variants):
@@ -509,6 +524,9 @@ def walk_organisation_route(probe: Probe, setup: Setup, sessions: dict, tokens: 
                 # 405: the method is refused before anything is looked at. A token of A
                 # is simply unknown in B: 401 (or 403/404).
                 allowed = {404, 405} if auth == "session" else {401, 403, 404, 405}
+                if route.is_xapi:
+                    # No session counts there: A's people and A's LRS client are unknown.
+                    allowed = {401, 403, 404, 405}
                 if route.name in SIGNED_LINK_ROUTES:
                     allowed = {400, 404, 405}
                 probe.expect(response, allowed, label=f"{role} ({auth}) {method} {path}")

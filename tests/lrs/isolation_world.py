@@ -1,0 +1,47 @@
+"""The learning record store's rows for an organisation of the isolation walk (tests/isolation.py).
+
+An LRS client of the admin (reads all, writes) and two statements it sent, one voiding
+the other; the names in them hold the world's canary.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from lrs import services
+from lrs.models import LrsClient
+
+
+def build_lrs(*, organisation, members, text) -> dict:
+    client, secret = services.lrs_client_create(
+        organisation=organisation,
+        name=text("lrs-client"),
+        scopes=[LrsClient.Scope.READ_ALL, LrsClient.Scope.WRITE],
+        by=members["admin"],
+    )
+    client.organisation = organisation
+    first = str(uuid.uuid4())
+    services.statements_store(
+        client=client,
+        version="1.0.3",
+        statements=[
+            {
+                "id": first,
+                "actor": {
+                    "name": text("lrs-actor"),
+                    "account": {"homePage": "https://example.test", "name": text("lrs-account")},
+                },
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+                "object": {
+                    "id": "http://example.test/activities/" + uuid.uuid4().hex,
+                    "definition": {"name": {"en": text("lrs-activity")}},
+                },
+            },
+            {
+                "actor": {"name": text("lrs-voider"), "mbox": f"mailto:{text.email('lrs')}"},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/voided"},
+                "object": {"objectType": "StatementRef", "id": first},
+            },
+        ],
+    )
+    return {"client": client, "secret": secret}
