@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.team_dashboard, name="team_dashboard"),
     path("report/", views.organisation_report, name="organisation_report"),
     path("report/csv/", views.organisation_report_csv, name="organisation_report_csv"),
+    path("report/exports/", views.export_start, name="export_start"),
+    path("report/exports/<int:export_id>/", views.export_detail, name="export_detail"),
+    path("report/exports/<int:export_id>/status/", views.export_status, name="export_status"),
+    path("report/exports/download/<str:token>/", views.export_download, name="export_download"),
 ]

@@ -16,6 +16,7 @@ from .dashboard import (
     rollup_last_run,
     team_dashboard,
 )
+from .exports import exports_visible_to, recent_exports
 
 __all__ = [
     "DASHBOARD_PERIODS",
@@ -29,7 +30,9 @@ __all__ = [
     "TeamDashboard",
     "TeamWeeks",
     "completions_per_team_per_week",
+    "exports_visible_to",
     "organisation_today",
+    "recent_exports",
     "rollup_last_run",
     "team_dashboard",
 ]

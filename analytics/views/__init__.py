@@ -1,5 +1,14 @@
 """Analytics pages, one module per page or concern."""
 
 from .dashboard import organisation_report, organisation_report_csv, team_dashboard
+from .exports import export_detail, export_download, export_start, export_status
 
-__all__ = ["organisation_report", "organisation_report_csv", "team_dashboard"]
+__all__ = [
+    "export_detail",
+    "export_download",
+    "export_start",
+    "export_status",
+    "organisation_report",
+    "organisation_report_csv",
+    "team_dashboard",
+]

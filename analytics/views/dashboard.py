@@ -167,7 +167,12 @@ def organisation_report(request):
     return render(
         request,
         "analytics/organisation_report.html",
-        {"report": report, "weeks": weeks, "periods": selectors.REPORT_PERIODS},
+        {
+            "report": report,
+            "weeks": weeks,
+            "periods": selectors.REPORT_PERIODS,
+            "exports": selectors.recent_exports(membership=request.membership),
+        },
     )
 
 
