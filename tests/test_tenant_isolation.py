@@ -100,6 +100,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "recognition_id": lambda w: w.goals["recognitions"],
     "session_id": lambda w: [w.sessions["session"]],
     "seat_id": lambda w: [w.sessions["seat"]],
+    "export_id": lambda w: w.exports,
 }
 # Routes inside an organisation that need no login: a signed link is the proof (a nudge's
 # one-click answer). Nobody's session matters there; a link that is not the

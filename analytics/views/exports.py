@@ -108,7 +108,7 @@ def export_detail(request, export_id: int):
             "state": _status(job),
             "refresh_seconds": REFRESH_SECONDS,
             "download_url": _download_url(request, job) if ready else "",
-            "keep_hours": jobs.KEEP.total_seconds() // 3600,
+            "keep_hours": int(jobs.KEEP.total_seconds() // 3600),
         },
     )
 
