@@ -6,8 +6,6 @@ runs); with it, a small script polls the status and updates the progress bar.
 
 from __future__ import annotations
 
-from csp.constants import NONE
-from csp.decorators import csp
 from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
@@ -36,7 +34,6 @@ LINK_EXPIRED = gettext_lazy(
     "This download link has expired: exports are kept for %(hours)s hours. "
     "Start a new export from the reports page."
 )
-FILE_POLICY = {"default-src": [NONE]}
 
 
 class ExportForm(forms.Form):
@@ -128,7 +125,6 @@ def _link_problem(request, message: str, status: int):
     )
 
 
-@csp(FILE_POLICY)
 @require_GET
 @member_required()
 def export_download(request, token: str):
