@@ -100,8 +100,10 @@ def _child(kind: str, members: int, *, trace: bool = False, organisation_id: int
     )
     args = [sys.executable, "-c", code]
     out = subprocess.run(  # noqa: S603 - our own interpreter and module
-        args, env=env, check=True, capture_output=True, text=True, cwd=Path(__file__).parent.parent
+        args, env=env, capture_output=True, text=True, cwd=Path(__file__).parent.parent
     )
+    if out.returncode:
+        raise RuntimeError(f"the {kind} export subprocess failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -206,7 +208,8 @@ def _main(kind: str, members: int, trace: bool, organisation_id: int) -> None:
         if kind == "job":
             from django.test.utils import override_settings
 
-            hr = Membership.objects.filter(organisation_id=organisation_id).first()
+            with organisation_scope(organisation_id):
+                hr = Membership.objects.filter(organisation_id=organisation_id).first()
             with override_settings(MEDIA_ROOT=folder):
                 baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 started = time.perf_counter()

@@ -214,6 +214,7 @@ def test_query_counts_do_not_grow_with_teams_members_or_exports(
             export_report(organisation=organisation, parameters={"weeks": 52})
 
     job = finished_export(hr)
+    client.get(url(organisation, "organisation_report"))  # the session's first save, say
     before = {
         "report": _queries(report),
         "page": _queries(lambda: client.get(url(organisation, "organisation_report"))),
