@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from organisations.models import Membership, Organisation
+from organisations.services import audit_log_record
 from organisations.tenancy import organisation_scope
 
 from ..models import ExportJob
@@ -140,6 +141,13 @@ def export_start(
     )
     job.full_clean()
     job.save()
+    # HR taking the organisation's figures out of the platform is worth a line in the trail.
+    audit_log_record(
+        actor=membership,
+        action="analytics.export_started",
+        obj=job,
+        data={"format": job.format, "parameters": job.parameters},
+    )
     transaction.on_commit(
         partial(export_publish, organisation_id=job.organisation_id, export_id=job.pk),
         robust=True,

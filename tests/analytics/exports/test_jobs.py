@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from analytics.exports import jobs
 from analytics.models import ExportJob
 from analytics.tasks import exports_sweep
+from organisations.models import AuditLog
 from organisations.tenancy import organisation_scope
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,9 @@ def test_starting_an_export_queues_it_and_publishes_only_after_the_commit(
     assert job.status == ExportJob.Status.QUEUED
     assert job.parameters == {"weeks": 12}
     assert (job.requested_by, job.format, job.attempts) == (hr, "xlsx", 0)
+    with organisation_scope(hr.organisation_id):
+        audit = AuditLog.objects.get(action="analytics.export_started")
+    assert (audit.actor, audit.object_id, audit.data["format"]) == (hr, job.pk, "xlsx")
 
 
 def test_an_export_runs_on_commit_and_its_xlsx_has_the_reports_figures(
