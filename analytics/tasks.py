@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.utils import timezone
 
 from organisations.models import Organisation
 from organisations.services import enqueue_after_commit, outbox_claim
-from organisations.tenancy import TenantTask
+from organisations.tenancy import TenantTask, organisation_scope
 
 from . import services
+from .exports import jobs
 
 
 @shared_task(name="analytics.rollup_organisation", base=TenantTask, acks_late=True)
@@ -32,3 +34,22 @@ def rollup_all() -> int:
     for organisation_id in ids:
         rollup_organisation.delay(organisation_id)
     return len(ids)
+
+
+@shared_task(name="analytics.export_run", acks_late=True, reject_on_worker_lost=True)
+def export_run(organisation_id: int, export_id: int) -> str:
+    """Write one HR export. Not a ``TenantTask``: its progress commits as it goes, so the
+    service opens a short scope per step (see ``analytics.exports.jobs``)."""
+    return jobs.export_run(organisation_id=organisation_id, export_id=export_id)
+
+
+@shared_task(name="analytics.exports_sweep")
+def exports_sweep() -> dict[str, int]:
+    """Beat entry, every minute: exports whose worker vanished restart, old files go."""
+    now = timezone.now()
+    totals: dict[str, int] = {}
+    for organisation in Organisation.objects.order_by("pk"):
+        with organisation_scope(organisation.pk):
+            for key, count in jobs.exports_sweep(organisation=organisation, now=now).items():
+                totals[key] = totals.get(key, 0) + count
+    return totals

@@ -11,4 +11,8 @@ urlpatterns = [
     path("hr/", views.hr_overview, name="hr_overview"),
     path("hr/impact/", views.hr_impact, name="hr_impact"),
     path("hr/impact/csv/", views.hr_impact_csv, name="hr_impact_csv"),
+    path("report/exports/", views.export_start, name="export_start"),
+    path("report/exports/<int:export_id>/", views.export_detail, name="export_detail"),
+    path("report/exports/<int:export_id>/status/", views.export_status, name="export_status"),
+    path("report/exports/download/<str:token>/", views.export_download, name="export_download"),
 ]

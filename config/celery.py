@@ -17,6 +17,11 @@ app.conf.beat_schedule = {
         "task": "analytics.rollup_all",
         "schedule": crontab(minute="*/5"),
     },
+    # HR exports whose worker vanished are restarted; expired export files are deleted.
+    "analytics-exports-sweep": {
+        "task": "analytics.exports_sweep",
+        "schedule": timedelta(seconds=60),
+    },
     "nudges-plan-due": {
         "task": "nudges.plan_all",
         "schedule": crontab(minute="*/15"),

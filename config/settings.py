@@ -316,6 +316,14 @@ NUDGE_DISPATCH_ROUNDS = _int("NUDGE_DISPATCH_ROUNDS", 40, minimum=1)
 # How often beat runs the dispatcher and the sweeper.
 NUDGE_BEAT_SECONDS = _int("NUDGE_BEAT_SECONDS", 60, minimum=1)
 
+# --- HR exports (analytics.exports) ------------------------------------------------------
+# A worker renews its export's lease as it writes; one silent for this long is taken for
+# dead and the sweeper restarts its export (at most EXPORT_MAX_ATTEMPTS times in all).
+EXPORT_LEASE_SECONDS = _int("EXPORT_LEASE_SECONDS", 300, minimum=1)
+EXPORT_MAX_ATTEMPTS = _int("EXPORT_MAX_ATTEMPTS", 3, minimum=1)
+# How long a finished export's file (and its download link) is kept.
+EXPORT_KEEP_HOURS = _int("EXPORT_KEEP_HOURS", 24, minimum=1)
+
 # --- E-mail -----------------------------------------------------------------------
 EMAIL_URL = _production("EMAIL_URL", "")
 if EMAIL_URL:

@@ -26,7 +26,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import RollupCheckpoint, TeamDailyCount
+from analytics.models import ExportJob, RollupCheckpoint, TeamDailyCount
 from analytics.services import TEAM_DAILY_ROLLUP
 from courses.models import (
     Step,
@@ -136,6 +136,8 @@ class World:
     trajectory_versions: list = field(default_factory=list)
     # An LRS client (with its secret) and statements it sent (tests/lrs/isolation_world).
     lrs: dict = field(default_factory=dict)
+    # HR's exports: one finished, one still queued (exports).
+    exports: list = field(default_factory=list)
 
     @property
     def users(self) -> list[User]:
@@ -419,8 +421,25 @@ def build_world(*, slug: str, canary: str = "") -> World:
                 title=text(f"nudge-{kind}"),
             )
 
+    with organisation_scope(organisation.pk):
+        exports = [
+            ExportJob.objects.create(
+                organisation=organisation,
+                requested_by=members["hr"],
+                format=ExportJob.Format.XLSX,
+                status=ExportJob.Status.DONE,
+                parameters={"weeks": 12},
+                error=text("export-error"),
+                expires_at=timezone.now() + dt.timedelta(hours=24),
+            ),
+            ExportJob.objects.create(
+                organisation=organisation, requested_by=members["admin"], format="pdf"
+            ),
+        ]
+
     return World(
         organisation=organisation,
+        exports=exports,
         canary=canary,
         members=members,
         team=team,

@@ -102,6 +102,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "session_id": lambda w: [w.sessions["session"]],
     "seat_id": lambda w: [w.sessions["seat"]],
     "client_id": lambda w: [w.lrs["client"]],
+    "export_id": lambda w: w.exports,
 }
 # Routes inside an organisation that need no login: a signed link is the proof (a nudge's
 # one-click answer). Nobody's session matters there; a link that is not the

@@ -17,6 +17,7 @@ from .dashboard import (
     rollup_last_run,
     team_dashboard,
 )
+from .exports import exports_visible_to, recent_exports
 
 __all__ = [
     "DASHBOARD_PERIODS",
@@ -31,7 +32,9 @@ __all__ = [
     "TeamWeeks",
     "completions_per_team_per_week",
     "completions_report",
+    "exports_visible_to",
     "organisation_today",
+    "recent_exports",
     "rollup_last_run",
     "team_dashboard",
 ]

@@ -1,9 +1,14 @@
 """Analytics pages, one module per page or concern."""
 
 from .dashboard import organisation_report, organisation_report_csv, team_dashboard
+from .exports import export_detail, export_download, export_start, export_status
 from .report import hr_impact, hr_impact_csv, hr_overview
 
 __all__ = [
+    "export_detail",
+    "export_download",
+    "export_start",
+    "export_status",
     "hr_impact",
     "hr_impact_csv",
     "hr_overview",

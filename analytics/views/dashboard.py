@@ -181,6 +181,7 @@ def organisation_report(request):
             "minimum": MIN_PEOPLE,
             "weeks": weeks,
             "periods": selectors.REPORT_PERIODS,
+            "exports": selectors.recent_exports(membership=request.membership),
         },
     )
 

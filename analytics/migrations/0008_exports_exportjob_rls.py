@@ -1,0 +1,9 @@
+from django.db import migrations
+
+from organisations.rls import EnableTenantRLS
+
+
+class Migration(migrations.Migration):
+    dependencies = [("analytics", "0007_exports_exportjob")]
+
+    operations = [EnableTenantRLS("exportjob")]
