@@ -111,6 +111,7 @@ class Need:
     progress_id: int | None = None  # OVERDUE, INACTIVE: the step to look at
     goal_id: int | None = None  # OFF_TRACK, CHECK_IN_DUE
     detail: str = ""  # OFF_TRACK: "late" or "low"
+    more: int = 0  # OVERDUE: further overdue steps of the same member (one row per member)
 
 
 @dataclass
@@ -319,13 +320,18 @@ def _needs(
             submission_id=item.submission_id,
             progress_id=item.progress_id,
         )
+    overdue: dict[int, list] = {}
     for item in steps_overdue(organisation_id=organisation.pk, today=today, team_ids=team_ids):
+        overdue.setdefault(item.learner_id, []).append(item)
+    for learner_id, items in overdue.items():
+        first = items[0]  # the longest overdue
         need(
-            item.learner_id,
+            learner_id,
             OVERDUE,
-            subject=item.step_title,
-            since=_day(item.since, organisation),
-            progress_id=item.progress_id,
+            subject=first.step_title,
+            since=_day(first.since, organisation),
+            progress_id=first.progress_id,
+            more=len(items) - 1,
         )
     for row in rows.values():
         for goal in row.goals:

@@ -113,5 +113,5 @@ def coaching_member(request, member_id: int):
     return render(
         request,
         "analytics/coaching_member.html",
-        {"page": page, "row": page.row, "charts": _charts(page.trend)[:2], "weeks": weeks},
+        {"page": page, "row": page.row, "charts": _charts(page.trend)[1:], "weeks": weeks},
     )

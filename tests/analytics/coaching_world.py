@@ -21,7 +21,13 @@ from microlearning.models import Commitment
 from organisations.models import Membership, Team
 from tests.conftest import make_member
 from tests.courses.evidence_factories import EvidenceWorld, evidence_world, pdf_file
-from tests.factories import LearningEventFactory, SkillFactory, TeamFactory, UnitFactory, UserFactory
+from tests.factories import (
+    LearningEventFactory,
+    SkillFactory,
+    TeamFactory,
+    UnitFactory,
+    UserFactory,
+)
 from tests.goals.factories import agreed_goal
 
 DAY = dt.timedelta(days=1)
@@ -42,9 +48,7 @@ class CoachingWorld:
 
 
 def member_named(organisation, team, first_name: str, **fields) -> Membership:
-    return make_member(
-        organisation, team=team, user=UserFactory(first_name=first_name), **fields
-    )
+    return make_member(organisation, team=team, user=UserFactory(first_name=first_name), **fields)
 
 
 def commitment(member: Membership, *, status: str = Commitment.Status.OPEN) -> Commitment:
@@ -71,7 +75,10 @@ def coaching_world(organisation) -> CoachingWorld:
 
     # Lena handed in evidence for the manager's sign-off; her goal's check-in is due.
     evidence_submit(
-        progress=world.progress, membership=world.learner, text="I led it twice.", files=[pdf_file()]
+        progress=world.progress,
+        membership=world.learner,
+        text="I led it twice.",
+        files=[pdf_file()],
     )
     check_in_goal = agreed_goal(world.learner, skill, world.manager, title="Chair the meeting")
     Goal.objects.filter(pk=check_in_goal.pk).update(check_in_due_at=now - DAY)
@@ -116,6 +123,4 @@ def coaching_world(organisation) -> CoachingWorld:
 
 
 def learn(member: Membership, verb: str = LearningEvent.Verb.COMPLETED, *, days_ago: int = 0):
-    return LearningEventFactory(
-        actor=member, verb=verb, timestamp=timezone.now() - days_ago * DAY
-    )
+    return LearningEventFactory(actor=member, verb=verb, timestamp=timezone.now() - days_ago * DAY)

@@ -87,9 +87,7 @@ def test_manager_of_the_team_above_sees_the_sub_team_and_can_narrow_to_it(
     assert sub_names == {world.learner.pk, world.buddy.pk, world.colleague.pk, world.quiet.pk}
 
 
-def test_a_learner_who_manages_nothing_may_not_open_the_coaching_view(
-    client, organisation, world
-):
+def test_a_learner_who_manages_nothing_may_not_open_the_coaching_view(client, organisation, world):
     client.force_login(world.learner.user)
 
     assert client.get(url(organisation)).status_code == 403
@@ -132,9 +130,7 @@ def test_a_team_the_manager_does_not_manage_is_refused(client, organisation, wor
     assert "Olaf" not in response.content.decode()
 
 
-def test_a_team_of_another_organisation_is_refused(
-    client, organisation, other_organisation, world
-):
+def test_a_team_of_another_organisation_is_refused(client, organisation, other_organisation, world):
     with organisation_scope(other_organisation.pk):
         foreign = TeamFactory(organisation=other_organisation, name="Globex sales")
         MembershipFactory(organisation=other_organisation, team=foreign)
@@ -226,9 +222,7 @@ def test_approving_in_place_signs_off_and_the_item_disappears(client, organisati
     assert f"Approved: {world.learner.display_name} is told." in after.content.decode()
 
 
-def test_approving_twice_from_the_coaching_view_says_why_and_goes_back(
-    client, organisation, world
-):
+def test_approving_twice_from_the_coaching_view_says_why_and_goes_back(client, organisation, world):
     with organisation_scope(organisation.pk):
         submission = world.evidence.progress.evidence_rounds.get()
     client.force_login(world.manager.user)
