@@ -28,8 +28,12 @@ from events.verbs import INACTIVE_DAYS, NOT_LEARNING, Category, FromObject, Verb
 from goals.selectors.coaching import goals_of_members
 from goals.selectors.ledger import target_mix, whole_percentages
 from goals.selectors.nudges import check_ins_due
-from microlearning.models import Commitment
-from microlearning.selectors.commitments import commitment_report_counts, commitments_of_member
+from microlearning.selectors.commitments import APPLIED, OPEN
+from microlearning.selectors.commitments import NOT_YET as REPORTED_NOT_YET
+from microlearning.selectors.commitments import (
+    commitment_report_counts,
+    commitments_of_member,
+)
 from organisations.models import Membership, Team
 from organisations.permissions import managed_team_ids
 from organisations.selectors import team_descendants
@@ -126,12 +130,12 @@ class MemberCoaching:
 
     @property
     def applied(self) -> int:
-        return self.commitments.get(Commitment.Status.APPLIED, 0)
+        return self.commitments.get(APPLIED, 0)
 
     @property
     def reported(self) -> int:
         """Commitments the member reported on: applied, not yet or not relevant."""
-        return sum(n for status, n in self.commitments.items() if status != Commitment.Status.OPEN)
+        return sum(n for status, n in self.commitments.items() if status != OPEN)
 
     @property
     def application_rate(self) -> int | None:
@@ -359,7 +363,7 @@ def _needs(
             since=_day(last, organisation),
         )
     for row in rows.values():
-        not_yet = row.commitments.get(Commitment.Status.NOT_YET, 0)
+        not_yet = row.commitments.get(REPORTED_NOT_YET, 0)
         if not_yet >= NOT_YET_TIMES:
             need(row.member.pk, NOT_YET, subject=str(not_yet))
     joined_before = now - dt.timedelta(days=INACTIVE_DAYS)
@@ -491,7 +495,7 @@ def coaching_view(
 class MemberPage:
     row: MemberCoaching
     needs: list[Need]
-    commitments: list[Commitment]
+    commitments: list  # the member's latest commitments (microlearning)
     trend: list[Week]
     weeks: int
     rollup_last_run: dt.datetime | None

@@ -17,6 +17,8 @@ REPORT_STATUSES = (
     Commitment.Status.NOT_RELEVANT,
 )
 OPEN = Commitment.Status.OPEN
+APPLIED = Commitment.Status.APPLIED
+NOT_YET = Commitment.Status.NOT_YET
 
 
 def commitments_open_due(
