@@ -28,12 +28,13 @@ from events.verbs import INACTIVE_DAYS, NOT_LEARNING, Category, FromObject, Verb
 from goals.selectors.coaching import goals_of_members
 from goals.selectors.ledger import target_mix, whole_percentages
 from goals.selectors.nudges import check_ins_due
-from microlearning.selectors.commitments import APPLIED, OPEN
-from microlearning.selectors.commitments import NOT_YET as REPORTED_NOT_YET
 from microlearning.selectors.commitments import (
+    APPLIED,
+    OPEN,
     commitment_report_counts,
     commitments_of_member,
 )
+from microlearning.selectors.commitments import NOT_YET as REPORTED_NOT_YET
 from organisations.models import Membership, Team
 from organisations.permissions import managed_team_ids
 from organisations.selectors import team_descendants
