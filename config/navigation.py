@@ -40,6 +40,8 @@ _SECTIONS = {
     ("goals", "team_goals"): "team",
     ("nudges", "team_digest"): "team",
     ("analytics", "team_dashboard"): "team",
+    ("analytics", "coaching"): "team",
+    ("analytics", "coaching_member"): "team",
     ("analytics", "organisation_report"): "reports",
     ("courses_evidence", "queue"): "sign_off",
     ("courses_evidence", "submission"): "sign_off",

@@ -39,6 +39,7 @@ from organisations.selectors import team_subtree_ids
 from organisations.tenancy import organisation_scope
 
 from .build import People, people_build, tags_build, units_build
+from .coaching import coaching_seed
 from .courses import courses_seed
 from .demo_content import (
     DEMO_ORGANISATIONS,
@@ -89,9 +90,10 @@ def demo_seed(*, now: dt.datetime | None = None, log: Callable[[str], None] = pr
         # taken back by a rollback.
         organisation = Organisation.objects.get(slug=plan.slug)
         sent = nudges_seed(organisation=organisation, now=now)
-        # The rollup last, so it counts the nudges' events too.
+        # The rollup last, so it counts the nudges' events too. Every event of the seed is
+        # committed by now, so nothing is in flight: no need to let the newest ones settle.
         with organisation_scope(organisation.pk):
-            while team_daily_rollup(organisation=organisation):
+            while team_daily_rollup(organisation=organisation, settle=dt.timedelta(0)):
                 pass
         log(f"{plan.name}: ready ({sent.get('sent', 0)} nudges sent)")
     result.logins = _logins()
@@ -165,6 +167,16 @@ def _organisation_seed(
                 members=members,
                 author=members[plan.author],
                 employee_email=employee,
+                created=result.created,
+            )
+        manager = next((p.email for p in plan.people if p.persona == "manager"), None)
+        if manager is not None:
+            coaching_seed(
+                organisation=organisation,
+                members=members,
+                manager_email=manager,
+                skip={employee} if employee else set(),
+                now=now,
                 created=result.created,
             )
 

@@ -114,3 +114,10 @@ def event_category(*, verb: Verb | str, object_category: str | None = None) -> C
     if isinstance(category, FromObject):
         return Category(object_category) if object_category else category.default
     return category
+
+
+# Events that happen *to* a member, or about nudges: they are no sign of learning. A member
+# with none of the others for INACTIVE_DAYS is inactive (the digest and the coaching view).
+NOT_LEARNING = (Verb.ASSIGNED, Verb.NUDGE_SENT, Verb.NUDGE_OPENED, Verb.NUDGE_CLICKED)
+# One quiet week is a busy week, not a pattern.
+INACTIVE_DAYS = 14

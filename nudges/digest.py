@@ -29,6 +29,7 @@ from courses.selectors.attention import (
     steps_overdue,
 )
 from events.models import LearningEvent
+from events.verbs import INACTIVE_DAYS, NOT_LEARNING
 from organisations.models import Membership, Organisation, Team
 from organisations.permissions import SIGN_OFF_MANAGER, managed_team_ids
 from organisations.workdays import local_date
@@ -36,18 +37,11 @@ from organisations.workdays import local_date
 from .models import NudgeRule
 
 # Without a number of days on the rule: a step is stuck after a week, the digest's own
-# rhythm; a member is inactive after two (one quiet week is a busy week, not a pattern).
+# rhythm; a member is inactive after INACTIVE_DAYS, which events.verbs defines with the
+# verbs that are NOT_LEARNING: the coaching view reads the same rule.
 STUCK_DAYS = 7
-INACTIVE_DAYS = 14
 # Steps listed per person and situation; the count says how many more there are.
 STEPS_SHOWN = 3
-# Events that happen *to* a member, or about nudges: they are no sign of learning.
-NOT_LEARNING = (
-    LearningEvent.Verb.ASSIGNED,
-    LearningEvent.Verb.NUDGE_SENT,
-    LearningEvent.Verb.NUDGE_OPENED,
-    LearningEvent.Verb.NUDGE_CLICKED,
-)
 
 STUCK, OVERDUE, INACTIVE = "stuck", "overdue", "inactive"
 # People a digest's payload (and so its e-mail) lists; the counts cover everyone, the

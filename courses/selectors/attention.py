@@ -17,6 +17,9 @@ from django.db.models import QuerySet
 
 from ..models import Enrolment, EvidenceSubmission, SignOffDecision, Step, StepProgress
 
+# A step still the learner's to do: after its due date, it is overdue.
+STILL_TO_DO = (StepProgress.Status.OPEN, StepProgress.Status.CHANGES_REQUESTED)
+
 
 @dataclass(frozen=True)
 class StepInNeed:
@@ -158,7 +161,7 @@ def steps_overdue(
     rows = (
         _progress(
             organisation_id=organisation_id,
-            statuses=[StepProgress.Status.OPEN, StepProgress.Status.CHANGES_REQUESTED],
+            statuses=list(STILL_TO_DO),
             team_ids=team_ids,
         )
         .filter(due_on__lt=today, enrolment__status__in=Enrolment.OPEN)

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -339,6 +340,18 @@ def submission(request, submission_id: int):
     return _render_evidence(request, progress)
 
 
+def _next_url(request) -> str:
+    """Where a decision made on another page of this organisation goes back to (``next_url``,
+    a path inside the organisation only), or ""."""
+    url = request.POST.get("next_url", "")
+    inside = f"/o/{request.organisation.slug}/"
+    if url.startswith(inside) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
 @member_required()
 @require_POST
 def decide(request, submission_id: int):
@@ -348,6 +361,7 @@ def decide(request, submission_id: int):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     from_queue = request.POST.get("next") == "queue"
+    back_to = _next_url(request)
     if form.is_valid():
         try:
             services.sign_off_decide(
@@ -368,7 +382,13 @@ def decide(request, submission_id: int):
                 url = reverse("courses_evidence:queue", args=[request.organisation.slug])
                 page = request.POST.get("page", "")
                 return redirect(f"{url}?page={page}" if page.isdigit() else url)
+            if back_to:
+                return redirect(back_to)
             return _back(request, progress)
+    if back_to:
+        # Approved in place on another page (the coaching view): back there, with the reason.
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(back_to)
     if from_queue:
         context = _queue_context(request, failed_id=found.pk)
         context.update(failed_form=form, failed_id=found.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from organisations.models import Membership, Organisation
 
@@ -17,6 +17,8 @@ REPORT_STATUSES = (
     Commitment.Status.NOT_RELEVANT,
 )
 OPEN = Commitment.Status.OPEN
+APPLIED = Commitment.Status.APPLIED
+NOT_YET = Commitment.Status.NOT_YET
 
 
 def commitments_open_due(
@@ -100,4 +102,33 @@ def commitments_not_yet_reported(
         )
         .order_by("pk")
         .values_list("member_id", "pk")
+    )
+
+
+def commitment_report_counts(
+    *, organisation_id: int, member_ids: list[int]
+) -> dict[int, dict[str, int]]:
+    """Member id -> {status: how many of their commitments stand at it}: one query."""
+    counts: dict[int, dict[str, int]] = {}
+    if not member_ids:
+        return counts
+    for member_id, status, total in (
+        Commitment.objects.filter(organisation_id=organisation_id, member_id__in=member_ids)
+        .order_by()
+        .values("member_id", "status")
+        .annotate(total=Count("pk"))
+        .values_list("member_id", "status", "total")
+    ):
+        counts.setdefault(member_id, {})[status] = total
+    return counts
+
+
+def commitments_of_member(
+    *, organisation_id: int, member_id: int, limit: int = 20
+) -> list[Commitment]:
+    """A member's latest commitments with their unit, newest first: one query."""
+    return list(
+        Commitment.objects.filter(organisation_id=organisation_id, member_id=member_id)
+        .select_related("unit")
+        .order_by("-created_at", "-pk")[:limit]
     )

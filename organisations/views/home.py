@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from ..permissions import is_manager
 from ..selectors import memberships_for_user
+from ..tenancy import organisation_scope
 
 
 @login_required
@@ -15,7 +17,14 @@ def home(request):
     """Land on the organisation's home; a person in several chooses, one in none is told."""
     memberships = memberships_for_user(user=request.user)
     if len(memberships) == 1:
-        return redirect("microlearning:home", org_slug=memberships[0].organisation.slug)
+        membership = memberships[0]
+        slug = membership.organisation.slug
+        # A manager lands on the coaching view; "My learning" stays in the header.
+        with organisation_scope(membership.organisation_id, user_id=request.user.pk):
+            manages = is_manager(membership)
+        if manages:
+            return redirect("analytics:coaching", org_slug=slug)
+        return redirect("microlearning:home", org_slug=slug)
     return render(
         request,
         "organisations/choose.html",
