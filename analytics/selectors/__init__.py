@@ -16,8 +16,28 @@ from .dashboard import (
     rollup_last_run,
     team_dashboard,
 )
+from .rollups import (
+    GOAL_DAILY_ROLLUP,
+    MEMBER_STATE_ROLLUP,
+    ROLLUP_NAMES,
+    TRAJECTORY_DAILY_ROLLUP,
+    UNIT_DAILY_ROLLUP,
+    events_deleted_by_retention,
+    member_state,
+    member_states,
+    rolled_up_through,
+)
 
 __all__ = [
+    "GOAL_DAILY_ROLLUP",
+    "MEMBER_STATE_ROLLUP",
+    "ROLLUP_NAMES",
+    "TRAJECTORY_DAILY_ROLLUP",
+    "UNIT_DAILY_ROLLUP",
+    "events_deleted_by_retention",
+    "member_state",
+    "member_states",
+    "rolled_up_through",
     "DASHBOARD_PERIODS",
     "DEFAULT_DASHBOARD_PERIOD",
     "DEFAULT_REPORT_WEEKS",
