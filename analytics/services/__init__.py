@@ -4,6 +4,7 @@
 are re-exported here, one module per concern.
 """
 
+from ..selectors import TEAM_DAILY_ROLLUP
 from .rebuild import REBUILD_BATCH_SIZE, RebuildRefused, rollups_rebuild
 from .retention import (
     RETENTION_BATCH_SIZE,
@@ -29,6 +30,7 @@ __all__ = [
     "ROLLUPS",
     "ROLLUP_BATCH_SIZE",
     "ROLLUP_NAMES",
+    "TEAM_DAILY_ROLLUP",
     "RebuildRefused",
     "event_retention_apply",
     "event_retention_cutoff",

@@ -236,11 +236,12 @@ def _object_daily(name: str, model, column: str, object_type: str, context_key: 
         extra_column = ", minutes" if minutes else ""
         extra_value = ", sum(minutes)" if minutes else ""
         extra_update = ", minutes = t.minutes + excluded.minutes" if minutes else ""
+        minutes_column = f", {MINUTES_SQL} AS minutes" if minutes else ""
         return f"""
             INSERT INTO {table} AS t
                 (organisation_id, {column}, team_id, member_id, day, verb, count{extra_column})
             SELECT %(organisation)s, object_key, team_id, actor_id, day, verb, count(*){extra_value}
-            FROM (SELECT *, {key_sql} AS object_key FROM batch) keyed
+            FROM (SELECT *, {key_sql} AS object_key{minutes_column} FROM batch) keyed
             WHERE object_key IS NOT NULL
             GROUP BY object_key, team_id, actor_id, day, verb
             ON CONFLICT (organisation_id, {column}, member_id, day, verb) DO UPDATE
@@ -312,7 +313,8 @@ def _member_state_sql() -> str:
     counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for _c, cond, _py in MEMBER_COUNTS)
     return f"""
         INSERT INTO {table} AS t (organisation_id, {", ".join(MEMBER_STATE_COLUMNS)})
-        SELECT %(organisation)s, s.*, l.timestamp, l.verb, l.object_type, l.object_id
+        SELECT %(organisation)s, s.*, l.timestamp, coalesce(l.verb, ''), coalesce(l.object_type, ''),
+               l.object_id
         FROM (
             SELECT actor_id, max(team_id), {counts}, sum({MINUTES_SQL})
             FROM batch GROUP BY actor_id
