@@ -313,7 +313,8 @@ def _member_state_sql() -> str:
     counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for _c, cond, _py in MEMBER_COUNTS)
     return f"""
         INSERT INTO {table} AS t (organisation_id, {", ".join(MEMBER_STATE_COLUMNS)})
-        SELECT %(organisation)s, s.*, l.timestamp, coalesce(l.verb, ''), coalesce(l.object_type, ''),
+        SELECT %(organisation)s, s.*, l.timestamp,
+               coalesce(l.verb, ''), coalesce(l.object_type, ''),
                l.object_id
         FROM (
             SELECT actor_id, max(team_id), {counts}, sum({MINUTES_SQL})

@@ -150,7 +150,7 @@ def expected_rollups(organisation, recorded: list[tuple[LearningEvent, Spec]], m
     member_state = {
         member: (
             team[member],
-            {k: v for k, v in counts.items()},
+            dict(counts),
             last[member][1] if member in last else (None, "", "", None),
         )
         for member, counts in state.items()
