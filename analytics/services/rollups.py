@@ -54,8 +54,8 @@ from ..selectors.rollups import (
 # Bounded so one run holds its transaction briefly; the next run goes on from the checkpoint.
 ROLLUP_BATCH_SIZE = 50_000
 # How far before the last folded event's stored_at the next scan starts, beyond the settle
-# window: generous, since reading a few thousand folded rows again costs next to nothing.
-SCAN_MARGIN = dt.timedelta(hours=1)
+# window (which already outlasts any event-writing transaction): slack, cheap to re-read.
+SCAN_MARGIN = dt.timedelta(minutes=10)
 SCAN_FROM_START = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_ID = 9_223_372_036_854_775_807
 
