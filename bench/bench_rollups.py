@@ -154,8 +154,9 @@ def _insert_events(
                 SELECT id, row_number() OVER (ORDER BY id) - 1 AS ord
                 FROM {Membership._meta.db_table} WHERE organisation_id = %(organisation)s
             ), kinds (n, verb, object_type, context) AS (VALUES {kinds}),
-            g AS (SELECT n::bigint + %(offset)s AS n FROM generate_series(1, %(count)s) n)
-            , rows AS (SELECT %(organisation)s, m.id, k.verb, k.object_type, 1 + (g.n * 7919) %% 300,
+            g AS (SELECT n::bigint + %(offset)s AS n FROM generate_series(1, %(count)s) n),
+            rows AS (
+            SELECT %(organisation)s, m.id, k.verb, k.object_type, 1 + (g.n * 7919) %% 300,
                    '{{}}'::jsonb,
                    CASE k.context
                        WHEN 'minutes' THEN jsonb_build_object('minutes', 1 + g.n %% 10)
