@@ -206,3 +206,17 @@ def test_another_organisations_events_are_never_counted(organisation, other_orga
     with platform_bypass(reason="test", actor="tests"):
         assert not MemberState.objects.filter(organisation=other_organisation).exists()
         assert LearningEvent.objects.filter(organisation=other_organisation).count() == 1
+
+
+def test_a_tie_in_time_goes_to_the_later_event_also_across_batches(organisation, members):
+    with organisation_scope(organisation.pk):
+        record(Spec(0, "viewed", "unit", 1, None, 2), members)
+    rollup(organisation)
+    with organisation_scope(organisation.pk):
+        same_time = record(Spec(0, "reflected", "block", 5, 1, 2), members)
+    rollup(organisation)
+
+    with organisation_scope(organisation.pk):
+        state = selectors.member_state(membership=members[0])
+    assert state.last_activity_at == same_time.timestamp
+    assert (state.last_activity_verb, state.last_activity_object_id) == ("reflected", 5)
