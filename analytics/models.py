@@ -37,12 +37,162 @@ class TeamDailyCount(models.Model):
         ]
 
 
+class _ObjectDailyCount(models.Model):
+    """Events per object (unit, trajectory or goal), member, day and verb, with the team.
+
+    The object is a plain id, no foreign key: the counts outlive a deleted unit or goal,
+    as the events they come from do. The team is the member's team when rolled up.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # No database constraint on member and team (Django's delete still cascades or sets
+    # NULL): the rows are derived from events whose actor is checked, and a per-row
+    # foreign key check doubled the cost of a rebuild (measured in bench_rollups).
+    # No index on the team either: every index costs each folded row, and a team's rows are
+    # read through (organisation, day) or the unique key, never by team alone.
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    day = models.DateField()
+    verb = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+class UnitDailyCount(_ObjectDailyCount):
+    """Per unit: events about the unit itself or one of its blocks (``context.unit``)."""
+
+    unit_id = models.BigIntegerField()
+    # Sum of ``context.minutes`` (the unit's estimated minutes, on ``completed``).
+    minutes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "unit_id", "member", "day", "verb"],
+                name="unitdailycount_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "day"], name="unitdaily_org_day")]
+
+
+class TrajectoryDailyCount(_ObjectDailyCount):
+    """Per trajectory: enrolments and withdrawals, and step events (``context.trajectory``)."""
+
+    trajectory_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "trajectory_id", "member", "day", "verb"],
+                name="trajectorydailycount_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "day"], name="trajectorydaily_org_day")]
+
+
+class GoalDailyCount(_ObjectDailyCount):
+    """Per goal: proposed, agreed, check-ins, achieved (and feedback on a check-in)."""
+
+    goal_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "goal_id", "member", "day", "verb"],
+                name="goaldailycount_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "day"], name="goaldaily_org_day")]
+
+
+class MemberState(models.Model):
+    """Per member, from every event they were the actor of: totals and their last activity.
+
+    What the coaching view reads instead of scanning the log. Counts are all-time; the
+    last activity is the latest (by when it happened) event that was something the member
+    did, not something done for them (a nudge sent, an enrolment; see ``PASSIVE_VERBS``
+    in analytics.services.rollups).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # No database constraints on member and team (see _ObjectDailyCount), and no single
+    # column indexes: the unique key and (organisation, team, last activity) serve reads.
+    member = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    events = models.PositiveIntegerField(default=0)
+    units_completed = models.PositiveIntegerField(default=0)
+    steps_completed = models.PositiveIntegerField(default=0)
+    steps_submitted = models.PositiveIntegerField(default=0)
+    steps_signed_off = models.PositiveIntegerField(default=0)
+    commitments_made = models.PositiveIntegerField(default=0)
+    # Reports on commitments: applied, "not yet", and final ones (applied or not relevant).
+    commitments_applied = models.PositiveIntegerField(default=0)
+    commitments_not_yet = models.PositiveIntegerField(default=0)
+    commitments_closed = models.PositiveIntegerField(default=0)
+    goals_agreed = models.PositiveIntegerField(default=0)
+    goals_achieved = models.PositiveIntegerField(default=0)
+    check_ins = models.PositiveIntegerField(default=0)
+    nudges_sent = models.PositiveIntegerField(default=0)
+    nudges_acted = models.PositiveIntegerField(default=0)  # opened or clicked
+    minutes = models.PositiveIntegerField(default=0)  # sum of ``context.minutes``
+    last_activity_at = models.DateTimeField(null=True)
+    last_activity_verb = models.CharField(max_length=40, blank=True, default="")
+    last_activity_object_type = models.CharField(max_length=40, blank=True, default="")
+    last_activity_object_id = models.BigIntegerField(null=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "member"], name="memberstate_unique"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "team", "last_activity_at"], name="memberstate_org_team"
+            )
+        ]
+
+    @property
+    def commitments_open(self) -> int:
+        """Made and not yet reported applied or not relevant ("not yet" stays open)."""
+        return max(self.commitments_made - self.commitments_closed, 0)
+
+
 class RollupCheckpoint(models.Model):
     """How far a rollup has read the event log: a crashed run is redone, not double counted."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(max_length=60)
     last_event_id = models.BigIntegerField(default=0)
+    # ``stored_at`` of that event: the next scan starts a margin before it, so the scan
+    # reads a range of (organisation, stored_at) and needs no index on the id.
+    last_stored_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
@@ -137,3 +287,19 @@ class ExportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class EventRetention(models.Model):
+    """What the retention task deleted from an organisation's event log, so far.
+
+    Kept so ``rebuild_rollups`` knows a rebuild from the remaining events would lose
+    the history only the rollups still hold, and refuses.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    deleted = models.PositiveBigIntegerField(default=0)  # events, in all runs together
+    deleted_through_id = models.BigIntegerField(default=0)  # the highest id deleted
+    deleted_before = models.DateTimeField(null=True)  # the latest cutoff (event time)
+    last_run_at = models.DateTimeField(null=True)
+
+    objects = TenantManager()

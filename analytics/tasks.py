@@ -15,13 +15,14 @@ from .exports import jobs
 
 @shared_task(name="analytics.rollup_organisation", base=TenantTask, acks_late=True)
 def rollup_organisation(organisation: Organisation, outbox_id: int | None = None) -> int:
-    """Fold one batch of new events; a full batch means more wait, so go on in a new task.
+    """Fold one batch of new events into every rollup; a full batch means more wait, so go
+    on in a new task.
 
-    One batch per task keeps each transaction short; the checkpoint makes reruns safe.
+    One batch per task keeps each transaction short; the checkpoints make reruns safe.
     """
     if not outbox_claim(outbox_id=outbox_id):
         return 0
-    folded = services.team_daily_rollup(organisation=organisation)
+    folded = services.organisation_rollup(organisation=organisation)
     if folded >= services.ROLLUP_BATCH_SIZE:
         enqueue_after_commit(rollup_organisation, organisation=organisation)
     return folded
@@ -53,3 +54,27 @@ def exports_sweep() -> dict[str, int]:
             for key, count in jobs.exports_sweep(organisation=organisation, now=now).items():
                 totals[key] = totals.get(key, 0) + count
     return totals
+
+
+@shared_task(name="analytics.retention_organisation", base=TenantTask, acks_late=True)
+def retention_organisation(organisation: Organisation, outbox_id: int | None = None) -> int:
+    """Delete one batch of rolled-up raw events past retention; a full batch goes on."""
+    if not outbox_claim(outbox_id=outbox_id):
+        return 0
+    deleted = services.event_retention_apply(organisation=organisation)
+    if deleted >= services.RETENTION_BATCH_SIZE:
+        enqueue_after_commit(retention_organisation, organisation=organisation)
+    return deleted
+
+
+@shared_task(name="analytics.retention_all")
+def retention_all() -> int:
+    """Beat entry: a retention task per organisation that keeps events for limited time."""
+    ids = list(
+        Organisation.objects.filter(event_retention_months__isnull=False)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    for organisation_id in ids:
+        retention_organisation.delay(organisation_id)
+    return len(ids)

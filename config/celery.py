@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "analytics.exports_sweep",
         "schedule": timedelta(seconds=60),
     },
+    # Raw events past an organisation's retention, once rolled up: at night, after a rollup.
+    "analytics-event-retention": {
+        "task": "analytics.retention_all",
+        "schedule": crontab(minute=40, hour=2),
+    },
     "nudges-plan-due": {
         "task": "nudges.plan_all",
         "schedule": crontab(minute="*/15"),

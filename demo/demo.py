@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
 
-from analytics.services import team_daily_rollup
+from analytics.services import organisation_rollup
 from events.models import LearningEvent
 from microlearning.models import (
     Assignment,
@@ -93,7 +93,8 @@ def demo_seed(*, now: dt.datetime | None = None, log: Callable[[str], None] = pr
         # The rollup last, so it counts the nudges' events too. Every event of the seed is
         # committed by now, so nothing is in flight: no need to let the newest ones settle.
         with organisation_scope(organisation.pk):
-            while team_daily_rollup(organisation=organisation, settle=dt.timedelta(0)):
+            # Settled at once: the seed wrote every event, and its writes committed.
+            while organisation_rollup(organisation=organisation, settle=dt.timedelta(0)):
                 pass
         log(f"{plan.name}: ready ({sent.get('sent', 0)} nudges sent)")
     result.logins = _logins()

@@ -12,7 +12,7 @@ spread evenly over the organisations. Per organisation:
   and a work process and, once published, searchable; three assignments per team;
 - completions (a fifth of the events; each has its ``completed`` event) and
   ``viewed`` events for the rest, over the 180 days before the anchor day;
-- then the rollup, through ``analytics.services.team_daily_rollup``.
+- then the rollup, through ``analytics.services.organisation_rollup``.
 
 The same spec and anchor give the same data: randomness comes from integer
 hashes of row numbers, computed by the database the same way on PostgreSQL and
@@ -42,8 +42,8 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from analytics.models import TeamDailyCount
-from analytics.services import team_daily_rollup
+from analytics.models import MemberState, TeamDailyCount, UnitDailyCount
+from analytics.services import organisation_rollup
 from events.models import LearningEvent
 from microlearning.models import Assignment, Completion, Unit
 from organisations.models import AuditLog, Membership, Organisation, Skill, Team, User, WorkProcess
@@ -165,13 +165,16 @@ def synthetic_seed(
             _analyse(Membership, Completion, LearningEvent)
     for organisation in Organisation.objects.filter(slug__in=spec.slugs).order_by("pk"):
         with _timed(report, "rollup"), organisation_scope(organisation.pk):
-            while team_daily_rollup(organisation=organisation, batch_size=ROLLUP_BATCH_SIZE):
+            # Settled at once: this process wrote every event, and its writes committed.
+            while organisation_rollup(
+                organisation=organisation, batch_size=ROLLUP_BATCH_SIZE, settle=dt.timedelta(0)
+            ):
                 pass
             report.members += Membership.objects.filter(organisation=organisation).count()
             report.completions += Completion.objects.filter(organisation=organisation).count()
             report.events += LearningEvent.objects.filter(organisation=organisation).count()
     with _timed(report, "analyse"):
-        _analyse(TeamDailyCount)
+        _analyse(TeamDailyCount, UnitDailyCount, MemberState)
     return report
 
 
@@ -214,7 +217,7 @@ def _organisation_delete(organisation: Organisation) -> None:
     """Remove a synthetic organisation and its users, the big tables by plain DELETE first."""
     with organisation_scope(organisation.pk):
         with connection.cursor() as cursor:
-            for model in (LearningEvent, TeamDailyCount, Completion):
+            for model in (LearningEvent, TeamDailyCount, UnitDailyCount, MemberState, Completion):
                 cursor.execute(
                     f"DELETE FROM {model._meta.db_table} WHERE organisation_id = %s",  # noqa: S608
                     [organisation.pk],

@@ -81,3 +81,24 @@ def learning_events_record_many(*, events: list[dict]) -> list[LearningEvent]:
     for event in created:
         learning_event_recorded.send(sender=LearningEvent, event=event)
     return created
+
+
+def learning_events_delete_rolled_up(
+    *, organisation_id: int, before: dt.datetime, through_id: int, limit: int
+) -> tuple[int, int]:
+    """The one deletion the append-only log allows: retention, of events both older than
+    ``before`` (when they happened) and at or below ``through_id`` (already rolled up).
+
+    Deletes at most ``limit`` (oldest first); returns (how many, the highest id deleted).
+    """
+    ids = list(
+        LearningEvent.objects.filter(
+            organisation_id=organisation_id, timestamp__lt=before, id__lte=through_id
+        )
+        .order_by("timestamp")
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return 0, 0
+    deleted, _ = LearningEvent.objects.filter(organisation_id=organisation_id, id__in=ids).delete()
+    return deleted, max(ids)

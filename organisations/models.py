@@ -11,7 +11,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -117,6 +117,18 @@ class Organisation(models.Model):
     target_formal = models.PositiveSmallIntegerField(
         _("target share formal (%)"), default=10, db_default=10
     )
+    # Raw learning events older than this are deleted once every rollup has read them;
+    # the pages read the rollups, so their figures stay. Empty: keep them forever.
+    event_retention_months = models.PositiveSmallIntegerField(
+        _("keep learning events (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Raw learning events older than this many months are deleted once they are "
+            "counted in the reports. Leave empty to keep them forever."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -129,7 +141,12 @@ class Organisation(models.Model):
                     target_experience=100 - models.F("target_social") - models.F("target_formal")
                 ),
                 name="organisation_target_mix_whole",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(event_retention_months__isnull=True)
+                | models.Q(event_retention_months__gte=1),
+                name="organisation_event_retention_positive",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,16 @@ from django.db.models import F
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from analytics.models import ExportJob, RollupCheckpoint, TeamDailyCount
+from analytics.models import (
+    EventRetention,
+    ExportJob,
+    GoalDailyCount,
+    MemberState,
+    RollupCheckpoint,
+    TeamDailyCount,
+    TrajectoryDailyCount,
+    UnitDailyCount,
+)
 from analytics.services import TEAM_DAILY_ROLLUP
 from courses.models import (
     Step,
@@ -325,6 +334,31 @@ def build_world(*, slug: str, canary: str = "") -> World:
             name=TEAM_DAILY_ROLLUP,
             last_event_id=LearningEvent.objects.order_by("-id").values_list("id", flat=True)[0],
         )
+        for model, key in (
+            (UnitDailyCount, {"unit_id": unit.pk}),
+            (TrajectoryDailyCount, {"trajectory_id": unit.pk}),
+            (GoalDailyCount, {"goal_id": unit.pk}),
+        ):
+            model.objects.create(
+                organisation=organisation,
+                team=members["learner"].team,
+                member=members["learner"],
+                day=timezone.localdate(),
+                verb=LearningEvent.Verb.VIEWED,
+                count=1,
+                **key,
+            )
+        MemberState.objects.create(
+            organisation=organisation,
+            member=members["learner"],
+            team=members["learner"].team,
+            events=1,
+            last_activity_at=timezone.now(),
+            last_activity_verb=LearningEvent.Verb.VIEWED,
+            last_activity_object_type="unit",
+            last_activity_object_id=unit.pk,
+        )
+        EventRetention.objects.create(organisation=organisation)
 
         courses = _courses_build(
             organisation=organisation, text=text, members=members, unit=unit, skill=skill

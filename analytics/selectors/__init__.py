@@ -18,8 +18,28 @@ from .dashboard import (
     team_dashboard,
 )
 from .exports import exports_visible_to, recent_exports
+from .rollups import (
+    GOAL_DAILY_ROLLUP,
+    MEMBER_STATE_ROLLUP,
+    ROLLUP_NAMES,
+    TRAJECTORY_DAILY_ROLLUP,
+    UNIT_DAILY_ROLLUP,
+    events_deleted_by_retention,
+    member_state,
+    member_states,
+    rolled_up_through,
+)
 
 __all__ = [
+    "GOAL_DAILY_ROLLUP",
+    "MEMBER_STATE_ROLLUP",
+    "ROLLUP_NAMES",
+    "TRAJECTORY_DAILY_ROLLUP",
+    "UNIT_DAILY_ROLLUP",
+    "events_deleted_by_retention",
+    "member_state",
+    "member_states",
+    "rolled_up_through",
     "DASHBOARD_PERIODS",
     "DEFAULT_DASHBOARD_PERIOD",
     "DEFAULT_REPORT_WEEKS",

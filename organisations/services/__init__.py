@@ -49,7 +49,12 @@ from .members import (
     member_reactivate,
     member_update,
 )
-from .organisation import ERROR_TIME_ZONE, organisation_target_mix_set, organisation_update
+from .organisation import (
+    ERROR_TIME_ZONE,
+    organisation_event_retention_set,
+    organisation_target_mix_set,
+    organisation_update,
+)
 from .outbox import enqueue_after_commit, outbox_claim, outbox_sweep
 from .teams import (
     ERROR_MANAGER_NOT_ACTIVE,
@@ -113,6 +118,7 @@ __all__ = [
     "member_deactivate",
     "member_reactivate",
     "member_update",
+    "organisation_event_retention_set",
     "organisation_target_mix_set",
     "organisation_update",
     "outbox_claim",

@@ -72,3 +72,24 @@ def organisation_target_mix_set(
         data={"before": before, "after": [experience, social, formal]},
     )
     return organisation
+
+
+def organisation_event_retention_set(
+    *, organisation: Organisation, by: Membership, months: int | None
+) -> Organisation:
+    """How many months raw learning events are kept (None: forever).
+
+    Shortening it deletes nothing at once: the analytics retention task deletes old
+    events on its next run, and only those every rollup has already counted.
+    """
+    before = organisation.event_retention_months
+    organisation.event_retention_months = months
+    organisation.full_clean()
+    organisation.save(update_fields=["event_retention_months"])
+    audit_log_record(
+        actor=by,
+        action="organisation.event_retention_set",
+        obj=organisation,
+        data={"before": before, "after": months},
+    )
+    return organisation

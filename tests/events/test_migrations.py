@@ -14,10 +14,24 @@ def test_the_event_log_keeps_the_table_analytics_made():
     assert LearningEvent._meta.db_table in connection.introspection.table_names()
 
 
-def test_the_event_log_keeps_its_indexes():
+def test_every_index_of_the_event_log_leads_with_the_organisation_then_time():
+    # So the table can be partitioned by month without changing a query.
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "analytics_learningevent")
-    assert {"event_org_id", "event_org_time", "event_org_actor_verb"} <= set(constraints)
+    indexes = {
+        name: info["columns"]
+        for name, info in constraints.items()
+        if info["index"] and not info["primary_key"]
+    }
+    assert {"event_org_stored", "event_org_time", "event_org_time_actor"} <= set(indexes)
+    for name, columns in indexes.items():
+        assert columns[:2] in (
+            ["organisation_id", "stored_at"],
+            ["organisation_id", "timestamp"],
+        ), (
+            name,
+            columns,
+        )
 
 
 def test_the_event_model_belongs_to_events_now():

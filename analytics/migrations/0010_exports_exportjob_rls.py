@@ -4,6 +4,6 @@ from organisations.rls import EnableTenantRLS
 
 
 class Migration(migrations.Migration):
-    dependencies = [("analytics", "0007_exports_exportjob")]
+    dependencies = [("analytics", "0009_exports_exportjob")]
 
     operations = [EnableTenantRLS("exportjob")]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("analytics", "0006_learningevent_moves_to_events"),
+        ("analytics", "0008_rollups_row_level_security"),
         ("organisations", "0004_work_days_and_target_mix"),
     ]
 
