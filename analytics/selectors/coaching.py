@@ -147,6 +147,18 @@ class MemberCoaching:
     def steps_overdue(self) -> int:
         return sum(enrolment.steps_overdue for enrolment in self.enrolments)
 
+    @property
+    def steps_done(self) -> int:
+        return sum(enrolment.steps_done for enrolment in self.enrolments)
+
+    @property
+    def steps_total(self) -> int:
+        return sum(len(enrolment.steps) for enrolment in self.enrolments)
+
+    @property
+    def goals_off_track(self) -> int:
+        return sum(1 for goal in self.goals if getattr(goal, "off_track", ""))
+
 
 @dataclass(frozen=True)
 class Week:
