@@ -182,6 +182,7 @@ def organisation_report(request):
             "weeks": weeks,
             "periods": selectors.REPORT_PERIODS,
             "exports": selectors.recent_exports(membership=request.membership),
+            "export_parameters": {"weeks": weeks},
         },
     )
 

@@ -22,7 +22,9 @@ from organisations.permissions import Action
 
 from .. import selectors
 from ..exports import jobs, links
+from ..exports.source import export_parameters
 from ..models import ExportJob
+from ..selectors.report import report_filters_parse
 
 # Seconds between reloads of the progress page without JavaScript, and between polls with it.
 REFRESH_SECONDS = 2
@@ -38,12 +40,6 @@ LINK_EXPIRED = gettext_lazy(
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(choices=ExportJob.Format.choices)
-    weeks = forms.TypedChoiceField(
-        coerce=int,
-        choices=[(w, w) for w in selectors.REPORT_PERIODS],
-        required=False,
-        empty_value=selectors.DEFAULT_REPORT_WEEKS,
-    )
 
 
 def _status(job: ExportJob) -> dict:
@@ -73,18 +69,27 @@ def _download_url(request, job: ExportJob) -> str:
 @require_POST
 @member_required(Action.VIEW_ORGANISATION_REPORTS)
 def export_start(request):
-    form = ExportForm(request.POST)
-    if not form.is_valid():
+    form = ExportForm({"format": request.POST.get("format", "")})
+    parameters = export_parameters(request.POST)
+    filters, errors = report_filters_parse(
+        organisation=request.organisation,
+        params=parameters,
+        today=selectors.organisation_today(organisation=request.organisation),
+    )
+    if not form.is_valid() or filters is None:
         return render(
             request,
             "400.html",
-            {"message": _("Choose CSV, XLSX or PDF and a period from the list.")},
+            {
+                "message": " ".join(errors)
+                or _("Choose CSV, XLSX or PDF and a period from the list.")
+            },
             status=400,
         )
     job = jobs.export_start(
         membership=request.membership,
         format=form.cleaned_data["format"],
-        parameters={"weeks": form.cleaned_data["weeks"]},
+        parameters=parameters,
         language=translation.get_language() or request.organisation.language,
     )
     return redirect("analytics:export_detail", request.organisation.slug, job.pk)

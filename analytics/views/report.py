@@ -20,7 +20,7 @@ from organisations.permissions import Action
 
 from .. import measures
 from ..reporting import Report, Section, report_table_rows
-from ..selectors import organisation_today
+from ..selectors import organisation_today, recent_exports
 from ..selectors.dashboard import REPORT_PERIODS
 from ..selectors.report import DEFAULT_HR_WEEKS, hr_report, report_filters_parse
 from ..suppression import MIN_PEOPLE, suppress
@@ -106,6 +106,8 @@ def _page(request, *, impact: bool):
         "levels": list(measures.Level),
         **_choices(request.organisation, impact),
     }
+    if impact:
+        context["exports"] = recent_exports(membership=request.membership)
     if report is not None:
         trend = report.section("trend")
         context["level_sections"] = [report.section(level.value) for level in measures.Level]

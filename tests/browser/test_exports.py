@@ -52,7 +52,7 @@ def test_hr_starts_an_xlsx_export_watches_its_progress_and_downloads_it(
     organisation, hr, published = hr_setup
     page = browser.new_page(accept_downloads=True)
     login(page, hr.user.email, PASSWORD)
-    page.goto(f"{live_server.url}/o/{organisation.slug}/dashboard/report/")
+    page.goto(f"{live_server.url}/o/{organisation.slug}/dashboard/hr/impact/?weeks=26")
     export = page.get_by_role("region", name="Export the report")
     export.get_by_label("Excel (XLSX)").check()
     shoot(page, "hr-report-export-form")
@@ -78,9 +78,14 @@ def test_hr_starts_an_xlsx_export_watches_its_progress_and_downloads_it(
     assert path.suffix == ".xlsx"
     book = load_workbook(path)
     assert book.sheetnames[0] == "Summary"
-    per_team = {row[0]: row[-1] for row in book["Completions per team"].iter_rows(values_only=True)}
-    assert per_team["Zorg & Welzijn"] == 2
-    assert book["Completions per team"].freeze_panes == "A2"
+    assert "Trend per week" in book.sheetnames
+    # A team of two: its figures stay hidden in the file, as on the page.
+    per_team = {row[0]: row[1:] for row in book["Per team"].iter_rows(values_only=True)}
+    assert "hidden (fewer than 5 people)" in per_team["Zorg & Welzijn"]
+    assert 2 not in per_team["Zorg & Welzijn"]
+    assert book["Per team"].freeze_panes == "A2"
+    with organisation_scope(organisation.pk):
+        assert ExportJob.objects.get().parameters["weeks"] == "26"
 
     phone = browser.new_page(viewport=PHONE)
     login(phone, hr.user.email, PASSWORD)
@@ -89,7 +94,7 @@ def test_hr_starts_an_xlsx_export_watches_its_progress_and_downloads_it(
     phone.goto(f"{live_server.url}/o/{organisation.slug}/dashboard/report/exports/{job.pk}/")
     expect(phone.get_by_role("link", name="Download the XLSX file")).to_be_visible()
     shoot(phone, "hr-export-done-phone")
-    phone.goto(f"{live_server.url}/o/{organisation.slug}/dashboard/report/")
+    phone.goto(f"{live_server.url}/o/{organisation.slug}/dashboard/hr/impact/")
     shoot(phone, "hr-report-export-form-phone")
     phone.goto(f"{live_server.url}/o/{organisation.slug}/dashboard/report/exports/download/x:y/")
     expect(phone.get_by_role("heading", level=1)).to_have_text("Download not available")

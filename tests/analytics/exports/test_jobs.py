@@ -11,10 +11,20 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from analytics.exports import jobs
+from analytics.exports.writers import suppressed_text
+from analytics.exports.xlsx_writer import sheet_title
 from analytics.models import ExportJob
 from analytics.tasks import exports_sweep
 from organisations.models import AuditLog
 from organisations.tenancy import organisation_scope
+from tests.analytics.conftest import complete
+from tests.analytics.exports.conftest import (
+    as_written,
+    expected_report,
+    expected_row_count,
+    rollup,
+)
+from tests.factories import MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +54,24 @@ def test_starting_an_export_queues_it_and_publishes_only_after_the_commit(
     hr, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        job = start(hr, weeks=12, unknown="x")
+        job = start(hr, weeks=12, team="", unknown="x")
 
     assert len(callbacks) == 1
     job = reload(job)
     assert job.status == ExportJob.Status.QUEUED
-    assert job.parameters == {"weeks": 12}
+    assert job.parameters == {"weeks": "12"}
     assert (job.requested_by, job.format, job.attempts) == (hr, "xlsx", 0)
     with organisation_scope(hr.organisation_id):
         audit = AuditLog.objects.get(action="analytics.export_started")
     assert (audit.actor, audit.object_id, audit.data["format"]) == (hr, job.pk, "xlsx")
 
 
-def test_an_export_runs_on_commit_and_its_xlsx_has_the_reports_figures(
+def read_book(job: ExportJob):
+    with default_storage.open(job.file_path, "rb") as handle:
+        return load_workbook(handle)
+
+
+def test_an_export_runs_on_commit_and_its_xlsx_has_the_impact_reports_figures(
     organisation, hr, completions, eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,21 +81,79 @@ def test_an_export_runs_on_commit_and_its_xlsx_has_the_reports_figures(
     assert job.status == ExportJob.Status.DONE
     assert job.file_path.startswith(f"org-{organisation.pk}/exports/{job.pk}/")
     assert job.file_path.endswith(".xlsx")
-    assert job.progress_done == job.progress_total == 4 + 4  # teams + total row, then 4 weeks
+    report = expected_report(organisation, {"weeks": "4"})
+    rows = sum(len(section.rows) for section in report.sections)
+    assert job.progress_done == job.progress_total == rows
     assert job.expires_at - job.finished_at == dt.timedelta(hours=24)
-    with default_storage.open(job.file_path, "rb") as handle:
-        book = load_workbook(handle)
-    assert book.sheetnames == ["Summary", "Completions per team", "Completions per week"]
-    per_team = {row[0]: row[-1] for row in book["Completions per team"].iter_rows(values_only=True)}
-    assert per_team["Sales"] == 2
-    assert per_team["Sales North"] == 1
-    assert per_team["Support"] == 1
-    assert per_team["Total"] == 4
-    weeks = list(book["Completions per week"].iter_rows(min_row=2, values_only=True))
-    assert [count for _week, count in weeks] == [0, 0, 0, 4]
+    book = read_book(job)
+    taken = {"summary"}
+    names = [sheet_title(section.title, taken) for section in report.sections]
+    assert book.sheetnames == ["Summary", *names]
+    assert {"Per team", "Nudge effectiveness", "Trend per week"} <= set(book.sheetnames)
+    for name, section in zip(names, report.sections, strict=True):
+        written = list(book[name].iter_rows(values_only=True))
+        assert [row[0] for row in written[1:]] == [row.label for row in section.rows]
+        assert [list(row[1:]) for row in written[1:]] == [
+            [as_written(cell) for cell in row.cells] for row in section.rows
+        ]
+    # Every team has fewer than 5 members: none of its figures leaves the platform.
+    teams = report.section("teams")
+    sheet = book[names[report.sections.index(teams)]]
+    per_team = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    for team in ("Sales", "Sales North", "Support"):
+        assert set(per_team[team]) <= {suppressed_text(), 0, None}, team
+        assert suppressed_text() in per_team[team]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
-    assert summary["Completions"] == 4
-    assert summary["Teams"] == 3
+    assert summary["People"] == report.people
+    assert summary["Team"] == "All teams"
+    assert summary["Figures as of"] != "not brought up to date yet"
+
+
+def test_a_large_enough_teams_figures_are_exported_and_shares_as_percentages(
+    organisation, hr, people
+):
+    big = TeamFactory(organisation=organisation, name="Warehouse")
+    for _n in range(5):
+        complete(MembershipFactory(organisation=organisation, team=big))
+    rollup(organisation)
+    job = start(hr, weeks="4", team=str(big.pk))
+
+    assert run(job) == "done"
+    report = expected_report(organisation, {"weeks": "4", "team": str(big.pk)})
+    book = read_book(reload(job))
+    trend = book["Trend per week"]
+    header = next(trend.iter_rows(values_only=True))
+    total = [row for row in trend.iter_rows(values_only=True) if row[0] == "Whole period"][0]
+    expected = report.section("trend").total
+    assert list(total[1:]) == [as_written(cell) for cell in expected.cells]
+    completions = header.index("Completions")
+    assert total[completions] == 5
+    per_team = list(book["Per team"].iter_rows(values_only=True))
+    warehouse = next(row for row in per_team if row[0] == "Warehouse")
+    assert suppressed_text() not in warehouse
+    teams = report.section("teams")
+    cells = next(row for row in teams.rows if row.label == "Warehouse").cells
+    assert list(warehouse[1:]) == [as_written(cell) for cell in cells]
+    shares = [i for i, label in enumerate(per_team[0]) if label.endswith(" (%)")]
+    assert shares  # a share 0..1 is written as a percentage, its column says so
+    for i in shares:
+        value = cells[i - 1].value
+        assert warehouse[i] == (None if value is None else round(value * 100, 1))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["Team"] == "Warehouse"
+
+
+def test_an_export_whose_filters_no_longer_hold_fails_with_the_reason(organisation, hr, people):
+    job = start(hr, team=str(people.support.pk), weeks="4")
+    with organisation_scope(organisation.pk):
+        people.carol.team = None
+        people.carol.save()
+        people.support.delete()
+
+    assert run(job) == "failed"
+    job = reload(job)
+    assert job.status == ExportJob.Status.FAILED
+    assert "That team is not one of this organisation" in job.error
 
 
 @pytest.mark.parametrize("fmt, magic", [("csv", b"\xef\xbb\xbf"), ("pdf", b"%PDF")])
@@ -123,8 +196,10 @@ def test_progress_and_the_lease_are_written_while_the_file_is_being_written(
     job = start(hr, "csv")
     run(job)
 
-    assert seen and all(status == "running" and total == 8 for status, _d, total in seen)
-    assert seen[-1][1] == 8
+    rows = expected_row_count(organisation, {"weeks": "4"})
+    assert rows > 8
+    assert seen and all(status == "running" and total == rows for status, _d, total in seen)
+    assert seen[-1][1] == rows
 
 
 def test_a_job_whose_worker_died_is_restarted_by_the_sweeper_and_completes(

@@ -44,13 +44,18 @@ def download_url(job: ExportJob, organisation) -> str:
 def test_hr_starts_an_export_and_lands_on_its_progress_page(client, organisation, hr):
     client.force_login(hr.user)
 
-    response = client.post(url(organisation, "export_start"), {"format": "pdf", "weeks": "26"})
+    team = TeamFactory(organisation=organisation)
+    response = client.post(
+        url(organisation, "export_start"),
+        {"format": "pdf", "weeks": "26", "team": str(team.pk), "skill": "", "other": "x"},
+    )
 
     with organisation_scope(organisation.pk):
         job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url(organisation, "export_detail", job.pk)
-    assert (job.format, job.parameters, job.requested_by) == ("pdf", {"weeks": 26}, hr)
+    assert (job.format, job.requested_by) == ("pdf", hr)
+    assert job.parameters == {"weeks": "26", "team": str(team.pk)}
     page = client.get(response["Location"]).content.decode()
     assert '<progress id="export-progress"' in page
     # Without JavaScript the page reloads itself; with it, the script polls the status.
@@ -183,8 +188,27 @@ def test_only_hr_may_start_an_export_and_only_by_post(client, organisation, hr):
     response = client.post(url(organisation, "export_start"), {"format": "docx"})
     assert response.status_code == 400
     assert "Choose CSV, XLSX or PDF" in response.content.decode()
+    response = client.post(url(organisation, "export_start"), {"format": "xlsx", "weeks": "7"})
+    assert response.status_code == 400
+    assert "Choose a period of 4, 12, 26 or 52 weeks." in response.content.decode()
     with organisation_scope(organisation.pk):
         assert not ExportJob.objects.exists()
+
+
+def test_the_impact_page_exports_with_its_current_filters(client, organisation, hr, people):
+    client.force_login(hr.user)
+    end = dt.date.today() - dt.timedelta(days=3)
+
+    page = client.get(
+        url(organisation, "hr_impact"),
+        {"weeks": "26", "team": str(people.sales.pk), "end": end.isoformat()},
+    ).content.decode()
+
+    assert f'action="{url(organisation, "export_start")}"' in page
+    assert '<input type="hidden" name="weeks" value="26">' in page
+    assert f'<input type="hidden" name="team" value="{people.sales.pk}">' in page
+    assert f'<input type="hidden" name="end" value="{end.isoformat()}">' in page
+    assert 'name="trajectory"' not in page.split("export-heading")[1]
 
 
 def test_the_report_page_offers_the_export_and_lists_recent_ones(client, organisation, hr):
