@@ -158,3 +158,25 @@ def member_for_link(*, organisation_id: int, member_id: int) -> Membership | Non
         .filter(organisation_id=organisation_id, pk=member_id)
         .first()
     )
+
+
+def rules_of(*, organisation: Organisation) -> list[NudgeRule]:
+    """The organisation's rules in a stable order (kind, then age), for reports."""
+    return list(NudgeRule.objects.filter(organisation=organisation).order_by("kind", "pk"))
+
+
+def people_nudged(
+    *, organisation: Organisation, since: dt.datetime, rules: list[NudgeRule]
+) -> tuple[dict[int, int], int]:
+    """How many members were sent a nudge since ``since``: per rule of ``rules``, and at all."""
+    sent = Nudge.objects.filter(
+        organisation=organisation, status=Nudge.Status.SENT, sent_at__gte=since
+    )
+    per_rule = dict(
+        sent.filter(rule__in=rules)
+        .values("rule_id")
+        .annotate(people=Count("member_id", distinct=True))
+        .values_list("rule_id", "people")
+        .order_by()
+    )
+    return per_rule, sent.values("member_id").distinct().count()

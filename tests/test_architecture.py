@@ -1,7 +1,10 @@
 """The layering of DESIGN.md, read from the source: apps depend downwards only.
 
-organisations ← events ← microlearning ← courses ← goals ← nudges, analytics ← demo
+organisations ← events ← microlearning ← courses ← goals ← nudges ← analytics ← demo
 
+Analytics stands above nudges: the HR report shows the nudges' effectiveness, read
+through the nudge app's selectors; nudges learn what happened from learning events
+and need nothing of analytics.
 Goals stand above courses (not beside microlearning, as DESIGN.md first drew
 it): a development plan links its activities to units and to trajectory steps,
 so goals read both through their selectors; nothing below needs a goal.
@@ -33,8 +36,8 @@ FLOORS = {
     "courses": 3,
     "goals": 4,
     "nudges": 5,
-    "analytics": 5,
-    "demo": 6,
+    "analytics": 6,
+    "demo": 7,
 }
 # Demo and synthetic seeding build whole organisations, so they may import every
 # app and its models; config (settings, URLs, the Celery app) is no app and puts

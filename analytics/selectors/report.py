@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, Model, Q, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncWeek
 from django.utils import timezone
@@ -26,15 +26,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from courses.models import Enrolment, Trajectory
+from courses.selectors.reporting import (
+    enrolments_per_trajectory,
+    members_enrolled,
+    trajectory_of,
+)
 from events.models import LearningEvent
 from events.verbs import Category, Verb
-from goals.models import CheckIn, Goal
 from goals.selectors.ledger import target_mix
 from goals.selectors.proficiency import proficiency_first_and_latest
-from microlearning.models import Rating
+from goals.selectors.reporting import goals_per_team, manager_ratings_per_team
+from microlearning.selectors.reporting import ratings_per_team
 from nudges.effectiveness import TREND_WEEKS, rule_effectiveness
-from nudges.models import Nudge, NudgeRule
+from nudges.selectors import people_nudged, rules_of
 from organisations.models import Membership, Organisation, Skill, Team
 from organisations.selectors import team_subtree_ids
 
@@ -60,7 +64,7 @@ class ReportFilters:
     weeks: int
     end: dt.date
     team: Team | None = None
-    trajectory: Trajectory | None = None
+    trajectory: Model | None = None  # a courses Trajectory
     skill: Skill | None = None
 
     @property
@@ -121,15 +125,20 @@ def report_filters_parse(
             if end > today:
                 errors.append(str(ERROR_END_FUTURE))
     found = {}
-    for name, model, error in (
-        ("team", Team, ERROR_TEAM),
-        ("trajectory", Trajectory, ERROR_TRAJECTORY),
-        ("skill", Skill, ERROR_SKILL),
+    lookups = {
+        "team": lambda pk: Team.objects.filter(organisation=organisation, pk=pk).first(),
+        "trajectory": lambda pk: trajectory_of(organisation=organisation, pk=pk),
+        "skill": lambda pk: Skill.objects.filter(organisation=organisation, pk=pk).first(),
+    }
+    for name, error in (
+        ("team", ERROR_TEAM),
+        ("trajectory", ERROR_TRAJECTORY),
+        ("skill", ERROR_SKILL),
     ):
         if not params.get(name):
             continue
         pk = _id(params[name])
-        item = model.objects.filter(organisation=organisation, pk=pk).first() if pk else None
+        item = lookups[name](pk) if pk else None
         if item is None:
             errors.append(str(error))
         found[name] = item
@@ -155,11 +164,15 @@ class _Scope:
         if self.team_ids is not None:
             q &= Q(**{f"{prefix}team_id__in": self.team_ids})
         if self.filters.trajectory is not None:
-            enrolled = Enrolment.objects.filter(
+            enrolled = members_enrolled(
                 organisation=self.organisation, trajectory=self.filters.trajectory
-            ).values("membership_id")
+            )
             q &= Q(**{f"{prefix}id__in" if prefix else "id__in": enrolled})
         return q
+
+    def members(self) -> QuerySet[Membership]:
+        """The selected members, for the owning apps' report selectors."""
+        return Membership.objects.filter(self.population(), organisation=self.organisation)
 
     def in_period(self, field: str) -> Q:
         return Q(**{f"{field}__gte": self.since, f"{field}__lt": self.until})
@@ -266,15 +279,11 @@ def _count_events(scope: _Scope, inputs: dict) -> None:
 
 
 def _count_ratings(scope: _Scope, inputs: dict) -> None:
-    rows = (
-        Rating.objects.filter(
-            scope.population("member__"),
-            scope.in_period("created_at"),
-            organisation=scope.organisation,
-        )
-        .values("member__team_id")
-        .annotate(n=Count("pk"), total=Sum("score"), people=Count("member_id", distinct=True))
-        .order_by()
+    rows = ratings_per_team(
+        organisation=scope.organisation,
+        members=scope.members(),
+        since=scope.since,
+        until=scope.until,
     )
     for row in rows:
         group = inputs[row["member__team_id"]]
@@ -283,39 +292,22 @@ def _count_ratings(scope: _Scope, inputs: dict) -> None:
 
 def _count_goals(scope: _Scope, inputs: dict) -> None:
     """Goals agreed and achieved, and the managers' check-in ratings: two queries."""
-    rows = (
-        Goal.objects.filter(
-            scope.population("member__"), scope.on_skill(), organisation=scope.organisation
-        )
-        .values("member__team_id")
-        .annotate(
-            agreed=Count("pk", filter=scope.in_period("agreed_at")),
-            achieved=Count(
-                "pk",
-                filter=scope.in_period("closed_at")
-                & Q(status=Goal.Status.CLOSED, outcome=Goal.Outcome.ACHIEVED),
-            ),
-        )
-        .order_by()
+    rows = goals_per_team(
+        organisation=scope.organisation,
+        members=scope.members(),
+        skill=scope.filters.skill,
+        since=scope.since,
+        until=scope.until,
     )
     for row in rows:
         group = inputs[row["member__team_id"]]
         group.goals_agreed, group.goals_achieved = row["agreed"], row["achieved"]
-    rated = (
-        CheckIn.objects.filter(
-            scope.population("goal__member__"),
-            scope.in_period("answered_at"),
-            scope.on_skill("goal__skill"),
-            organisation=scope.organisation,
-            manager_rating__isnull=False,
-        )
-        .values("goal__member__team_id")
-        .annotate(
-            n=Count("pk"),
-            total=Sum("manager_rating"),
-            people=Count("goal__member_id", distinct=True),
-        )
-        .order_by()
+    rated = manager_ratings_per_team(
+        organisation=scope.organisation,
+        members=scope.members(),
+        skill=scope.filters.skill,
+        since=scope.since,
+        until=scope.until,
     )
     for row in rated:
         group = inputs[row["goal__member__team_id"]]
@@ -534,22 +526,15 @@ def _skill_section(per_skill: dict[int, Inputs], skills: dict[int, str]) -> Sect
 
 def _trajectory_section(scope: _Scope) -> Section:
     """Per trajectory: who is enrolled, completed it, and its on-the-job steps: two queries."""
-    enrolments = Enrolment.objects.filter(
-        scope.population("membership__"), organisation=scope.organisation
-    )
-    if scope.filters.trajectory is not None:
-        enrolments = enrolments.filter(trajectory=scope.filters.trajectory)
     per_trajectory = {
         row["trajectory_id"]: row
-        for row in enrolments.values("trajectory_id", "trajectory__title")
-        .annotate(
-            people=Count("membership_id", distinct=True),
-            completed=Count(
-                "pk",
-                filter=scope.in_period("completed_at") & Q(status=Enrolment.Status.COMPLETED),
-            ),
+        for row in enrolments_per_trajectory(
+            organisation=scope.organisation,
+            members=scope.members(),
+            trajectory=scope.filters.trajectory,
+            since=scope.since,
+            until=scope.until,
         )
-        .order_by("trajectory__title")
     }
     approved = Q(verb=Verb.APPROVED)
     steps = {
@@ -613,28 +598,9 @@ def _trajectory_section(scope: _Scope) -> Section:
 
 def _nudge_section(scope: _Scope, now: dt.datetime) -> tuple[Section, Inputs]:
     """Nudges' own effectiveness per rule (two queries a rule), with the people nudged."""
-    rules = list(NudgeRule.objects.filter(organisation=scope.organisation).order_by("kind", "pk"))
+    rules = rules_of(organisation=scope.organisation)
     since = now - dt.timedelta(weeks=TREND_WEEKS)
-    people = dict(
-        Nudge.objects.filter(
-            organisation=scope.organisation,
-            status=Nudge.Status.SENT,
-            sent_at__gte=since,
-            rule__in=rules,
-        )
-        .values("rule_id")
-        .annotate(people=Count("member_id", distinct=True))
-        .values_list("rule_id", "people")
-        .order_by()
-    )
-    everyone = (
-        Nudge.objects.filter(
-            organisation=scope.organisation, status=Nudge.Status.SENT, sent_at__gte=since
-        )
-        .values("member_id")
-        .distinct()
-        .count()
-    )
+    people, everyone = people_nudged(organisation=scope.organisation, since=since, rules=rules)
     rows, sent, acted = [], 0, 0
     for rule in rules:
         result = rule_effectiveness(rule=rule, now=now)

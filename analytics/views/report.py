@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from courses.models import Trajectory
+from courses.selectors.reporting import trajectories_of
 from organisations.access import member_required
 from organisations.models import Skill, Team
 from organisations.permissions import Action
@@ -69,9 +69,7 @@ def _choices(organisation, impact: bool) -> dict:
         "periods": REPORT_PERIODS,
     }
     if impact:
-        choices["trajectories"] = list(
-            Trajectory.objects.filter(organisation=organisation).order_by("title")
-        )
+        choices["trajectories"] = list(trajectories_of(organisation=organisation))
         choices["skills"] = list(Skill.objects.filter(organisation=organisation).order_by("name"))
     return choices
 
