@@ -17,9 +17,20 @@ class TeamDailyCount(models.Model):
     """
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # A deleted team leaves its history: the counts stay, without a team.
-    team = models.ForeignKey(Team, null=True, on_delete=models.SET_NULL, related_name="+")
-    member = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    # A deleted team leaves its history: the counts stay, without a team. No database
+    # constraints on team and member, as on the other rollups (see _ObjectDailyCount); no
+    # index on the team alone: (organisation, team, day) serves its reads.
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    member = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     day = models.DateField()
     verb = models.CharField(max_length=40)
     count = models.PositiveIntegerField(default=0)

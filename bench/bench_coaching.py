@@ -14,7 +14,8 @@ Measured (``BENCH_COACHING_REQUESTS``, 200, after a warm-up):
 - the same figures by hand-written SQL (the members, evidence waiting, overdue steps,
   goals with their latest check-in and plan counts, check-ins due, commitment counts,
   enrolments with steps; last activity, the 70:20:10 mix and the 12-week trend from
-  the rollup), under the same RLS setting: what the view costs beyond its queries;
+  the rollups, MemberState and TeamDailyCount), under the same RLS setting: what the
+  view costs beyond its queries;
 - the same SQL with last activity, mix and trend aggregated from the raw events
   instead of the rollup: the speed-up is why rollups exist.
 """
@@ -31,7 +32,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.models import TeamDailyCount
-from analytics.services import team_daily_rollup
+from analytics.selectors.coaching import MIX_LEFT_OUT
+from analytics.services import organisation_rollup
 from bench import Row, env_int, progress
 from bench.bench_catalogue import _get, _measure, _p
 from courses.models import Enrolment, EvidenceSubmission, Step, StepProgress
@@ -61,7 +63,7 @@ def run() -> list[Row]:
         _trajectory(organisation, manager, team, members)
         _goals_and_commitments(organisation, manager, members)
         _events(organisation, members, events_each)
-        while team_daily_rollup(organisation=organisation, settle=dt.timedelta(0)):
+        while organisation_rollup(organisation=organisation, settle=dt.timedelta(0)):
             pass
         _analyze()
     client = Client()
@@ -314,11 +316,15 @@ _FIXED = [
 ]
 _EVENTS = LearningEvent._meta.db_table
 _NOT_LEARNING = "(" + ", ".join(f"'{verb.value}'" for verb in NOT_LEARNING) + ")"
+_NOT_IN_MIX = "(" + ", ".join(f"'{verb}'" for verb in (*NOT_LEARNING, *MIX_LEFT_OUT)) + ")"
 _FROM_ROLLUP = [
-    f"""SELECT d.member_id, d.verb, max(d.day), sum(d.count) FILTER (WHERE d.day >= %(start)s)
+    f"""SELECT s.member_id, s.last_activity_at
+        FROM analytics_memberstate s JOIN organisations_membership m ON m.id = s.member_id
+        WHERE s.organisation_id = %(org)s AND m.team_id IN ({_TEAMS})""",  # noqa: S608
+    f"""SELECT d.member_id, d.verb, sum(d.count)
         FROM analytics_teamdailycount d JOIN organisations_membership m ON m.id = d.member_id
         WHERE d.organisation_id = %(org)s AND m.team_id IN ({_TEAMS})
-          AND d.verb NOT IN {_NOT_LEARNING}
+          AND d.day >= %(start)s AND d.verb NOT IN {_NOT_IN_MIX}
         GROUP BY d.member_id, d.verb""",  # noqa: S608
     f"""SELECT date_trunc('week', d.day), count(DISTINCT d.member_id) FILTER
                (WHERE d.verb NOT IN {_NOT_LEARNING}),

@@ -533,5 +533,5 @@ EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 EVIDENCE_MAX_FILES = _int("EVIDENCE_MAX_FILES", 5, minimum=1)
 
 # The rollup leaves events younger than this for its next run, so an event whose
-# transaction commits late is never skipped (see analytics.services.team_daily_rollup).
+# transaction commits late is never skipped (see analytics.services.organisation_rollup).
 ROLLUP_SETTLE_SECONDS = _int("ROLLUP_SETTLE_SECONDS", 120)

@@ -196,6 +196,20 @@ class TargetMixForm(forms.Form):
     formal = forms.IntegerField(label=_("Formal, courses (%)"), min_value=0, max_value=100)
 
 
+class EventRetentionForm(forms.Form):
+    months = forms.IntegerField(
+        label=_("Keep learning events (months)"),
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text=_(
+            "Raw learning events older than this many months are deleted once they are "
+            "counted in the reports; every figure on every page stays the same. Leave empty "
+            "to keep them forever."
+        ),
+    )
+
+
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),

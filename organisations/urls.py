@@ -57,6 +57,11 @@ urlpatterns = [
         organisation.organisation_target_mix,
         name="organisation_target_mix",
     ),
+    path(
+        "settings/event_retention/",
+        organisation.organisation_event_retention,
+        name="organisation_event_retention",
+    ),
     path("account/", account.account, name="account"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/<int:token_id>/revoke/", tokens.token_revoke, name="token_revoke"),

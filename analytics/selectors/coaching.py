@@ -6,9 +6,8 @@ overdue from ``courses``, goals and check-ins from ``goals``, commitments from
 70:20:10 mix, the weekly trends), never from scanning the event log. Each read is
 a fixed number of queries, whatever the number of members or weeks.
 
-Where it reads the rollup: ``_member_activity`` (last activity and the mix per member)
-and ``_weekly_trend``. The per-member state table of the rollup pipeline can take over
-last activity there without changing the pages.
+Where it reads the rollups: ``_member_activity`` (last activity from ``MemberState``, the
+mix per member from the daily counts) and ``_weekly_trend``.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -35,12 +34,13 @@ from microlearning.selectors.commitments import (
     commitments_of_member,
 )
 from microlearning.selectors.commitments import NOT_YET as REPORTED_NOT_YET
-from organisations.models import Membership, Team
+from organisations.models import Membership, Organisation, Team
 from organisations.permissions import managed_team_ids
 from organisations.selectors import team_descendants
 
 from ..models import TeamDailyCount
 from .dashboard import rollup_last_run
+from .rollups import member_states
 
 COACHING_PERIODS = (4, 12, 26)  # weeks
 DEFAULT_COACHING_WEEKS = 12
@@ -220,28 +220,31 @@ def _members(*, membership: Membership, team_ids: Collection[int]) -> list[Membe
 
 
 def _member_activity(
-    *, organisation_id: int, member_ids: list[int], start: dt.date
+    *, organisation: Organisation, member_ids: list[int], start: dt.date
 ) -> tuple[dict[int, dt.date], dict[int, dict[Category, int]]]:
-    """From the rollup, one query: each member's last day of learning (ever) and their
-    activities per 70:20:10 category since ``start``."""
+    """Each member's last day of activity (ever, from their rolled-up state) and their
+    learning activities per 70:20:10 category since ``start`` (from the daily rollup)."""
     last: dict[int, dt.date] = {}
     mix: dict[int, dict[Category, int]] = {}
     if not member_ids:
         return last, mix
+    for member_id, state in member_states(organisation=organisation, members=member_ids).items():
+        if state.last_activity_at is not None:
+            last[member_id] = timezone.localtime(state.last_activity_at, organisation.zone).date()
     rows = (
-        TeamDailyCount.objects.filter(organisation_id=organisation_id, member_id__in=member_ids)
-        .exclude(verb__in=NOT_LEARNING)
+        TeamDailyCount.objects.filter(
+            organisation_id=organisation.pk, member_id__in=member_ids, day__gte=start
+        )
+        .exclude(verb__in=(*NOT_LEARNING, *MIX_LEFT_OUT))
         .order_by()
         .values("member_id", "verb")
-        .annotate(last=Max("day"), total=Sum("count", filter=Q(day__gte=start)))
-        .values_list("member_id", "verb", "last", "total")
+        .annotate(total=Sum("count"))
+        .values_list("member_id", "verb", "total")
     )
-    for member_id, verb, day, total in rows:
-        if member_id not in last or day > last[member_id]:
-            last[member_id] = day
+    for member_id, verb, total in rows:
         category = verb_category(verb)
         counts = mix.setdefault(member_id, dict.fromkeys(Category, 0))
-        if category is not None and verb not in MIX_LEFT_OUT and total:
+        if category is not None:
             counts[category] += total
     return last, mix
 
@@ -263,8 +266,8 @@ def _weekly_trend(
     today: dt.date,
     weeks: int,
 ) -> list[Week]:
-    """Per week (Monday to Sunday): members active, units completed, steps signed off. Two
-    queries from the rollup; only what the members did while in ``team_ids`` counts (as on the
+    """Per week (Monday to Sunday): members active, units completed, steps signed off. One
+    query on the rollup; only what the members did while in ``team_ids`` counts (as on the
     team dashboard), so a newcomer's past in another team stays out."""
     mondays = _mondays(today, weeks)
     if not member_ids:
@@ -277,31 +280,25 @@ def _weekly_trend(
     )
     if team_ids is not None:
         rows = rows.filter(team_id__in=list(team_ids))
-    rows = rows.annotate(week=TruncWeek("day")).order_by()
-    counted: dict[tuple[dt.date, str], int] = {}
-    for week, verb, total in (
-        rows.filter(verb__in=[Verb.COMPLETED, Verb.APPROVED])
-        .values("week", "verb")
-        .annotate(total=Sum("count"))
-        .values_list("week", "verb", "total")
-    ):
-        counted[(_monday(week), verb)] = total
-    active = {
-        _monday(week): n
-        for week, n in rows.exclude(verb__in=NOT_LEARNING)
-        .values("week")
-        .annotate(n=Count("member_id", distinct=True))
-        .values_list("week", "n")
-    }
-    return [
-        Week(
-            monday=monday,
-            active_members=active.get(monday, 0),
-            completions=counted.get((monday, Verb.COMPLETED), 0),
-            signed_off=counted.get((monday, Verb.APPROVED), 0),
+    # One scan: per week and member, what they completed, had signed off and whether they
+    # learnt at all; the members active in a week are those with a learning row.
+    counted: dict[dt.date, list[int]] = {}
+    for week, completed, approved, learning in (
+        rows.annotate(week=TruncWeek("day"))
+        .order_by()
+        .values("week", "member_id")
+        .annotate(
+            completed=Sum("count", filter=Q(verb=Verb.COMPLETED)),
+            approved=Sum("count", filter=Q(verb=Verb.APPROVED)),
+            learning=Count("pk", filter=~Q(verb__in=NOT_LEARNING)),
         )
-        for monday in mondays
-    ]
+        .values_list("week", "completed", "approved", "learning")
+    ):
+        figures = counted.setdefault(_monday(week), [0, 0, 0])
+        figures[0] += 1 if learning else 0
+        figures[1] += completed or 0
+        figures[2] += approved or 0
+    return [Week(monday, *counted.get(monday, (0, 0, 0))) for monday in mondays]
 
 
 def _needs(
@@ -428,7 +425,7 @@ def _rows(
     commitments = commitment_report_counts(organisation_id=organisation_id, member_ids=member_ids)
     start = _mondays(today, weeks)[0]
     last, mix = _member_activity(
-        organisation_id=organisation_id, member_ids=member_ids, start=start
+        organisation=membership.organisation, member_ids=member_ids, start=start
     )
     targets = target_mix(membership.organisation)
     return {

@@ -45,7 +45,7 @@ def member_url(organisation, member) -> str:
 
 def rollup(organisation) -> None:
     with organisation_scope(organisation.pk):
-        services.team_daily_rollup(organisation=organisation, settle=dt.timedelta(0))
+        services.organisation_rollup(organisation=organisation, settle=dt.timedelta(0))
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
-from analytics.services import team_daily_rollup
+from analytics.services import organisation_rollup
 from courses.models import StepProgress
 from organisations.tenancy import organisation_scope
 from tests.analytics.coaching_world import coaching_world
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _rollup(organisation) -> None:
     with organisation_scope(organisation.pk):
-        team_daily_rollup(organisation=organisation, settle=dt.timedelta(0))
+        organisation_rollup(organisation=organisation, settle=dt.timedelta(0))
 
 
 def _signed_off_this_week(page) -> str:
