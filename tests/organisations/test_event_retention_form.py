@@ -22,9 +22,7 @@ def retention_url(organisation):
     return reverse("organisations:organisation_event_retention", args=[organisation.slug])
 
 
-def test_the_settings_page_shows_event_retention_beside_the_other_forms(
-    admin_client, organisation
-):
+def test_the_settings_page_shows_event_retention_beside_the_other_forms(admin_client, organisation):
     page = admin_client.get(
         reverse("organisations:organisation_settings", args=[organisation.slug])
     )
