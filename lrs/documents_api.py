@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
+
+from organisations.api_errors import input_problem_response
+from organisations.input_checks import problem_for_django_error
 
 from . import documents
 from .api import _ACCEPTED_VERSION, VERSION_HEADER, _answer, _client, _error, _unauthorised
@@ -75,6 +79,9 @@ def _checked(request, handler: Handler, methods: tuple[str, ...]) -> HttpRespons
         return _error(412, "precondition_failed", str(failed), version)
     except documents.DocumentConflict as conflict:
         return _error(409, "conflict", str(conflict), version)
+    except RequestDataTooBig as exc:
+        # A body of another type than JSON is read first here, not by the input middleware.
+        return _answer(input_problem_response(problem_for_django_error(exc)), version)
 
 
 # --- Parameters -----------------------------------------------------------------------------------

@@ -550,3 +550,11 @@ def test_reads_and_writes_take_a_fixed_number_of_queries(lrs, django_assert_max_
         assert lrs.put("activities/state", {**STATE, "stateId": "new"}, {}).status_code == 204
     with django_assert_max_num_queries(9):
         assert lrs.delete("activities/state", context).status_code == 204
+
+
+def test_a_document_over_the_upload_limit_is_413(lrs, organisation, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = lrs.put("activities/state", STATE, b"x" * 2000, content_type="text/plain")
+    assert response.status_code == 413
+    assert response["X-Experience-API-Version"] == "1.0.3"
+    assert documents_count(organisation) == 0
