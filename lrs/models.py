@@ -132,3 +132,54 @@ class StatementLink(models.Model):
         indexes = [
             models.Index(fields=["organisation", "kind", "value"], name="lrs_link_org_value"),
         ]
+
+
+class Document(models.Model):
+    """A document of the state, activity profile or agent profile resource, as it was sent.
+
+    Any content type is allowed, so the content is bytes. A document's address is its
+    resource, activity, agent, registration and id; activity IRIs and ids can be long, so
+    the unique constraint and the lookups use a digest of the address (``address``), and
+    the ids lists a digest of the resource, activity and agent (``collection``): a B-tree
+    entry has a size limit the full values could pass.
+    """
+
+    class Kind(models.TextChoices):
+        STATE = "state"
+        ACTIVITY_PROFILE = "activity_profile"
+        AGENT_PROFILE = "agent_profile"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="lrs_documents"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    document_id = models.TextField()  # stateId or profileId
+    activity_id = models.TextField(blank=True)  # state and activity profile
+    agent = models.TextField(blank=True)  # normalised identifier (lrs.statements.agent_key)
+    registration = models.UUIDField(null=True, blank=True)  # state only
+    address = models.CharField(max_length=64)
+    collection = models.CharField(max_length=64)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=40)  # SHA-1 of the content, hexadecimal
+    updated = models.DateTimeField()
+    client = models.ForeignKey(
+        LrsClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "address"], name="lrs_document_unique_address"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "collection", "updated"], name="lrs_doc_org_collection"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.document_id

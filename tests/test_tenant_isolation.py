@@ -108,6 +108,9 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
 # one-click answer). Nobody's session matters there; a link that is not the
 # organisation's own gets a clear 400 page, never a login page or anyone's data.
 SIGNED_LINK_ROUTES = {"nudges:apply_answer"}
+# xAPI resources the specification wants open to anyone (about: the versions the LRS
+# speaks). They answer the same for every organisation and show nothing of it.
+PUBLIC_XAPI_ROUTES = {"xapi:about"}
 # Other path parameters inside an organisation, with a value to use.
 ORG_KWARG_VALUES = {"format": "json", "token": "not-a-valid-token"}
 # Path parameters of routes outside any organisation.
@@ -530,6 +533,8 @@ def walk_organisation_route(probe: Probe, setup: Setup, sessions: dict, tokens: 
                     allowed = {401, 403, 404, 405}
                 if route.name in SIGNED_LINK_ROUTES:
                     allowed = {400, 404, 405}
+                if route.name in PUBLIC_XAPI_ROUTES:
+                    allowed = {200, 405}
                 probe.expect(response, allowed, label=f"{role} ({auth}) {method} {path}")
         if variant == 0:
             anonymous = Client()
@@ -537,7 +542,9 @@ def walk_organisation_route(probe: Probe, setup: Setup, sessions: dict, tokens: 
                 response = probe.send(anonymous, method, path, data=data, who="anonymous")
                 if response is None:
                     continue
-                if route.is_api:
+                if route.name in PUBLIC_XAPI_ROUTES:
+                    probe.expect(response, {200, 405}, label=f"anonymous {method} {path}")
+                elif route.is_api:
                     probe.expect(response, {401, 403}, label=f"anonymous {method} {path}")
                 elif route.name in SIGNED_LINK_ROUTES:
                     probe.expect(response, {400, 404, 405}, label=f"anonymous {method} {path}")

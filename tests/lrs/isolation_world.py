@@ -1,14 +1,16 @@
 """The learning record store's rows for an organisation of the isolation walk (tests/isolation.py).
 
-An LRS client of the admin (reads all, writes) and two statements it sent, one voiding
-the other; the names in them hold the world's canary.
+An LRS client of the admin (reads all, writes), two statements it sent, one voiding
+the other, and a state and an agent profile document; the names and the documents hold
+the world's canary.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 
-from lrs import services
+from lrs import documents, services
 from lrs.models import LrsClient
 
 
@@ -43,5 +45,25 @@ def build_lrs(*, organisation, members, text) -> dict:
                 "object": {"objectType": "StatementRef", "id": first},
             },
         ],
+    )
+    agent = {"mbox": f"mailto:{text.email('lrs-state')}"}
+    documents.document_write(
+        organisation=organisation,
+        place=documents.state_place(
+            activity_id="http://example.test/activities/state",
+            agent=agent,
+            registration=uuid.uuid4(),
+        ),
+        document_id="LMS.LaunchData",
+        content=json.dumps({"note": text("lrs-state")}).encode(),
+        client=client,
+    )
+    documents.document_write(
+        organisation=organisation,
+        place=documents.agent_profile_place(agent=agent),
+        document_id="preferences",
+        content=text("lrs-profile").encode(),
+        content_type="text/plain",
+        client=client,
     )
     return {"client": client, "secret": secret}

@@ -67,3 +67,44 @@ def test_a_filtered_page_reads_an_index_that_leads_with_the_organisation(params,
         rows = selectors.statements_matching(client, query).order_by("-stored", "-pk")[:101]
         plan = rows.explain()
     assert index in plan, plan
+
+
+def test_a_document_ids_list_reads_the_index_that_leads_with_the_organisation():
+    from lrs import documents
+    from lrs.models import Document
+
+    organisations = [OrganisationFactory() for _ in range(3)]
+    now = timezone.now()
+    for organisation in organisations:
+        with organisation_scope(organisation.pk):
+            rows = []
+            for i in range(3000):
+                place = documents.activity_profile_place(
+                    activity_id=f"http://example.com/a/{i % 300}"
+                )
+                rows.append(
+                    Document(
+                        organisation=organisation,
+                        kind=place.kind,
+                        document_id=f"p{i}",
+                        activity_id=place.activity_id,
+                        address=place.address(f"p{i}"),
+                        collection=place.collection,
+                        content=b"{}",
+                        content_type="application/json",
+                        etag=documents.etag_of(b"{}"),
+                        updated=now - dt.timedelta(minutes=i),
+                    )
+                )
+            Document.objects.bulk_create(rows)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE lrs_document")
+    organisation = organisations[1]
+    place = documents.activity_profile_place(activity_id="http://example.com/a/7")
+    with organisation_scope(organisation.pk):
+        plan = (
+            documents._in_place(organisation, place)  # what document_ids reads
+            .filter(updated__gt=now - dt.timedelta(days=1))
+            .explain()
+        )
+    assert "lrs_doc_org_collection" in plan, plan

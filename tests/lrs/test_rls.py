@@ -65,3 +65,51 @@ def test_raw_sql_sees_only_the_scoped_organisation(organisation, other_organisat
             return [row[0] for row in cursor.fetchall()]
 
     assert _as_app(organisation.pk, raw) == [organisation.pk]
+
+
+def test_documents_of_one_organisation_stay_out_of_anothers(organisation, other_organisation):
+    from lrs.models import Document
+
+    for org in (organisation, other_organisation):
+        client, secret = make_lrs_client(org)
+        docs = Xapi(org, client.key, secret)
+        response = docs.client.put(
+            f"/xapi/o/{org.slug}/activities/profile?activityId=http://example.com/a&profileId=p",
+            b"secret of " + org.slug.encode(),
+            content_type="text/plain",
+            headers=docs.headers(None, None),
+        )
+        assert response.status_code == 204
+
+    def unfiltered():
+        with scopes_disabled():
+            return set(Document.objects.values_list("organisation_id", flat=True))
+
+    assert unfiltered() == {organisation.pk, other_organisation.pk}
+    assert _as_app(organisation.pk, unfiltered) == {organisation.pk}
+    assert _as_app(other_organisation.pk, unfiltered) == {other_organisation.pk}
+
+
+def test_the_same_document_address_in_two_organisations_is_two_documents(
+    organisation, other_organisation
+):
+    """Each organisation's client reads its own organisation's document only, at one address."""
+    readers = []
+    for org in (organisation, other_organisation):
+        client, secret = make_lrs_client(org)
+        readers.append((org, Xapi(org, client.key, secret)))
+    url = "/xapi/o/{}/activities/state?activityId=http://example.com/a&stateId=s&agent="
+    agent = '{"mbox":"mailto:ann@example.com"}'
+    for org, xapi in readers:
+        xapi.client.put(
+            url.format(org.slug) + agent,
+            f'{{"org": "{org.slug}"}}',
+            content_type="application/json",
+            headers=xapi.headers(None, None),
+        )
+    for org, xapi in readers:
+        response = xapi.get(url=url.format(org.slug) + agent)
+        assert response.json() == {"org": org.slug}
+    # A's client in B's store is unknown there.
+    (_a, xapi_a), (b, _xapi_b) = readers
+    assert xapi_a.get(url=url.format(b.slug) + agent).status_code == 401
