@@ -14,12 +14,20 @@ class TeamDailyCount(models.Model):
 
     The team is the member's team when the events were rolled up; it is not part of
     the key, so a member who moves team keeps one row per day.
+
+    Like every rollup table, no database constraints on its foreign keys and no index on
+    the organisation alone (see _ObjectDailyCount).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # A deleted team leaves its history: the counts stay, without a team. No database
-    # constraints on team and member, as on the other rollups (see _ObjectDailyCount); no
-    # index on the team alone: (organisation, team, day) serves its reads.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # A deleted team leaves its history: the counts stay, without a team. No index on the
+    # team alone: (organisation, team, day) serves its reads.
     team = models.ForeignKey(
         Team,
         null=True,
@@ -53,14 +61,23 @@ class _ObjectDailyCount(models.Model):
 
     The object is a plain id, no foreign key: the counts outlive a deleted unit or goal,
     as the events they come from do. The team is the member's team when rolled up.
+
+    No database constraint on organisation, member and team (Django's delete still
+    cascades or sets NULL): the rows are derived from events whose organisation and actor
+    are checked, and the per-row checks (deferred, at commit) more than doubled the cost of
+    folding a batch (measured in bench_rollups). No index on the organisation alone: the
+    unique key and (organisation, day) lead with it.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # No database constraint on member and team (Django's delete still cascades or sets
-    # NULL): the rows are derived from events whose actor is checked, and a per-row
-    # foreign key check doubled the cost of a rebuild (measured in bench_rollups).
-    # No index on the team either: every index costs each folded row, and a team's rows are
-    # read through (organisation, day) or the unique key, never by team alone.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # No index on the team: every index costs each folded row, and a team's rows are read
+    # through (organisation, day) or the unique key, never by team alone.
     team = models.ForeignKey(
         Team,
         null=True,
@@ -138,8 +155,14 @@ class MemberState(models.Model):
     in analytics.services.rollups).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # No database constraints on member and team (see _ObjectDailyCount), and no single
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # No database constraints (see _ObjectDailyCount), and no single
     # column indexes: the unique key and (organisation, team, last activity) serve reads.
     member = models.ForeignKey(
         Membership,
