@@ -10,7 +10,11 @@ from organisations.models import Membership, Organisation, Team, TenantManager
 
 
 class TeamDailyCount(models.Model):
-    """Events per member, day and verb, with the member's team: the per-team daily rollup.
+    """Events per member, day, verb and detail, with the member's team: the per-team daily
+    rollup. The detail is what a figure needs beyond the verb, so that no page has to go
+    back to the raw events (which retention deletes): a completion's 70:20:10 category, a
+    commitment report's status, "first" for a sign-off in the first round (see
+    ``analytics.services.rollups.DETAILS``); empty for everything else.
 
     The team is the member's team when the events were rolled up; it is not part of
     the key, so a member who moves team keeps one row per day.
@@ -41,14 +45,18 @@ class TeamDailyCount(models.Model):
     )
     day = models.DateField()
     verb = models.CharField(max_length=40)
+    detail = models.CharField(max_length=20, blank=True, default="", db_default="")
     count = models.PositiveIntegerField(default=0)
+    # Sum of ``context.minutes`` (a unit's estimated minutes, on ``completed``).
+    minutes = models.PositiveIntegerField(default=0, db_default=0)
 
     objects = TenantManager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "member", "day", "verb"], name="teamdailycount_unique"
+                fields=["organisation", "member", "day", "verb", "detail"],
+                name="teamdailycount_unique",
             ),
         ]
         indexes = [
@@ -91,6 +99,7 @@ class _ObjectDailyCount(models.Model):
     )
     day = models.DateField()
     verb = models.CharField(max_length=40)
+    detail = models.CharField(max_length=20, blank=True, default="", db_default="")
     count = models.PositiveIntegerField(default=0)
 
     objects = TenantManager()
@@ -109,7 +118,7 @@ class UnitDailyCount(_ObjectDailyCount):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "unit_id", "member", "day", "verb"],
+                fields=["organisation", "unit_id", "member", "day", "verb", "detail"],
                 name="unitdailycount_unique",
             ),
         ]
@@ -124,7 +133,7 @@ class TrajectoryDailyCount(_ObjectDailyCount):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "trajectory_id", "member", "day", "verb"],
+                fields=["organisation", "trajectory_id", "member", "day", "verb", "detail"],
                 name="trajectorydailycount_unique",
             ),
         ]
@@ -139,7 +148,7 @@ class GoalDailyCount(_ObjectDailyCount):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "goal_id", "member", "day", "verb"],
+                fields=["organisation", "goal_id", "member", "day", "verb", "detail"],
                 name="goaldailycount_unique",
             ),
         ]
