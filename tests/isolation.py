@@ -614,6 +614,11 @@ def tenant_models() -> list[type[models.Model]]:
     ]
 
 
+def _cell(value) -> str:
+    # A binary column reads as a memoryview, whose repr differs on every read.
+    return repr(bytes(value) if isinstance(value, memoryview) else value)
+
+
 def organisation_rows(organisation_id: int) -> dict[str, list[tuple]]:
     """Every row an organisation owns (all tenant tables), plus its own row and its people."""
     snapshot: dict[str, list[tuple]] = {}
@@ -626,7 +631,7 @@ def organisation_rows(organisation_id: int) -> dict[str, list[tuple]]:
                     f"SELECT * FROM {qn} WHERE organisation_id = %s ORDER BY 1",  # noqa: S608
                     [organisation_id],
                 )
-                snapshot[table] = [tuple(map(repr, row)) for row in cursor.fetchall()]
+                snapshot[table] = [tuple(map(_cell, row)) for row in cursor.fetchall()]
         snapshot["organisation"] = list(
             Organisation.objects.filter(pk=organisation_id).values_list()
         )

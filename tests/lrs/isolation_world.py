@@ -1,15 +1,18 @@
 """The learning record store's rows for an organisation of the isolation walk (tests/isolation.py).
 
 An LRS client of the admin (reads all, writes) and two statements it sent, one voiding
-the other; the names in them hold the world's canary.
+the other, the first with an attachment's octets; the names in them and the octets hold
+the world's canary.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from lrs import services
 from lrs.models import LrsClient
+from lrs.multipart import Attachment
 
 
 def build_lrs(*, organisation, members, text) -> dict:
@@ -21,6 +24,8 @@ def build_lrs(*, organisation, members, text) -> dict:
     )
     client.organisation = organisation
     first = str(uuid.uuid4())
+    octets = text("lrs-attachment").encode()
+    sha2 = hashlib.sha256(octets).hexdigest()
     services.statements_store(
         client=client,
         version="1.0.3",
@@ -36,6 +41,15 @@ def build_lrs(*, organisation, members, text) -> dict:
                     "id": "http://example.test/activities/" + uuid.uuid4().hex,
                     "definition": {"name": {"en": text("lrs-activity")}},
                 },
+                "attachments": [
+                    {
+                        "usageType": "http://id.tincanapi.com/attachment/certificate",
+                        "display": {"en": text("lrs-attachment-name")},
+                        "contentType": "text/plain",
+                        "length": len(octets),
+                        "sha2": sha2,
+                    }
+                ],
             },
             {
                 "actor": {"name": text("lrs-voider"), "mbox": f"mailto:{text.email('lrs')}"},
@@ -43,5 +57,6 @@ def build_lrs(*, organisation, members, text) -> dict:
                 "object": {"objectType": "StatementRef", "id": first},
             },
         ],
+        attachments={sha2: Attachment(sha2=sha2, content_type="text/plain", body=octets)},
     )
     return {"client": client, "secret": secret}
