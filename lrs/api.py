@@ -70,9 +70,6 @@ def _client(request) -> LrsClient | None:
     )
 
 
-STATEMENT_TYPES = ("application/json", "multipart/mixed")
-
-
 def _raw(request) -> bytes:
     """A multipart/mixed body, read up to the LRS's own limit (attachments are larger than
     the JSON Django's DATA_UPLOAD_MAX_MEMORY_SIZE is meant for)."""
