@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import warnings
+from pathlib import Path
 
 import jwt
 import pytest
@@ -137,6 +139,51 @@ def test_comparison_ignores_member_order_and_mbox_case():
     assert same_statement(signed_one, received)
     assert not same_statement(signed_one, {**received, "timestamp": "2024-05-01T09:31:00Z"})
     assert not same_statement({**signed_one, "id": new_id()}, {**received, "id": new_id()})
+
+
+def test_the_specifications_example_signed_statement_is_accepted(organisation, xapi):
+    # Data, Appendix D: its JWS (RS256, a 1024-bit key with its certificate chain in x5c),
+    # kept as it is in tests/lrs/data, and the statement it signs.
+    token = (Path(__file__).parent / "data" / "spec_example_signature.jws").read_bytes().strip()
+    original = {
+        "version": "1.0.0",
+        "id": "33cff416-e331-4c9d-969e-5373a1756120",
+        "actor": {
+            "mbox": "mailto:example@example.com",
+            "name": "Example Learner",
+            "objectType": "Agent",
+        },
+        "verb": {
+            "id": "http://adlnet.gov/expapi/verbs/experienced",
+            "display": {"en-US": "experienced"},
+        },
+        "object": {
+            "id": "https://www.youtube.com/watch?v=xh4kIiH3Sm8",
+            "objectType": "Activity",
+            "definition": {
+                "name": {"en-US": "Tax Tips & Information : How to File a Tax Return "},
+                "description": {
+                    "en-US": "Filing a tax return will require filling out either a 1040, "
+                    "1040A or 1040EZ form"
+                },
+            },
+        },
+        "timestamp": "2013-04-01T12:00:00Z",
+    }
+    sent, signature_part = signed(original, token)
+    assert sent["attachments"][0]["sha2"] == (
+        "672fa5fa658017f1b72d65036f13379c6ab05d4ab3b6664908d8acf0b6a0c634"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyJWT warns of the example's short key
+        response = post_mixed(xapi, body(sent, signature_part))
+    assert response.status_code == 200, response.content
+    # The same signature on a changed statement is refused.
+    changed = {**original, "id": new_id(), "verb": {"id": "http://adlnet.gov/expapi/verbs/failed"}}
+    sent, signature_part = signed(changed, token)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert post_mixed(xapi, body(sent, signature_part)).status_code == 400
 
 
 # --- Refused -----------------------------------------------------------------------------------
