@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from lrs.models import AttachmentData, Statement
 from organisations.tenancy import organisation_scope
+from tests.factories import OrganisationFactory
 from tests.lrs.conftest import Xapi, make_lrs_client, new_id, statement
 from tests.lrs.multipart_kit import (
     BOUNDARY,
@@ -377,3 +378,26 @@ def test_row_level_security_hides_another_organisations_attachments(
         seen = unfiltered()
         transaction.set_rollback(True)
     assert seen == {organisation.pk}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
+def test_the_attachments_of_a_page_are_found_by_the_index_that_leads_with_the_organisation():
+    organisations = [OrganisationFactory() for _ in range(3)]
+    for organisation in organisations:
+        with organisation_scope(organisation.pk):
+            AttachmentData.objects.bulk_create(
+                AttachmentData(
+                    organisation=organisation,
+                    sha2=sha256(f"{organisation.pk}-{i}".encode()),
+                    content_type="text/plain",
+                    data=b"x",
+                )
+                for i in range(3000)
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE lrs_attachmentdata")
+    organisation = organisations[1]
+    hashes = [sha256(f"{organisation.pk}-{i}".encode()) for i in range(20)]
+    with organisation_scope(organisation.pk):
+        plan = AttachmentData.objects.filter(organisation=organisation, sha2__in=hashes).explain()
+    assert "lrs_attachment_unique_sha2" in plan, plan
