@@ -24,7 +24,13 @@ from django.utils.http import http_date
 from django.views.decorators.csrf import csrf_exempt
 
 from organisations.api_errors import error_body
-from organisations.input_checks import MESSAGE_TOO_LARGE, InputProblem, check_document
+from organisations.input_checks import (
+    MAX_JSON_DEPTH,
+    MESSAGE_TOO_DEEP,
+    MESSAGE_TOO_LARGE,
+    InputProblem,
+    check_document,
+)
 
 from . import alternate, multipart, selectors, services
 from .models import LrsClient
@@ -100,6 +106,9 @@ def _body(request) -> tuple[object, dict[str, multipart.Attachment]]:
         statements = json.loads(first or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise StatementInvalid("body", "is not JSON") from exc
+    except RecursionError:
+        # Deeper than Python's parser goes (a plain JSON body is refused so in middleware).
+        raise InputProblem("too_deep", MESSAGE_TOO_DEEP % {"limit": MAX_JSON_DEPTH}) from None
     check_document(statements)  # NUL characters, lone surrogates, deep nesting: 400
     return statements, attachments
 

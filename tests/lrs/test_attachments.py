@@ -302,6 +302,14 @@ def test_unsafe_text_in_the_statements_part_is_refused(organisation, xapi):
     assert response.json()["error"]["code"] == "unsafe_text"
 
 
+def test_json_nested_beyond_any_parser_in_the_statements_part_is_refused(xapi):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    payload = B + b"\r\nContent-Type: application/json\r\n\r\n" + deep + b"\r\n" + B + b"--"
+    response = post_mixed(xapi, payload)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "too_deep"
+
+
 # --- Queries and tenancy ----------------------------------------------------------------------
 
 
