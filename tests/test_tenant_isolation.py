@@ -67,6 +67,7 @@ OUTSIDE_PREFIXES = {
     "invitations/": "public",  # the invitation link: a signed token, no organisation id
     "u/": "public",  # unsubscribe from a nudge e-mail: a signed token naming the organisation
     "n/c/": "public",  # a tracked link in a nudge e-mail: likewise
+    "c/": "public",  # a content package's files and runtime: a signed per-attempt token
     "admin/": "admin",  # Django admin: platform staff only
 }
 
