@@ -198,9 +198,20 @@
     return fail(codes.none);
   }
 
-  function send(finish) {
-    var body = JSON.stringify({ values: changed, finish: finish });
-    changed = {};
+  // Commits go one after another: a Terminate that overtook its Commit would close the
+  // session before the session time it reports had arrived.
+  var queue = Promise.resolve();
+  var pending = 0;
+
+  // For the curious (and the tests): "saved" once every commit sent so far has landed.
+  function report(outcome) {
+    pending -= 1;
+    if (outcome !== "saved" || pending === 0) {
+      document.documentElement.setAttribute("data-werkwijs-commit", outcome);
+    }
+  }
+
+  function post(body) {
     // text/plain keeps it a simple CORS request; keepalive lets it outlive the page.
     return fetch(setup.commit, {
       method: "POST",
@@ -210,13 +221,19 @@
       headers: { "Content-Type": "text/plain" },
       body: body
     }).then(function (response) {
-      document.documentElement.setAttribute(
-        "data-werkwijs-commit",
-        response.ok ? "saved" : "refused"
-      );
+      report(response.ok ? "saved" : "refused");
     }).catch(function () {
-      document.documentElement.setAttribute("data-werkwijs-commit", "failed");
+      report("failed");
     });
+  }
+
+  function send(finish) {
+    var body = JSON.stringify({ values: changed, finish: finish });
+    changed = {};
+    pending += 1;
+    document.documentElement.setAttribute("data-werkwijs-commit", "sending");
+    queue = queue.then(function () { return post(body); });
+    return queue;
   }
 
   function initialize(argument) {
