@@ -103,6 +103,7 @@ def package_import(
                         "title": sco.title,
                     },
                     by=by,
+                    imported=True,
                 )
             package.unit_id = unit.pk
             package.save(update_fields=["unit_id"])

@@ -121,6 +121,7 @@ OUTSIDE_KWARG_VALUES = {
     "key": "not-a-key",
     "uidb36": "0",
     "token": "not-a-valid-token",
+    "path": "index.html",  # a file of a content package
 }
 
 PROBE_TEXT = "Isolation probe"

@@ -98,9 +98,7 @@ def test_scorm_12_and_2004_packages_play_resume_and_complete(
     expect(frame.locator("html")).to_have_attribute("data-werkwijs-commit", "saved")
 
     with organisation_scope(organisation.pk):
-        completed = set(
-            Completion.objects.filter(member=learner).values_list("unit_id", flat=True)
-        )
+        completed = set(Completion.objects.filter(member=learner).values_list("unit_id", flat=True))
         assert completed == {
             p.unit_id for p in ContentPackage.objects.filter(organisation=organisation)
         }

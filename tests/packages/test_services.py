@@ -203,3 +203,15 @@ def test_a_token_names_its_attempt_and_a_changed_key_revokes_it(scorm12, learner
             )
             is None
         )
+
+
+def test_a_package_block_cannot_be_written_by_hand(author, scorm12):
+    from microlearning.services import blocks as block_services
+
+    with organisation_scope(author.organisation_id):
+        unit = Unit.objects.get(pk=scorm12.unit_id)
+        data = {"package": scorm12.pk, "standard": "scorm12", "sco": "item-1", "title": "x"}
+        with pytest.raises(ValidationError):
+            block_services.block_add(unit=unit, kind="package", data=data, by=author)
+        with pytest.raises(ValidationError):
+            block_services.block_update(block=_live_block(scorm12), data=data, by=author)
