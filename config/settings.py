@@ -501,9 +501,9 @@ CONTENT_SECURITY_POLICY = {
         # data: for the favicon drawn inline and Swagger UI's icons.
         "img-src": [SELF, "data:"],
         "media-src": [SELF],
-        # SELF: a package block plays its SCO in a frame of this origin (``packages``),
-        # which is served sandboxed under a policy of its own.
-        "frame-src": [SELF, "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        # The learner's unit page adds SELF: a package block plays there, in a frame
+        # served sandboxed under a policy of its own (``packages.views``).
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
