@@ -1,7 +1,7 @@
 """Content packages an author imported (SCORM now, cmi5 next) and each learner's attempts.
 
 A package's files live in the default storage under the organisation's prefix
-(``org-<id>/packages/<package id>/``), never in the database; the row keeps what the
+(``org-<id>/packages/<folder>/``), never in the database; the row keeps what the
 importer read from the manifest. The launchable parts (SCOs; for cmi5, AUs) are a
 list in ``launchables``, each played by one block of the unit the import made. An
 attempt holds one learner's runtime data model for one block, so a new version of
@@ -23,6 +23,10 @@ def attempt_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+def package_folder() -> str:
+    return secrets.token_hex(8)
+
+
 class ContentPackage(models.Model):
     class Standard(models.TextChoices):
         SCORM_12 = "scorm12", _("SCORM 1.2")
@@ -39,6 +43,9 @@ class ContentPackage(models.Model):
     launchables = models.JSONField(default=list)
     file_count = models.PositiveIntegerField(default=0)
     unpacked_bytes = models.BigIntegerField(default=0)
+    # A fresh folder per import: never another import's files, even after a restore or
+    # in a database whose ids start again (a test database, a staging copy).
+    folder = models.CharField(max_length=32, default=package_folder, editable=False)
     # The microlearning unit the import made (an id: that app sits below this one and
     # owns the unit; its blocks point back here through their data).
     unit_id = models.BigIntegerField(null=True, blank=True)
@@ -60,7 +67,7 @@ class ContentPackage(models.Model):
 
     @property
     def storage_prefix(self) -> str:
-        return f"org-{self.organisation_id}/packages/{self.pk}/"
+        return f"org-{self.organisation_id}/packages/{self.folder}/"
 
 
 class PackageAttempt(models.Model):

@@ -7,6 +7,9 @@ it, and the learner's attempt stores canary words as its suspend data and bookma
 from __future__ import annotations
 
 import io
+import tempfile
+
+from django.test import override_settings
 
 from microlearning.models import Block, Unit
 from microlearning.services import units as unit_services
@@ -17,7 +20,10 @@ from tests.packages.builders import scorm12_zip
 def build_packages(*, members, text) -> dict:
     data = scorm12_zip(title=text("scorm-package"))
     author, learner = members["author"], members["learner"]
-    package = services.package_import(by=author, upload=io.BytesIO(data), size=len(data))
+    # The world is built once per module, outside any test's MEDIA_ROOT: keep its
+    # files out of the checkout's var/media (the walk never needs them).
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="werkwijs-packages-")):
+        package = services.package_import(by=author, upload=io.BytesIO(data), size=len(data))
     unit = Unit.objects.get(pk=package.unit_id)
     unit_services.unit_publish(unit=unit, by=author)
     unit.refresh_from_db()

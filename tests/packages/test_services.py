@@ -32,7 +32,7 @@ def test_importing_makes_a_draft_unit_with_a_package_block_per_sco(author):
             "sco": "item-1",
             "title": "Lesson one",
         }
-    prefix = f"org-{author.organisation_id}/packages/{package.pk}/"
+    prefix = f"org-{author.organisation_id}/packages/{package.folder}/"
     assert package.storage_prefix == prefix
     assert default_storage.exists(prefix + "index.html")
     assert default_storage.exists(prefix + "imsmanifest.xml")
