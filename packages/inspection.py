@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
@@ -133,7 +134,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, limit: int) 
     try:
         with archive.open(info) as handle:
             data = handle.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
         raise ValidationError(ERROR_BROKEN_ZIP) from exc
     if len(data) > limit:
         raise ValidationError(ERROR_UNPACKS_TOO_BIG, params={"max": filesizeformat(limit)})

@@ -14,11 +14,13 @@ trajectory step that holds it follow).
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from typing import IO
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,7 +33,7 @@ from organisations.models import Membership
 from organisations.services import audit_log_record
 
 from . import runtime
-from .inspection import package_inspect, read_member, safe_name
+from .inspection import ERROR_BROKEN_ZIP, package_inspect, safe_name
 from .models import ContentPackage, PackageAttempt
 
 TOKEN_SALT = "packages.attempt"
@@ -50,13 +52,23 @@ class BadToken(Exception):
 
 
 def _store_files(*, package: ContentPackage, archive, members) -> list[str]:
+    """Stream each member into storage; zipfile stops at its declared size and checks its CRC."""
     stored: list[str] = []
     try:
         for info in members:
-            name = safe_name(info.filename)
-            target = package.storage_prefix + name
-            data = read_member(archive, info, limit=max(info.file_size, 0))
-            saved = default_storage.save(target, ContentFile(data))
+            target = package.storage_prefix + safe_name(info.filename)
+            try:
+                with archive.open(info) as handle:
+                    content = File(handle)
+                    # Said here: Django would otherwise take a file of the member's
+                    # name on this machine's disk for its size.
+                    content.size = info.file_size
+                    saved = default_storage.save(target, content)
+            except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+                # The storage may have kept what it wrote before the CRC check failed;
+                # the folder is this import's own, so the name is nobody else's file.
+                default_storage.delete(target)
+                raise ValidationError(ERROR_BROKEN_ZIP) from exc
             stored.append(saved)
             if saved != target:  # a storage that renames would break the package's links
                 raise ValidationError(ERROR_STORAGE)

@@ -215,3 +215,21 @@ def test_a_package_block_cannot_be_written_by_hand(author, scorm12):
             block_services.block_add(unit=unit, kind="package", data=data, by=author)
         with pytest.raises(ValidationError):
             block_services.block_update(block=_live_block(scorm12), data=data, by=author)
+
+
+def test_a_damaged_member_is_refused_and_nothing_stays_stored(author):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in scorm12_files().items():
+            archive.writestr(name, data)
+    data = buffer.getvalue().replace(b"Lesson one</h1>", b"Lesson two</h1>")  # CRC now wrong
+    with organisation_scope(author.organisation_id), pytest.raises(ValidationError) as caught:
+        services.package_import(by=author, upload=io.BytesIO(data), size=len(data))
+    assert "damaged" in " ".join(caught.value.messages)
+    _folders, files = default_storage.listdir(f"org-{author.organisation_id}/packages/")
+    assert not files and all(
+        not default_storage.listdir(f"org-{author.organisation_id}/packages/{f}/")[1]
+        for f in _folders
+    )
