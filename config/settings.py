@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "nudges",
     "analytics",
     "lrs",
+    "packages",
     "demo",
 ]
 
@@ -503,6 +504,8 @@ CONTENT_SECURITY_POLICY = {
         # data: for the favicon drawn inline and Swagger UI's icons.
         "img-src": [SELF, "data:"],
         "media-src": [SELF],
+        # The learner's unit page adds SELF: a package block plays there, in a frame
+        # served sandboxed under a policy of its own (``packages.views``).
         "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "object-src": [NONE],
         "base-uri": [SELF],
@@ -556,6 +559,14 @@ CORS_EXPOSE_HEADERS = [
 # Upload limits for content blocks; the web server in front must allow the larger one.
 MICROLEARNING_VIDEO_MAX_BYTES = _int("MICROLEARNING_VIDEO_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
 MICROLEARNING_IMAGE_MAX_BYTES = _int("MICROLEARNING_IMAGE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+
+# Content packages (SCORM) an author uploads: the zip's own size, what it may unpack to
+# (a zip bomb is refused before a byte is written) and how many files it may hold.
+CONTENT_PACKAGE_MAX_BYTES = _int("CONTENT_PACKAGE_MAX_BYTES", 100 * 1024 * 1024, minimum=1)
+CONTENT_PACKAGE_MAX_UNPACKED_BYTES = _int(
+    "CONTENT_PACKAGE_MAX_UNPACKED_BYTES", 500 * 1024 * 1024, minimum=1
+)
+CONTENT_PACKAGE_MAX_FILES = _int("CONTENT_PACKAGE_MAX_FILES", 5000, minimum=1)
 
 # Evidence learners hand in on trajectory steps: each file's limit and files per round.
 EVIDENCE_MAX_BYTES = _int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1)

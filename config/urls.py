@@ -15,6 +15,7 @@ organisation_web = [
     path("nudges/", include("nudges.urls")),
     path("goals/", include("goals.urls")),
     path("manage/lrs/", include("lrs.urls")),
+    path("", include("packages.urls")),
     path("", include("courses.urls_evidence")),
     path("", include("courses.urls_sessions")),
 ]
@@ -40,6 +41,8 @@ urlpatterns = [
     path("invitations/", include("organisations.invitation_urls")),
     # Unsubscribe and tracked clicks from nudge e-mails: a signed token, no organisation id.
     path("", include("nudges.link_urls")),
+    # SCORM content, sandboxed: a signed per-attempt token, no session (packages.views).
+    path("", include("packages.content_urls")),
     path("admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include(organisation_web)),
     path("api/v1/o/<slug:org_slug>/", include(organisation_api)),

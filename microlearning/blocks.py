@@ -73,6 +73,7 @@ ERROR_SINGLE_ONE_CORRECT = _("Mark exactly one option as correct (or allow sever
 ERROR_MULTIPLE_ONE_CORRECT = _("Mark at least one option as correct.")
 ERROR_NOT_A_LIST = _("Give a list.")
 ERROR_UNKNOWN_KIND = _("Unknown block kind.")
+ERROR_PACKAGE_REFERENCE = _("This block must name an imported package and one of its SCOs.")
 
 
 def video_max_bytes() -> int:
@@ -323,6 +324,23 @@ def _clean_prompt(data: dict, file: Any, errors: dict) -> dict:
     }
 
 
+# The standards a package block can hold; cmi5 is the next one ``packages`` will import.
+PACKAGE_STANDARDS = frozenset({"scorm12", "scorm2004"})
+
+
+def _clean_package(data: dict, file: Any, errors: dict) -> dict:
+    """Only what the importer wrote: the package's id, its standard and the SCO to launch.
+
+    Whether the package exists is for ``packages`` to say (it sits above this app).
+    """
+    package, sco = data.get("package"), str(data.get("sco") or "")
+    standard = str(data.get("standard") or "")
+    title = str(data.get("title") or "")[:CAPTION_MAX_LENGTH]
+    if not isinstance(package, int) or package < 1 or not sco or standard not in PACKAGE_STANDARDS:
+        errors["package"] = ERROR_PACKAGE_REFERENCE
+    return {"package": package, "standard": standard, "sco": sco, "title": title}
+
+
 _CLEANERS = {
     Block.Kind.TEXT: _clean_text,
     Block.Kind.VIDEO: _clean_video,
@@ -331,6 +349,7 @@ _CLEANERS = {
     Block.Kind.QUESTION: _clean_question,
     Block.Kind.REFLECTION: _clean_prompt,
     Block.Kind.APPLY: _clean_prompt,
+    Block.Kind.PACKAGE: _clean_package,
 }
 
 # Kinds that may carry a file; every other kind's file is dropped on save.

@@ -334,7 +334,11 @@ BLOCK_FORMS: dict[str, type[BlockForm]] = {
 
 
 class AddBlockForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of block"), choices=Block.Kind.choices)
+    # A package block comes from importing a package (``packages``), not from this form.
+    kind = forms.ChoiceField(
+        label=_("Kind of block"),
+        choices=[c for c in Block.Kind.choices if c[0] != Block.Kind.PACKAGE],
+    )
 
 
 class MoveBlockForm(forms.Form):

@@ -231,6 +231,9 @@ class Block(models.Model):
         QUESTION = "question", _("Quiz question")
         REFLECTION = "reflection", _("Reflection")
         APPLY = "apply", _("Apply at work")
+        # One SCO of an uploaded content package (``packages``): added by importing
+        # the package, never through the block editor.
+        PACKAGE = "package", _("SCORM package")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     version = models.ForeignKey(UnitVersion, on_delete=models.CASCADE, related_name="blocks")

@@ -88,6 +88,7 @@ from tests.goals.isolation_world import build_goals
 from tests.isolation_evidence import EvidenceRows, build_evidence
 from tests.isolation_sessions import build_sessions
 from tests.lrs.isolation_world import build_lrs
+from tests.packages.isolation_world import build_packages
 
 ROLES = ("learner", "manager", "author", "hr", "admin")
 ROLE_FLAGS = {
@@ -145,6 +146,8 @@ class World:
     trajectory_versions: list = field(default_factory=list)
     # An LRS client (with its secret) and statements it sent (tests/lrs/isolation_world).
     lrs: dict = field(default_factory=dict)
+    # A SCORM package as a published unit, and the learner's attempt (tests/packages).
+    packages: dict = field(default_factory=dict)
     # HR's exports: one finished, one still queued (exports).
     exports: list = field(default_factory=list)
 
@@ -432,6 +435,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
             organisation=organisation, members=members, skill=skill, text=text
         )
         lrs = build_lrs(organisation=organisation, members=members, text=text)
+        packages = build_packages(members=members, text=text)
         # The learner's nudges with pages of their own: "did you apply it?", "what did you learn?".
         for kind, subject_type, subject in (
             (NudgeRule.Kind.APPLY, "commitment", commitment),
@@ -495,6 +499,7 @@ def build_world(*, slug: str, canary: str = "") -> World:
         goals=goals,
         sessions=sessions,
         lrs=lrs,
+        packages=packages,
         **courses,
     )
 

@@ -33,6 +33,7 @@ FLOORS = {
     "events": 1,
     "microlearning": 2,
     "lrs": 2,
+    "packages": 3,
     "courses": 3,
     "goals": 4,
     "nudges": 5,

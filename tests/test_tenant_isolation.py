@@ -67,6 +67,7 @@ OUTSIDE_PREFIXES = {
     "invitations/": "public",  # the invitation link: a signed token, no organisation id
     "u/": "public",  # unsubscribe from a nudge e-mail: a signed token naming the organisation
     "n/c/": "public",  # a tracked link in a nudge e-mail: likewise
+    "c/": "public",  # a content package's files and runtime: a signed per-attempt token
     "admin/": "admin",  # Django admin: platform staff only
 }
 
@@ -77,7 +78,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "submission_id": lambda w: w.evidence.submissions,
     "file_id": lambda w: w.evidence.files,
     "feedback_request_id": lambda w: w.evidence.feedback_requests,
-    "unit_id": lambda w: [w.unit, w.draft_unit],
+    "unit_id": lambda w: [w.unit, w.draft_unit, w.packages["unit"]],
     "team_id": lambda w: [w.team, w.subteam],
     "member_id": lambda w: [w.members["learner"], w.members["manager"]],
     "invitation_id": lambda w: [w.invitation],
@@ -86,7 +87,7 @@ KWARG_OBJECTS: dict[str, Callable[[World], list]] = {
     "work_process_id": lambda w: [w.work_process],
     "nudge_id": lambda w: [w.nudges[k] for k in ("in_app", "email", "apply", "reflect")],
     "rule_id": lambda w: [w.nudge_rule],
-    "block_id": lambda w: w.blocks,
+    "block_id": lambda w: [*w.blocks, w.packages["block"]],
     "version_id": lambda w: [w.unit.live_version],
     "commitment_id": lambda w: w.commitments,
     "day_off_id": lambda w: [w.day_off],
@@ -123,6 +124,7 @@ OUTSIDE_KWARG_VALUES = {
     "key": "not-a-key",
     "uidb36": "0",
     "token": "not-a-valid-token",
+    "path": "index.html",  # a file of a content package
 }
 
 PROBE_TEXT = "Isolation probe"

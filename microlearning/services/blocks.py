@@ -25,6 +25,9 @@ from .units import unit_draft
 ERROR_STALE_BLOCK = _(
     "This block has changed since you opened the page. Reload the editor and try again."
 )
+ERROR_PACKAGE_IMPORTED = _(
+    "A package block comes from importing a SCORM package; it cannot be written by hand."
+)
 ERROR_ARCHIVED = _("An archived unit cannot be changed. Restore it to a draft first.")
 
 
@@ -75,8 +78,15 @@ def block_add(
     file: Any = None,
     required: bool = True,
     by: Membership,
+    imported: bool = False,
 ) -> Block:
-    """A new block at the end of the unit's draft."""
+    """A new block at the end of the unit's draft.
+
+    A package block only comes from ``packages`` importing a package (``imported``):
+    written by hand it could name a package the author never uploaded.
+    """
+    if kind == Block.Kind.PACKAGE and not imported:
+        raise ValidationError({"kind": ERROR_PACKAGE_IMPORTED})
     file = _resolved_file(kind=kind, data=data, file=file, current=None)
     cleaned = block_clean(kind=kind, data=data, file=file)
     with transaction.atomic():
@@ -117,6 +127,8 @@ def block_update(
     Without a new ``file`` the block keeps its file; a video given a link drops it.
     The old file stays on disk: an earlier, published version may still show it.
     """
+    if block.kind == Block.Kind.PACKAGE:
+        raise ValidationError({"kind": ERROR_PACKAGE_IMPORTED})
     with transaction.atomic():
         block = _draft_block(block=block, by=by)
         new_file = _resolved_file(kind=block.kind, data=data, file=file, current=block.file)

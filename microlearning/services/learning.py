@@ -127,6 +127,22 @@ def block_done(*, block: Block, membership: Membership) -> BlockProgress:
     return progress
 
 
+def package_block_done(*, block: Block, membership: Membership, result: dict) -> BlockProgress:
+    """The package's SCO reported it is completed (or passed): the block counts as done.
+
+    Called by ``packages`` once the runtime's data model says so; ``result`` (status,
+    score) is kept with the progress. No event of its own: a "completed" event on a
+    block would count as a completion in the dashboards; the unit's completion event
+    (``unit_complete``) is the one that counts, and trajectory steps follow from it.
+    """
+    unit = _live_block(block, membership)
+    _check_kind(block, Block.Kind.PACKAGE)
+    with transaction.atomic():
+        progress = _mark_done(block=block, membership=membership, state={"result": result})
+        _complete_if_ready(unit=unit, membership=membership)
+    return progress
+
+
 def checklist_tick(
     *, block: Block, membership: Membership, item: int, ticked: bool
 ) -> BlockProgress:

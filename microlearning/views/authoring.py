@@ -99,7 +99,7 @@ def unit_edit(request, unit_id: int):
 def _block_form_class(kind: str):
     try:
         return BLOCK_FORMS[Block.Kind(kind)]
-    except ValueError as exc:
+    except (ValueError, KeyError) as exc:  # a package block has no form: it is imported
         raise Http404 from exc
 
 

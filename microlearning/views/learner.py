@@ -7,6 +7,8 @@ to the block the learner was at, so the page works without JavaScript.
 
 from __future__ import annotations
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -83,6 +85,9 @@ def _back_to(request, unit: Unit, block: Block | None = None, *, onwards: bool =
     return redirect(f"{url}#{anchor}")
 
 
+# A package block plays its SCO in a frame of this origin, served sandboxed under a
+# policy of its own (``packages.views``); no other page frames this origin.
+@csp_update({"frame-src": [SELF]})
 @member_required()
 def unit_detail(request, unit_id: int):
     unit = published_unit(request, unit_id)
