@@ -14,6 +14,7 @@ from django.utils import timezone
 from organisations.models import Membership, Organisation
 from organisations.services import audit_log_record
 
+from . import intake
 from . import statements as st
 from .credentials import hash_secret, new_key, new_secret
 from .models import LrsClient, Statement, StatementLink
@@ -185,6 +186,8 @@ def statements_store(
                     for kind, value in sorted(item.links)
                 ]
             )
+            # What other tools report that Werkwijs knows counts in its analytics too.
+            intake.statements_intake(organisation=organisation, rows=rows)
             targets = [item.row.voids for item in fresh if item.row.voids is not None]
             if targets:
                 Statement.objects.filter(
