@@ -330,3 +330,24 @@ def test_intake_of_a_batch_costs_a_fixed_number_of_queries(xapi, organisation):
         xapi.post(big)
     assert len(fifty.captured_queries) <= len(one.captured_queries) + 1
     assert len(events_of(organisation)) == 51
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row-level security: PostgreSQL")
+def test_mirror_checkpoints_are_behind_row_level_security(
+    organisation, other_organisation, member, lrs_client
+):
+    from tests.lrs.test_rls import _as_app
+
+    make_lrs_client(other_organisation)
+    record(member)
+    record(make_member(other_organisation))
+    run_mirror(organisation)
+    run_mirror(other_organisation)
+
+    def raw():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT organisation_id FROM lrs_mirrorcheckpoint")
+            return [row[0] for row in cursor.fetchall()]
+
+    assert sorted(raw()) == sorted([organisation.pk, other_organisation.pk])
+    assert _as_app(organisation.pk, raw) == [organisation.pk]
