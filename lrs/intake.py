@@ -62,12 +62,14 @@ def _category(data: dict, verb_iri: str) -> Category | None:
 
 
 def _result(data: dict) -> dict:
+    """The statement's outcome, under ``xapi``: Werkwijs's own keys (an applied commitment's
+    ``success``, its ``status``) mean something else, and must not be counted from here."""
     result = data.get("result") or {}
     out = {key: result[key] for key in ("success", "completion", "duration") if key in result}
     scaled = (result.get("score") or {}).get("scaled")
     if scaled is not None:
         out["score_scaled"] = scaled
-    return out
+    return {"xapi": out} if out else {}
 
 
 def _countable(row: Statement) -> bool:

@@ -351,3 +351,11 @@ def test_mirror_checkpoints_are_behind_row_level_security(
 
     assert sorted(raw()) == sorted([organisation.pk, other_organisation.pk])
     assert _as_app(organisation.pk, raw) == [organisation.pk]
+
+
+def test_outside_result_is_kept_apart_from_werkwijs_own_result_keys(xapi, organisation):
+    learner = make_member(organisation)
+    xapi.post(on_the_job(learner, result={"success": True, "score": {"scaled": 0.5}}))
+    (event,) = events_of(organisation)
+    # "success" at the top would count as an applied commitment in the HR report.
+    assert event.result == {"xapi": {"success": True, "score_scaled": 0.5}}
