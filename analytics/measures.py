@@ -41,8 +41,9 @@ LEVEL_LABELS = {
 
 
 class Source(StrEnum):
-    ROLLUP = "rollup"  # TeamDailyCount: events per member, day and verb
-    EVENTS = "events"  # the learning events, where a verb count does not say enough
+    # The daily rollups: events per member, day, verb and detail. Never the raw events,
+    # which retention deletes (every figure must stay the same when it does).
+    ROLLUP = "rollup"
     DOMAIN = "domain"  # the owning app's tables (goals, ratings, nudges), through its selectors
 
 
@@ -188,7 +189,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.USAGE,
         _("Minutes of learning"),
         _("The estimated minutes of everything completed in the period, added up."),
-        Source.EVENTS,
+        Source.ROLLUP,
         lambda i: i.minutes,
     ),
     Measure(
@@ -223,7 +224,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.APPLICATION,
         _("Commitments applied"),
         _('Commitments reported as "applied" in the period ("not yet" does not count).'),
-        Source.EVENTS,
+        Source.ROLLUP,
         lambda i: i.applied,
     ),
     Measure(
@@ -231,7 +232,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.APPLICATION,
         _("On-the-job steps handed in"),
         _("Evidence of on-the-job steps handed in in the period, each round counted."),
-        Source.EVENTS,
+        Source.ROLLUP,
         lambda i: i.submitted,
     ),
     Measure(
@@ -239,7 +240,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.APPLICATION,
         _("On-the-job steps signed off"),
         _("On-the-job steps whose evidence was approved in the period."),
-        Source.EVENTS,
+        Source.ROLLUP,
         lambda i: i.signed_off,
     ),
     Measure(
@@ -247,7 +248,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.APPLICATION,
         _("Signed off first time"),
         _("Of the steps signed off in the period, the share approved on the first round."),
-        Source.EVENTS,
+        Source.ROLLUP,
         lambda i: _ratio(i.signed_off_first, i.signed_off),
         people=lambda i: i.signed_off_people,
         format=Format.PERCENT,
@@ -333,7 +334,7 @@ MEASURES: tuple[Measure, ...] = (
             "Share of the learning completed in the period that happened on the job; the "
             "organisation's target is shown beside it."
         ),
-        Source.EVENTS,
+        Source.ROLLUP,
         _mix_share(Category.EXPERIENCE),
         format=Format.PERCENT,
     ),
@@ -342,7 +343,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.IMPACT,
         _("Social (20)"),
         _("Share of the learning completed in the period that happened with colleagues."),
-        Source.EVENTS,
+        Source.ROLLUP,
         _mix_share(Category.SOCIAL),
         format=Format.PERCENT,
     ),
@@ -351,7 +352,7 @@ MEASURES: tuple[Measure, ...] = (
         Level.IMPACT,
         _("Formal (10)"),
         _("Share of the learning completed in the period that was a course or a unit."),
-        Source.EVENTS,
+        Source.ROLLUP,
         _mix_share(Category.FORMAL),
         format=Format.PERCENT,
     ),

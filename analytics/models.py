@@ -10,16 +10,28 @@ from organisations.models import Membership, Organisation, Team, TenantManager
 
 
 class TeamDailyCount(models.Model):
-    """Events per member, day and verb, with the member's team: the per-team daily rollup.
+    """Events per member, day, verb and detail, with the member's team: the per-team daily
+    rollup. The detail is what a figure needs beyond the verb, so that no page has to go
+    back to the raw events (which retention deletes): a completion's 70:20:10 category, a
+    commitment report's status, "first" for a sign-off in the first round (see
+    ``analytics.services.rollups.DETAILS``); empty for everything else.
 
     The team is the member's team when the events were rolled up; it is not part of
     the key, so a member who moves team keeps one row per day.
+
+    Like every rollup table, no database constraints on its foreign keys and no index on
+    the organisation alone (see _ObjectDailyCount).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # A deleted team leaves its history: the counts stay, without a team. No database
-    # constraints on team and member, as on the other rollups (see _ObjectDailyCount); no
-    # index on the team alone: (organisation, team, day) serves its reads.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # A deleted team leaves its history: the counts stay, without a team. No index on the
+    # team alone: (organisation, team, day) serves its reads.
     team = models.ForeignKey(
         Team,
         null=True,
@@ -33,14 +45,18 @@ class TeamDailyCount(models.Model):
     )
     day = models.DateField()
     verb = models.CharField(max_length=40)
+    detail = models.CharField(max_length=20, blank=True, default="", db_default="")
     count = models.PositiveIntegerField(default=0)
+    # Sum of ``context.minutes`` (a unit's estimated minutes, on ``completed``).
+    minutes = models.PositiveIntegerField(default=0, db_default=0)
 
     objects = TenantManager()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "member", "day", "verb"], name="teamdailycount_unique"
+                fields=["organisation", "member", "day", "verb", "detail"],
+                name="teamdailycount_unique",
             ),
         ]
         indexes = [
@@ -53,14 +69,23 @@ class _ObjectDailyCount(models.Model):
 
     The object is a plain id, no foreign key: the counts outlive a deleted unit or goal,
     as the events they come from do. The team is the member's team when rolled up.
+
+    No database constraint on organisation, member and team (Django's delete still
+    cascades or sets NULL): the rows are derived from events whose organisation and actor
+    are checked, and the per-row checks (deferred, at commit) more than doubled the cost of
+    folding a batch (measured in bench_rollups). No index on the organisation alone: the
+    unique key and (organisation, day) lead with it.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # No database constraint on member and team (Django's delete still cascades or sets
-    # NULL): the rows are derived from events whose actor is checked, and a per-row
-    # foreign key check doubled the cost of a rebuild (measured in bench_rollups).
-    # No index on the team either: every index costs each folded row, and a team's rows are
-    # read through (organisation, day) or the unique key, never by team alone.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # No index on the team: every index costs each folded row, and a team's rows are read
+    # through (organisation, day) or the unique key, never by team alone.
     team = models.ForeignKey(
         Team,
         null=True,
@@ -74,6 +99,7 @@ class _ObjectDailyCount(models.Model):
     )
     day = models.DateField()
     verb = models.CharField(max_length=40)
+    detail = models.CharField(max_length=20, blank=True, default="", db_default="")
     count = models.PositiveIntegerField(default=0)
 
     objects = TenantManager()
@@ -92,7 +118,7 @@ class UnitDailyCount(_ObjectDailyCount):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "unit_id", "member", "day", "verb"],
+                fields=["organisation", "unit_id", "member", "day", "verb", "detail"],
                 name="unitdailycount_unique",
             ),
         ]
@@ -107,7 +133,7 @@ class TrajectoryDailyCount(_ObjectDailyCount):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "trajectory_id", "member", "day", "verb"],
+                fields=["organisation", "trajectory_id", "member", "day", "verb", "detail"],
                 name="trajectorydailycount_unique",
             ),
         ]
@@ -122,7 +148,7 @@ class GoalDailyCount(_ObjectDailyCount):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "goal_id", "member", "day", "verb"],
+                fields=["organisation", "goal_id", "member", "day", "verb", "detail"],
                 name="goaldailycount_unique",
             ),
         ]
@@ -138,8 +164,14 @@ class MemberState(models.Model):
     in analytics.services.rollups).
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    # No database constraints on member and team (see _ObjectDailyCount), and no single
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # No database constraints (see _ObjectDailyCount), and no single
     # column indexes: the unique key and (organisation, team, last activity) serve reads.
     member = models.ForeignKey(
         Membership,

@@ -167,6 +167,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "corsheaders",
     "organisations",
     "events",
     "goals",
@@ -179,6 +180,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a CORS preflight is answered before anything else can answer (/xapi/ only).
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files are not pages; every response of Django's gets the policy.
@@ -522,6 +525,32 @@ LOGGING = {
     },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- xAPI learning record store (lrs) ------------------------------------------------
+# Largest statements request in multipart/mixed (statements plus attachment octets).
+LRS_REQUEST_MAX_BYTES = _int("LRS_REQUEST_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# CORS (django-cors-headers) for browser-based activity providers, under /xapi/ only.
+# Any origin: xAPI clients authenticate with HTTP Basic in the Authorization header,
+# never with the site's cookies (credentials are not allowed, so none are sent).
+CORS_URLS_REGEX = r"^/xapi/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "if-match",
+    "if-none-match",
+    "x-experience-api-version",
+]
+CORS_EXPOSE_HEADERS = [
+    "etag",
+    "last-modified",
+    "x-experience-api-version",
+    "x-experience-api-consistent-through",
+]
 
 # --- Product defaults ------------------------------------------------------------------
 # Upload limits for content blocks; the web server in front must allow the larger one.

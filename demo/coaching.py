@@ -14,6 +14,7 @@ from collections import Counter
 from django.db.models import F
 
 from events.models import LearningEvent
+from events.services import learning_event_record
 from goals import services as goals
 from goals.models import Goal
 from microlearning.models import Commitment, Completion, Unit
@@ -111,6 +112,16 @@ def coaching_seed(
                 text=text["apply"],
                 due_on=today - dt.timedelta(days=3),
                 created_at=now - dt.timedelta(days=10),
+            )
+            # Made ten days ago: the event a learner's "What will I apply?" answer records.
+            learning_event_record(
+                actor=member,
+                verb=LearningEvent.Verb.COMMITTED,
+                object_type="commitment",
+                object_id=commitment.pk,
+                result={"due_on": commitment.due_on.isoformat()},
+                context={"version": unit.live_version_id, "unit": unit.pk},
+                timestamp=commitment.created_at,
             )
             commitment_report(commitment=commitment, by=member, status=status)
             created[Commitment._meta.label] += 1

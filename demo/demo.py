@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from analytics.services import organisation_rollup
 from events.models import LearningEvent
+from events.verbs import event_category
 from lrs.mirror import events_mirror
 from microlearning.models import (
     Assignment,
@@ -459,12 +460,22 @@ def _working_moment(
 
 
 def _event(membership: Membership, verb: str, unit: Unit, timestamp: dt.datetime) -> LearningEvent:
+    """The event ``learning_event_record`` would write, to insert in bulk: a completion says
+    its version, minutes and 70:20:10 category, as a learner's does."""
+    context = {}
+    if verb == LearningEvent.Verb.COMPLETED:
+        version = unit.live_version
+        context = {"version": version.pk, "minutes": version.estimated_minutes}
+        category = event_category(verb=verb, object_category=version.category or None)
+        if category is not None:
+            context["category"] = category.value
     return LearningEvent(
         organisation_id=membership.organisation_id,
         actor=membership,
         verb=verb,
         object_type="unit",
         object_id=unit.pk,
+        context=context,
         timestamp=timestamp,
     )
 

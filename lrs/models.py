@@ -200,3 +200,30 @@ class MirrorCheckpoint(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantManager()
+
+
+class AttachmentData(models.Model):
+    """The raw octets of an attachment received as a multipart/mixed part.
+
+    Stored once per organisation and hash: statements name their attachments by
+    ``sha2``, so two statements with the same file share one row, and a GET with
+    ``attachments=true`` finds the parts by the hashes its statements declare.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sha2 = models.CharField(max_length=128)  # lowercase hexadecimal, as declared
+    content_type = models.CharField(max_length=255)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TenantManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sha2"], name="lrs_attachment_unique_sha2"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.sha2

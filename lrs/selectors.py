@@ -14,7 +14,8 @@ from organisations.models import Organisation
 
 from . import statements as st
 from .credentials import secret_matches
-from .models import LrsClient, Statement, StatementLink
+from .models import AttachmentData, LrsClient, Statement, StatementLink
+from .multipart import Attachment
 from .validation import StatementInvalid, check_iri, check_uuid, parse_timestamp
 
 MAX_LIMIT = 500
@@ -176,6 +177,7 @@ class StatementPage:
     statements: list[dict]
     more: str  # the signed cursor of the next page, "" on the last
     format: str = "exact"
+    attachments: bool = False
 
 
 def _more_token(
@@ -210,7 +212,12 @@ def _page(
     if len(found) > query.limit:
         found = found[: query.limit]
         more = _more_token(client, query, ceiling, found[-1])
-    return StatementPage(statements=[row.data for row in found], more=more, format=query.format)
+    return StatementPage(
+        statements=[row.data for row in found],
+        more=more,
+        format=query.format,
+        attachments=query.attachments,
+    )
 
 
 def statements_query(*, client: LrsClient, query: StatementQuery) -> StatementPage:
@@ -237,3 +244,31 @@ def formatted(data: dict, *, fmt: str, languages: list[str]) -> dict:
     if fmt == "canonical":
         return st.canonical_format(data, languages)
     return data
+
+
+def _declared_hashes(statement: dict) -> list[str]:
+    target = statement.get("object", {})
+    declared = statement.get("attachments", []) + (
+        target.get("attachments", []) if target.get("objectType") == "SubStatement" else []
+    )
+    return [attachment["sha2"].lower() for attachment in declared]
+
+
+def attachments_of(*, client: LrsClient, statements: list[dict]) -> list[Attachment]:
+    """The stored octets of the statements' attachments (``attachments=true``), each once.
+
+    One query, whatever the number of statements. An attachment sent with only a fileUrl
+    has no octets here and is simply not among them.
+    """
+    hashes = list(dict.fromkeys(h for s in statements for h in _declared_hashes(s)))
+    if not hashes:
+        return []
+    rows = AttachmentData.objects.filter(
+        organisation_id=client.organisation_id, sha2__in=hashes
+    ).only("sha2", "content_type", "data")
+    found = {row.sha2: row for row in rows}
+    return [
+        Attachment(sha2=h, content_type=found[h].content_type, body=bytes(found[h].data))
+        for h in hashes
+        if h in found
+    ]

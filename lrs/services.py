@@ -17,7 +17,9 @@ from organisations.services import audit_log_record
 from . import intake
 from . import statements as st
 from .credentials import hash_secret, new_key, new_secret
-from .models import LrsClient, Statement, StatementLink
+from .models import AttachmentData, LrsClient, Statement, StatementLink
+from .multipart import Attachment
+from .signatures import check_signatures
 from .validation import VOIDED_VERB, StatementInvalid, check_statements, parse_timestamp
 
 
@@ -86,21 +88,8 @@ _IGNORED_IN_COMPARISON = ("id", "authority", "stored", "timestamp", "version", "
 def _comparable(statement: dict) -> str:
     """What makes two statements "the same" under the specification's comparison rules:
     authority, stored, timestamp, version and attachments aside, group members in any order."""
-
-    def normal(node):
-        if isinstance(node, dict):
-            out = {k: normal(v) for k, v in node.items()}
-            if isinstance(out.get("member"), list):
-                out["member"] = sorted(out["member"], key=lambda m: json.dumps(m, sort_keys=True))
-            if "mbox" in out and isinstance(out["mbox"], str):
-                out["mbox"] = out["mbox"].lower()
-            return out
-        if isinstance(node, list):
-            return [normal(item) for item in node]
-        return node
-
     trimmed = {k: v for k, v in statement.items() if k not in _IGNORED_IN_COMPARISON}
-    return json.dumps(normal(trimmed), sort_keys=True)
+    return json.dumps(st.normalised(trimmed), sort_keys=True)
 
 
 @dataclass
@@ -139,16 +128,24 @@ def _prepare(statement: dict, *, client: LrsClient, version: str, now: dt.dateti
 
 
 def statements_store(
-    *, client: LrsClient, statements: object, version: str, statement_id: str | None = None
+    *,
+    client: LrsClient,
+    statements: object,
+    version: str,
+    statement_id: str | None = None,
+    attachments: dict[str, Attachment] | None = None,
 ) -> list[str]:
     """Validate and store one statement or a batch, all or nothing; return their ids.
 
     ``statement_id`` is PUT's parameter: the statement takes it (and must not name another).
     A statement whose id is stored already is not stored again: the same statement is
     accepted as it is, a different one makes the whole request a conflict.
+    ``attachments`` are the octets of a multipart/mixed request, keyed by their SHA-2;
+    they are stored with the statements, once per organisation and hash.
     """
+    attachments = attachments or {}
     batch = check_statements(statements, version=version)
-    _check_attachment_data(batch)
+    _check_attachment_data(batch, attachments)
     if statement_id is not None:
         if len(batch) != 1 or not isinstance(statements, dict):
             raise StatementInvalid("statements", "PUT takes exactly one statement")
@@ -188,6 +185,20 @@ def statements_store(
             )
             # What other tools report that Werkwijs knows counts in its analytics too.
             intake.statements_intake(organisation=organisation, rows=rows)
+            if attachments:
+                # Stored once per organisation and hash: a file sent again is kept as it is.
+                AttachmentData.objects.bulk_create(
+                    [
+                        AttachmentData(
+                            organisation=organisation,
+                            sha2=a.sha2,
+                            content_type=a.content_type[:255],
+                            data=a.body,
+                        )
+                        for a in attachments.values()
+                    ],
+                    ignore_conflicts=True,
+                )
             targets = [item.row.voids for item in fresh if item.row.voids is not None]
             if targets:
                 Statement.objects.filter(
@@ -199,18 +210,38 @@ def statements_store(
     return [str(i) for i in ids]
 
 
-def _check_attachment_data(batch: list[dict]) -> None:
-    """Statements arrive as JSON only (multipart/mixed is not accepted yet), so an
-    attachment has to point to its data with a fileUrl."""
+def _declared_attachments(statement: dict) -> list[tuple[str, dict]]:
+    """(path, attachment) for every attachment of a statement and of its sub-statement."""
+    found = [(f"attachments[{j}]", a) for j, a in enumerate(statement.get("attachments", []))]
+    target = statement["object"]
+    if target.get("objectType") == "SubStatement":
+        found += [
+            (f"object.attachments[{j}]", a) for j, a in enumerate(target.get("attachments", []))
+        ]
+    return found
+
+
+def _check_attachment_data(batch: list[dict], attachments: dict[str, Attachment]) -> None:
+    """Every attachment without a fileUrl has its part, and every part is some attachment's.
+
+    Parts are matched to attachments by their SHA-2 only, as the specification requires.
+    """
+    declared = set()
     for i, statement in enumerate(batch):
-        parts = [statement, statement["object"]]
-        for part in parts:
-            for j, attachment in enumerate(part.get("attachments", [])):
-                if "fileUrl" not in attachment:
-                    raise StatementInvalid(
-                        f"statements[{i}].attachments[{j}]",
-                        "needs a fileUrl: attachment data (multipart/mixed) is not accepted yet",
-                    )
+        for path, attachment in _declared_attachments(statement):
+            sha2 = attachment["sha2"].lower()
+            declared.add(sha2)
+            if "fileUrl" not in attachment and sha2 not in attachments:
+                raise StatementInvalid(
+                    f"statements[{i}].{path}",
+                    "has no fileUrl and no multipart/mixed part with its sha2",
+                )
+    for sha2 in attachments:
+        if sha2 not in declared:
+            raise StatementInvalid(
+                "attachments", f"the part with hash {sha2} belongs to no attachment of the batch"
+            )
+    check_signatures(batch, attachments)
 
 
 def _check_voiding(*, organisation: Organisation, fresh: list[_Prepared]) -> None:

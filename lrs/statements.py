@@ -31,6 +31,21 @@ def agent_key(agent: dict) -> str:
     return "group:" + hashlib.sha256("\n".join(members).encode()).hexdigest()
 
 
+def normalised(node):
+    """A statement (or part of one) with the differences comparison must ignore taken out:
+    the members of a group in one order, e-mail addresses in lowercase."""
+    if isinstance(node, dict):
+        out = {k: normalised(v) for k, v in node.items()}
+        if isinstance(out.get("member"), list):
+            out["member"] = sorted(out["member"], key=lambda m: json.dumps(m, sort_keys=True))
+        if "mbox" in out and isinstance(out["mbox"], str):
+            out["mbox"] = out["mbox"].lower()
+        return out
+    if isinstance(node, list):
+        return [normalised(item) for item in node]
+    return node
+
+
 def _is_agent(value: dict) -> bool:
     return value.get("objectType") in ("Agent", "Group")
 

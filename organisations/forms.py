@@ -15,7 +15,7 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import LANGUAGE_CHOICES, Membership, Organisation, User
+from .models import EVENT_RETENTION_MIN_MONTHS, LANGUAGE_CHOICES, Membership, Organisation, User
 from .selectors import active_members, organisation_teams
 
 ERROR_PASSWORDS_DIFFER = _("The two passwords differ. Type the same password twice.")
@@ -200,12 +200,12 @@ class EventRetentionForm(forms.Form):
     months = forms.IntegerField(
         label=_("Keep learning events (months)"),
         required=False,
-        min_value=1,
+        min_value=EVENT_RETENTION_MIN_MONTHS,
         max_value=600,
         help_text=_(
-            "Raw learning events older than this many months are deleted once they are "
-            "counted in the reports; every figure on every page stays the same. Leave empty "
-            "to keep them forever."
+            "Raw learning events older than this many months (at least 13) are deleted once "
+            "they are counted in the reports; every figure on every page stays the same. "
+            "Leave empty to keep them forever."
         ),
     )
 

@@ -76,6 +76,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+# The shortest retention of raw learning events. Every figure of a period older than a year
+# comes from the rollups; within the last year a few owning-app pages still read the raw
+# events (the 70:20:10 ledger of up to 365 days, the nudges' last 12 weeks), so a year and
+# a month of events always stays.
+EVENT_RETENTION_MIN_MONTHS = 13
+
+
 class Organisation(models.Model):
     slug = models.SlugField(
         _("slug"),
@@ -123,7 +130,7 @@ class Organisation(models.Model):
         _("keep learning events (months)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(EVENT_RETENTION_MIN_MONTHS)],
         help_text=_(
             "Raw learning events older than this many months are deleted once they are "
             "counted in the reports. Leave empty to keep them forever."
@@ -144,8 +151,8 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(event_retention_months__isnull=True)
-                | models.Q(event_retention_months__gte=1),
-                name="organisation_event_retention_positive",
+                | models.Q(event_retention_months__gte=EVENT_RETENTION_MIN_MONTHS),
+                name="organisation_event_retention_a_year",
             ),
         ]
 

@@ -18,9 +18,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, Model, Q, QuerySet, Sum
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, TruncWeek
+from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +30,6 @@ from courses.selectors.reporting import (
     members_enrolled,
     trajectory_of,
 )
-from events.models import LearningEvent
 from events.verbs import Category, Verb
 from goals.selectors.ledger import target_mix
 from goals.selectors.proficiency import proficiency_first_and_latest
@@ -43,9 +41,10 @@ from organisations.models import Membership, Organisation, Skill, Team
 from organisations.selectors import team_subtree_ids
 
 from ..measures import MIX_MEASURES, REACH_VERBS, Format, Inputs, Level, measure, measures_of
-from ..models import TeamDailyCount
+from ..models import TeamDailyCount, TrajectoryDailyCount
 from ..reporting import Cell, Column, Filter, Report, Row, Section
 from .dashboard import REPORT_PERIODS, rollup_last_run
+from .rollups import APPLIED, FIRST_ROUND
 
 DEFAULT_HR_WEEKS = 12
 FILTER_NAMES = ("weeks", "end", "team", "trajectory", "skill")
@@ -202,13 +201,25 @@ def _scope(*, organisation: Organisation, filters: ReportFilters) -> _Scope:
     )
 
 
-def _rollup(scope: _Scope) -> QuerySet:
-    return TeamDailyCount.objects.filter(
+def _rollup(scope: _Scope, model: type[Model] = TeamDailyCount) -> QuerySet:
+    """The daily rollup's rows of the selected members in the period."""
+    return model.objects.filter(
         scope.population("member__"),
         organisation=scope.organisation,
         day__gte=scope.filters.start,
         day__lte=scope.filters.end,
     )
+
+
+def _evidence(scope: _Scope, prefix: str = "") -> dict:
+    """Aggregates of evidence handed in and signed off, over daily rollup rows."""
+    approved = Q(verb=Verb.APPROVED)
+    return {
+        f"{prefix}submitted": Sum("count", filter=Q(verb=Verb.SUBMITTED)),
+        f"{prefix}signed_off": Sum("count", filter=approved),
+        f"{prefix}signed_off_first": Sum("count", filter=approved & Q(detail=FIRST_ROUND)),
+        f"{prefix}signed_off_people": Count("member_id", distinct=True, filter=approved),
+    }
 
 
 ROLLUP_FIELDS = {Verb.VIEWED: "views", Verb.COMPLETED: "completions", Verb.COMMITTED: "commitments"}
@@ -240,42 +251,54 @@ def _count_usage(scope: _Scope, inputs: dict) -> None:
         inputs[row["member__team_id"]].reach = row["people"]
 
 
+EVIDENCE = ("submitted", "signed_off", "signed_off_first", "signed_off_people")
+
+
 def _count_events(scope: _Scope, inputs: dict) -> None:
-    """What a verb count cannot tell, from the events of the period: one query."""
-    trajectory = scope.on_trajectory()
-    approved = Q(verb=Verb.APPROVED) & trajectory
-    completed = Q(verb=Verb.COMPLETED) & ~Q(context__has_key="counted_as")
+    """What a verb count cannot tell, from the rollup's details (never the raw events, which
+    retention deletes): one query; with a trajectory chosen, its evidence from the
+    trajectory's own rollup, a second."""
+    completed = Q(verb=Verb.COMPLETED)
+    verbs = [Verb.APPLIED, Verb.COMPLETED]
+    on_trajectory = scope.filters.trajectory is not None
+    if not on_trajectory:
+        verbs += [Verb.SUBMITTED, Verb.APPROVED]
     rows = (
-        LearningEvent.objects.filter(
-            scope.population("actor__"),
-            scope.in_period("timestamp"),
-            organisation=scope.organisation,
-            verb__in=[Verb.APPLIED, Verb.SUBMITTED, Verb.APPROVED, Verb.COMPLETED],
-        )
-        .values("actor__team_id")
+        _rollup(scope)
+        .filter(verb__in=verbs)
+        .values("member__team_id")
         .annotate(
-            applied=Count("pk", filter=Q(verb=Verb.APPLIED, result__success=True)),
-            submitted=Count("pk", filter=Q(verb=Verb.SUBMITTED) & trajectory),
-            signed_off=Count("pk", filter=approved),
-            signed_off_first=Count("pk", filter=approved & Q(context__round=1)),
-            signed_off_people=Count("actor_id", distinct=True, filter=approved),
-            minutes=Sum(
-                Cast(KeyTextTransform("minutes", "context"), IntegerField()), filter=completed
-            ),
+            applied=Sum("count", filter=Q(verb=Verb.APPLIED, detail=APPLIED)),
+            minutes=Sum("minutes", filter=completed),
+            **({} if on_trajectory else _evidence(scope)),
             **{
-                category.value: Count("pk", filter=completed & Q(context__category=category.value))
+                category.value: Sum("count", filter=completed & Q(detail=category.value))
                 for category in Category
             },
         )
         .order_by()
     )
     for row in rows:
-        group = inputs[row["actor__team_id"]]
-        for name in ("applied", "submitted", "signed_off", "signed_off_first"):
-            setattr(group, name, row[name])
-        group.signed_off_people = row["signed_off_people"]
+        group = inputs[row["member__team_id"]]
+        group.applied = row["applied"] or 0
         group.minutes = row["minutes"] or 0
-        group.mix = {category: row[category.value] for category in Category}
+        group.mix = {category: row[category.value] or 0 for category in Category}
+        if not on_trajectory:
+            for name in EVIDENCE:
+                setattr(group, name, row[name] or 0)
+    if on_trajectory:
+        for row in (
+            _rollup(scope, TrajectoryDailyCount)
+            .filter(
+                trajectory_id=scope.filters.trajectory.pk,
+                verb__in=[Verb.SUBMITTED, Verb.APPROVED],
+            )
+            .values("member__team_id")
+            .annotate(**_evidence(scope))
+            .order_by()
+        ):
+            for name in EVIDENCE:
+                setattr(inputs[row["member__team_id"]], name, row[name] or 0)
 
 
 def _count_ratings(scope: _Scope, inputs: dict) -> None:
@@ -536,36 +559,20 @@ def _trajectory_section(scope: _Scope) -> Section:
             until=scope.until,
         )
     }
-    approved = Q(verb=Verb.APPROVED)
     steps = {
-        int(row["trajectory"]): row
-        for row in LearningEvent.objects.filter(
-            scope.population("actor__"),
-            scope.in_period("timestamp"),
-            organisation=scope.organisation,
-            verb__in=[Verb.SUBMITTED, Verb.APPROVED],
-            context__has_key="trajectory",
-        )
-        .annotate(trajectory=KeyTextTransform("trajectory", "context"))
-        .values("trajectory")
-        .annotate(
-            submitted=Count("pk", filter=Q(verb=Verb.SUBMITTED)),
-            signed_off=Count("pk", filter=approved),
-            first=Count("pk", filter=approved & Q(context__round=1)),
-            signers=Count("actor_id", distinct=True, filter=approved),
-        )
+        row["trajectory_id"]: row
+        for row in _rollup(scope, TrajectoryDailyCount)
+        .filter(verb__in=[Verb.SUBMITTED, Verb.APPROVED], trajectory_id__in=list(per_trajectory))
+        .values("trajectory_id")
+        .annotate(**_evidence(scope))
         .order_by()
-        if row["trajectory"] is not None
     }
     rows = []
     for trajectory_id, row in per_trajectory.items():
         step = steps.get(trajectory_id, {})
         group = Inputs(
             members=row["people"],
-            submitted=step.get("submitted", 0),
-            signed_off=step.get("signed_off", 0),
-            signed_off_first=step.get("first", 0),
-            signed_off_people=step.get("signers", 0),
+            **{name: step.get(name) or 0 for name in EVIDENCE},
         )
         rows.append(
             Row(

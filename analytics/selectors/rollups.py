@@ -19,6 +19,10 @@ UNIT_DAILY_ROLLUP = "unit_daily"
 TRAJECTORY_DAILY_ROLLUP = "trajectory_daily"
 GOAL_DAILY_ROLLUP = "goal_daily"
 MEMBER_STATE_ROLLUP = "member_state"
+# The daily rollups' ``detail`` beside a verb (what analytics.services.rollups computes).
+FIRST_ROUND = "first"  # a sign-off in the first round of evidence
+REPORT_STATUSES = ("applied", "not_yet", "not_relevant")  # a commitment report's
+APPLIED = "applied"
 ROLLUP_NAMES = (
     TEAM_DAILY_ROLLUP,
     UNIT_DAILY_ROLLUP,

@@ -32,7 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from events.models import LearningEvent
-from events.verbs import Verb
+from events.verbs import Category, Verb
 from organisations.models import Membership, Organisation
 
 from ..models import (
@@ -44,8 +44,10 @@ from ..models import (
     UnitDailyCount,
 )
 from ..selectors.rollups import (
+    FIRST_ROUND,
     GOAL_DAILY_ROLLUP,
     MEMBER_STATE_ROLLUP,
+    REPORT_STATUSES,
     TEAM_DAILY_ROLLUP,
     TRAJECTORY_DAILY_ROLLUP,
     UNIT_DAILY_ROLLUP,
@@ -117,16 +119,54 @@ def _object_key(object_type: str, context_key: str) -> tuple[Callable[[EventRow]
 
 
 def _minutes(event: EventRow) -> int:
-    if event.verb == Verb.COMPLETED and event.object_type == "unit":
-        return _whole((event.context or {}).get("minutes")) or 0
+    """A unit's estimated minutes, on its completion; none for a completion another event
+    already counts (``counted_as``: a plan activity that is that unit)."""
+    context = event.context or {}
+    if event.verb == Verb.COMPLETED and event.object_type == "unit" and "counted_as" not in context:
+        return _whole(context.get("minutes")) or 0
     return 0
 
 
 _MINUTES_IN_CONTEXT = _whole_sql("context -> 'minutes'")
 MINUTES_SQL = (
     f"CASE WHEN verb = '{Verb.COMPLETED.value}' AND object_type = 'unit' "
-    f"THEN coalesce({_MINUTES_IN_CONTEXT}, 0) ELSE 0 END"
+    f"AND NOT (context ? 'counted_as') THEN coalesce({_MINUTES_IN_CONTEXT}, 0) ELSE 0 END"
 )
+
+
+# What a figure needs beyond the verb, kept as the rollups' ``detail`` so that no page goes
+# back to the raw events: a completion's 70:20:10 category (unless another event already
+# counts it: ``counted_as``), a commitment report's status, a sign-off in the first round.
+_CATEGORIES = tuple(category.value for category in Category)
+
+
+def _detail(event: EventRow) -> str:
+    context = event.context or {}
+    if event.verb == Verb.COMPLETED:
+        category = context.get("category")
+        if "counted_as" not in context and category in _CATEGORIES:
+            return category
+    elif event.verb == Verb.APPLIED:
+        status = (event.result or {}).get("status")
+        if status in REPORT_STATUSES:
+            return status
+    elif event.verb == Verb.APPROVED and _whole(context.get("round")) == 1:
+        return FIRST_ROUND
+    return ""
+
+
+def _listed(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+DETAIL_SQL = f"""CASE
+    WHEN verb = '{Verb.COMPLETED.value}' AND NOT (context ? 'counted_as')
+         AND context ->> 'category' IN ({_listed(_CATEGORIES)}) THEN context ->> 'category'
+    WHEN verb = '{Verb.APPLIED.value}' AND result ->> 'status' IN ({_listed(REPORT_STATUSES)})
+         THEN result ->> 'status'
+    WHEN verb = '{Verb.APPROVED.value}' AND {_whole_sql("context -> 'round'")} = 1
+         THEN '{FIRST_ROUND}'
+    ELSE '' END"""
 
 
 def _verb(*verbs: Verb) -> tuple[str, Callable[[EventRow], bool]]:
@@ -205,25 +245,41 @@ def _day(organisation: Organisation, event: EventRow) -> dt.date:
 def _team_daily_sql() -> str:
     table = TeamDailyCount._meta.db_table
     return f"""
-        INSERT INTO {table} AS t (organisation_id, team_id, member_id, day, verb, count)
-        SELECT %(organisation)s, team_id, actor_id, day, verb, count(*)
-        FROM batch GROUP BY team_id, actor_id, day, verb
-        ON CONFLICT (organisation_id, member_id, day, verb) DO UPDATE
-        SET count = t.count + excluded.count, team_id = excluded.team_id
+        INSERT INTO {table} AS t
+            (organisation_id, team_id, member_id, day, verb, detail, count, minutes)
+        SELECT %(organisation)s, team_id, actor_id, day, verb, detail, count(*), sum(minutes)
+        FROM (SELECT *, {DETAIL_SQL} AS detail, {MINUTES_SQL} AS minutes FROM batch) detailed
+        GROUP BY team_id, actor_id, day, verb, detail
+        ON CONFLICT (organisation_id, member_id, day, verb, detail) DO UPDATE
+        SET count = t.count + excluded.count, minutes = t.minutes + excluded.minutes,
+            team_id = excluded.team_id
     """  # noqa: S608 - table names only
 
 
 def _team_daily_python(organisation: Organisation, events: list[EventRow]) -> None:
     counts: Counter = Counter()
+    minutes: Counter = Counter()
     for event in events:
-        counts[(event.team_id, event.actor_id, _day(organisation, event), event.verb)] += 1
+        group = (
+            event.team_id,
+            event.actor_id,
+            _day(organisation, event),
+            event.verb,
+            _detail(event),
+        )
+        counts[group] += 1
+        minutes[group] += _minutes(event)
     _upsert(
         table=TeamDailyCount._meta.db_table,
-        columns=("team_id", "member_id", "day", "verb", "count"),
-        conflict=("organisation_id", "member_id", "day", "verb"),
-        updates=("count = {t}.count + excluded.count", "team_id = excluded.team_id"),
+        columns=("team_id", "member_id", "day", "verb", "detail", "count", "minutes"),
+        conflict=("organisation_id", "member_id", "day", "verb", "detail"),
+        updates=(
+            "count = {t}.count + excluded.count",
+            "minutes = {t}.minutes + excluded.minutes",
+            "team_id = excluded.team_id",
+        ),
         organisation=organisation,
-        rows=[(*key, count) for key, count in counts.items()],
+        rows=[(*group, count, minutes[group]) for group, count in counts.items()],
     )
 
 
@@ -239,12 +295,17 @@ def _object_daily(name: str, model, column: str, object_type: str, context_key: 
         minutes_column = f", {MINUTES_SQL} AS minutes" if minutes else ""
         return f"""
             INSERT INTO {table} AS t
-                (organisation_id, {column}, team_id, member_id, day, verb, count{extra_column})
-            SELECT %(organisation)s, object_key, team_id, actor_id, day, verb, count(*){extra_value}
-            FROM (SELECT *, {key_sql} AS object_key{minutes_column} FROM batch) keyed
+                (organisation_id, {column}, team_id, member_id, day, verb, detail,
+                 count{extra_column})
+            SELECT %(organisation)s, object_key, team_id, actor_id, day, verb, detail,
+                   count(*){extra_value}
+            FROM (
+                SELECT *, {key_sql} AS object_key, {DETAIL_SQL} AS detail{minutes_column}
+                FROM batch
+            ) keyed
             WHERE object_key IS NOT NULL
-            GROUP BY object_key, team_id, actor_id, day, verb
-            ON CONFLICT (organisation_id, {column}, member_id, day, verb) DO UPDATE
+            GROUP BY object_key, team_id, actor_id, day, verb, detail
+            ON CONFLICT (organisation_id, {column}, member_id, day, verb, detail) DO UPDATE
             SET count = t.count + excluded.count, team_id = excluded.team_id{extra_update}
         """  # noqa: S608 - table and column names only
 
@@ -261,14 +322,15 @@ def _object_daily(name: str, model, column: str, object_type: str, context_key: 
                 event.actor_id,
                 _day(organisation, event),
                 event.verb,
+                _detail(event),
             )
             counts[group] += 1
             totals[group] += _minutes(event)
         _upsert(
             table=table,
-            columns=(column, "team_id", "member_id", "day", "verb", "count")
+            columns=(column, "team_id", "member_id", "day", "verb", "detail", "count")
             + (("minutes",) if minutes else ()),
-            conflict=("organisation_id", column, "member_id", "day", "verb"),
+            conflict=("organisation_id", column, "member_id", "day", "verb", "detail"),
             updates=("count = {t}.count + excluded.count", "team_id = excluded.team_id")
             + (("minutes = {t}.minutes + excluded.minutes",) if minutes else ()),
             organisation=organisation,

@@ -41,6 +41,9 @@ class Spec:
     hours_ago: int
     minutes: int | None = None
     status: str | None = None  # an ``applied`` report's status
+    category: str | None = None  # a completion's object's 70:20:10 category
+    counted: bool = False  # a completion another event already counts (``counted_as``)
+    round: int | None = None  # a sign-off's round of evidence
 
 
 def _spec(kind: str, verbs: list[str], parent: bool):
@@ -55,6 +58,9 @@ def _spec(kind: str, verbs: list[str], parent: bool):
         hours_ago=st.one_of(st.integers(0, 3), st.integers(0, 24 * 20)),
         minutes=st.one_of(st.none(), st.integers(1, 10)),
         status=st.sampled_from(["applied", "not_yet", "not_relevant"]),
+        category=st.sampled_from([None, "experience", "social", "formal"]),
+        counted=st.booleans(),
+        round=st.one_of(st.none(), st.integers(1, 3)),
     )
 
 
@@ -81,6 +87,10 @@ def record(spec: Spec, members: list) -> LearningEvent:
         context["minutes"] = spec.minutes
     if spec.verb == Verb.APPLIED:
         result = {"status": spec.status, "success": spec.status == "applied"}
+    if spec.verb == Verb.COMPLETED and spec.counted:
+        context["counted_as"] = f"unit:{spec.object_id}"
+    if spec.verb == Verb.APPROVED and spec.round is not None:
+        context["round"] = spec.round
     return learning_event_record(
         actor=members[spec.actor],
         verb=spec.verb,
@@ -88,6 +98,7 @@ def record(spec: Spec, members: list) -> LearningEvent:
         object_id=spec.object_id,
         result=result,
         context=context,
+        object_category=spec.category,
         timestamp=ANCHOR - dt.timedelta(hours=spec.hours_ago),
     )
 
@@ -98,6 +109,17 @@ def _about(spec: Spec, kind: str, parent_kind: tuple[str, ...]) -> int | None:
     if spec.kind in parent_kind:
         return spec.parent
     return None
+
+
+def _detail(event: LearningEvent, spec: Spec) -> str:
+    """What the rollups keep beside the verb, from what the test wrote."""
+    if spec.verb == Verb.COMPLETED and not spec.counted:
+        return event.context["category"]  # the events service always names one
+    if spec.verb == Verb.APPLIED:
+        return spec.status
+    if spec.verb == Verb.APPROVED and spec.round == 1:
+        return "first"
+    return ""
 
 
 PASSIVE = {"assigned", "enrolled", "withdrawn", "nudge_sent", "approved", "asked_changes"}
@@ -115,18 +137,21 @@ def expected_rollups(organisation, recorded: list[tuple[LearningEvent, Spec]], m
     for event, spec in recorded:
         member = event.actor_id
         day = event.timestamp.astimezone(zone).date()
-        team_daily[(member, team[member], day, spec.verb)] += 1
+        detail = _detail(event, spec)
+        completes_unit = spec.kind == "unit" and spec.verb == Verb.COMPLETED and not spec.counted
+        minutes = spec.minutes or 0 if completes_unit else 0
+        team_daily[(member, team[member], day, spec.verb, detail, "count")] += 1
+        team_daily[(member, team[member], day, spec.verb, detail, "minutes")] += minutes
         unit = _about(spec, "unit", ("block", "commitment"))
-        minutes = spec.minutes or 0 if spec.kind == "unit" and spec.verb == Verb.COMPLETED else 0
         if unit is not None:
-            units[(unit, member, team[member], day, spec.verb, "count")] += 1
-            units[(unit, member, team[member], day, spec.verb, "minutes")] += minutes
+            units[(unit, member, team[member], day, spec.verb, detail, "count")] += 1
+            units[(unit, member, team[member], day, spec.verb, detail, "minutes")] += minutes
         trajectory = _about(spec, "trajectory", ("step",))
         if trajectory is not None:
-            trajectories[(trajectory, member, team[member], day, spec.verb)] += 1
+            trajectories[(trajectory, member, team[member], day, spec.verb, detail)] += 1
         goal = _about(spec, "goal", ("check_in",))
         if goal is not None:
-            goals[(goal, member, team[member], day, spec.verb)] += 1
+            goals[(goal, member, team[member], day, spec.verb, detail)] += 1
         counts = state.setdefault(member, Counter())
         counts["events"] += 1
         counts["minutes"] += minutes
@@ -157,7 +182,7 @@ def expected_rollups(organisation, recorded: list[tuple[LearningEvent, Spec]], m
         for member, counts in state.items()
     }
     return {
-        "team_daily": dict(team_daily),
+        "team_daily": {k: v for k, v in team_daily.items() if k[-1] == "count" or v},
         "units": {k: v for k, v in units.items() if k[-1] == "count" or v},
         "trajectories": dict(trajectories),
         "goals": dict(goals),
@@ -187,24 +212,26 @@ COUNT_COLUMNS = (
 def rollup_tables() -> dict:
     """Every rollup row of every organisation (RLS and scopes lifted: nothing is hidden)."""
     with platform_bypass(reason="rollup test", actor="tests"), scopes_disabled():
-        units = {}
+        units, team_daily = {}, {}
         for row in UnitDailyCount.objects.all():
-            key = (row.unit_id, row.member_id, row.team_id, row.day, row.verb)
+            key = (row.unit_id, row.member_id, row.team_id, row.day, row.verb, row.detail)
             units[(*key, "count")] = row.count
             if row.minutes:
                 units[(*key, "minutes")] = row.minutes
+        for row in TeamDailyCount.objects.all():
+            key = (row.member_id, row.team_id, row.day, row.verb, row.detail)
+            team_daily[(*key, "count")] = row.count
+            if row.minutes:
+                team_daily[(*key, "minutes")] = row.minutes
         return {
-            "team_daily": {
-                (r.member_id, r.team_id, r.day, r.verb): r.count
-                for r in TeamDailyCount.objects.all()
-            },
+            "team_daily": team_daily,
             "units": units,
             "trajectories": {
-                (r.trajectory_id, r.member_id, r.team_id, r.day, r.verb): r.count
+                (r.trajectory_id, r.member_id, r.team_id, r.day, r.verb, r.detail): r.count
                 for r in TrajectoryDailyCount.objects.all()
             },
             "goals": {
-                (r.goal_id, r.member_id, r.team_id, r.day, r.verb): r.count
+                (r.goal_id, r.member_id, r.team_id, r.day, r.verb, r.detail): r.count
                 for r in GoalDailyCount.objects.all()
             },
             "member_state": {

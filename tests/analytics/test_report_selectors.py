@@ -69,15 +69,17 @@ def world(organisation):
     event(cas, V.NUDGE_SENT, object_type="nudge")  # being nudged is no use
     # Application: Ann commits and reports "applied" once, "not yet" once.
     event(ann, V.COMMITTED, object_type="commitment")
-    event(ann, V.APPLIED, object_type="commitment", result={"success": True})
-    event(ann, V.APPLIED, object_type="commitment", result={"success": False})
+    # (The report as microlearning's commitment_report records it.)
+    applied, not_yet = ({"status": s, "success": s == "applied"} for s in ("applied", "not_yet"))
+    event(ann, V.APPLIED, object_type="commitment", result=applied)
+    event(ann, V.APPLIED, object_type="commitment", result=not_yet)
     # Ben hands in two steps: one signed off first time, one on the second round.
     event(ben, V.SUBMITTED, object_type="step", context={**steps, "round": 1})
     event(ben, V.APPROVED, object_type="step", context={**steps, "round": 1})
     event(ben, V.SUBMITTED, object_type="step", object_id=2, context={**steps, "round": 2})
     event(ben, V.APPROVED, object_type="step", object_id=2, context={**steps, "round": 2})
     with organisation_scope(organisation.pk):
-        services.team_daily_rollup(organisation=organisation)
+        services.organisation_rollup(organisation=organisation)
 
     unit = UnitFactory(organisation=organisation)
     for who, score in ((ann, 4), (cas, 2)):

@@ -14,7 +14,14 @@ from organisations.models import AuditLog
 from organisations.services import organisation_event_retention_set
 from organisations.tenancy import organisation_scope
 from tests.analytics.conftest import complete
-from tests.factories import CompletionFactory, MembershipFactory, UnitFactory
+from tests.factories import (
+    CompletionFactory,
+    LearningEventFactory,
+    MembershipFactory,
+    UnitFactory,
+)
+
+V = LearningEvent.Verb
 
 pytestmark = pytest.mark.django_db
 
@@ -40,17 +47,31 @@ def _rollup(organisation) -> None:
             pass
 
 
+A_YEAR_AGO = (timezone.now() - dt.timedelta(days=380)).date().isoformat()
+PAGES = {
+    "team_dashboard": ("team_dashboard", [], "?days=90"),
+    "organisation_report": ("organisation_report", [], "?weeks=52"),
+    "organisation_report_csv": ("organisation_report_csv", [], ""),
+    "coaching": ("coaching", [], "?weeks=26"),
+    "coaching_member": ("coaching_member", ["alice"], ""),
+    "hr_overview": ("hr_overview", [], ""),
+    "hr_impact": ("hr_impact", [], "?weeks=52"),
+    # The year before last: only the rollups still know it once retention has run.
+    "hr_impact_last_year": ("hr_impact", [], f"?weeks=52&end={A_YEAR_AGO}"),
+    "hr_impact_csv_last_year": ("hr_impact_csv", [], f"?weeks=52&end={A_YEAR_AGO}"),
+}
+
+
 def _pages(client, organisation, people) -> dict:
-    """Every figure of the team dashboard and the organisation report, and their HTML."""
+    """Every figure of the analytics pages (the manager's, HR's) and the CSVs, as HTML."""
     client.force_login(people.manager.user)
     pages = {}
-    for name, query in (("team_dashboard", "?days=90"), ("organisation_report", "?weeks=52")):
-        response = client.get(reverse(f"analytics:{name}", args=[organisation.slug]) + query)
-        assert response.status_code == 200
+    for key, (name, members, query) in PAGES.items():
+        args = [organisation.slug, *(getattr(people, who).pk for who in members)]
+        response = client.get(reverse(f"analytics:{name}", args=args) + query)
+        assert response.status_code == 200, key
         html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
-        pages[name] = html
-    csv = client.get(reverse("analytics:organisation_report_csv", args=[organisation.slug]))
-    pages["csv"] = csv.content.decode()
+        pages[key] = html
     today = timezone.localdate(timezone=organisation.zone)
     with organisation_scope(organisation.pk):
         pages["dashboard"] = selectors.team_dashboard(
@@ -62,36 +83,65 @@ def _pages(client, organisation, people) -> dict:
     return pages
 
 
+def _learn(member, *, unit_id: int, trajectory_id: int, days_ago: int) -> None:
+    """A day of everything the pages count: a completion (with its category and minutes), a
+    view, a commitment reported applied and one "not yet", evidence signed off first time."""
+    at = timezone.now() - dt.timedelta(days=days_ago)
+    on_trajectory = {"trajectory": trajectory_id, "round": 1}
+    for verb, object_type, context, result in (
+        (V.COMPLETED, "unit", {"category": "experience", "minutes": 5}, {}),
+        (V.VIEWED, "unit", {}, {}),
+        (V.COMMITTED, "commitment", {"unit": unit_id}, {}),
+        (V.APPLIED, "commitment", {"unit": unit_id}, {"status": "applied", "success": True}),
+        (V.APPLIED, "commitment", {"unit": unit_id}, {"status": "not_yet", "success": False}),
+        (V.SUBMITTED, "step", on_trajectory, {}),
+        (V.APPROVED, "step", on_trajectory, {}),
+        (V.REFLECTED, "block", {"unit": unit_id}, {}),
+    ):
+        LearningEventFactory(
+            actor=member,
+            verb=verb,
+            object_type=object_type,
+            object_id=unit_id,
+            context=context,
+            result=result,
+            timestamp=at,
+        )
+
+
 def test_every_figure_of_the_pages_stays_after_retention_deletes_old_events(
     client, organisation, people
 ):
-    # Given a year of completions (some by a unit assigned to the team) and HR's role
+    # Given a year of learning (some by a unit assigned to the team) and HR's role
     people.manager.is_hr = True
     people.manager.save()
     unit = UnitFactory(organisation=organisation)
-    for days_ago in (2, 20, 40, 80, 200, 300):
+    for days_ago in (2, 20, 80, 200, 420, 500):
         for member in (people.alice, people.bob, people.carol):
             complete(member, unit_id=unit.pk, days_ago=days_ago)
+            _learn(member, unit_id=unit.pk, trajectory_id=7, days_ago=days_ago)
     CompletionFactory(unit=unit, member=people.alice)
     _rollup(organisation)
     before = _pages(client, organisation, people)
-    _keep(organisation, 1)
+    _keep(organisation, 13)
 
-    # When retention keeps one month
+    # When retention keeps the shortest it may, 13 months
     deleted = _apply(organisation)
 
-    # Then old events are gone, and every figure and page reads the same
-    assert deleted == 12
-    assert all(e.timestamp > timezone.now() - dt.timedelta(days=32) for e in _events(organisation))
+    # Then the events of the year before last are gone, and every figure and page reads
+    # the same, the report of that year too
+    assert deleted == 2 * 3 * 9
+    assert all(e.timestamp > timezone.now() - dt.timedelta(days=400) for e in _events(organisation))
     assert _pages(client, organisation, people) == before
-    assert before["dashboard"].total_completions > 0 and before["report"].total == 18
+    assert before["dashboard"].total_completions > 0 and before["report"].total == 24
+    assert "Sales" in before["hr_impact_last_year"]
 
 
 def test_retention_deletes_only_events_every_rollup_has_counted(organisation, people):
-    old = complete(people.alice, days_ago=100)
+    old = complete(people.alice, days_ago=500)
     _rollup(organisation)
-    late = complete(people.bob, days_ago=100)  # stored after the rollup ran: not counted yet
-    _keep(organisation, 1)
+    late = complete(people.bob, days_ago=500)  # stored after the rollup ran: not counted yet
+    _keep(organisation, 13)
 
     assert _apply(organisation) == 1
 
@@ -107,10 +157,10 @@ def test_retention_deletes_only_events_every_rollup_has_counted(organisation, pe
 
 
 def test_retention_deletes_nothing_while_one_rollup_has_not_started(organisation, people):
-    complete(people.alice, days_ago=100)
+    complete(people.alice, days_ago=500)
     with organisation_scope(organisation.pk):
         services.team_daily_rollup(organisation=organisation)  # the others never ran
-    _keep(organisation, 1)
+    _keep(organisation, 13)
 
     assert _apply(organisation) == 0
     assert len(_events(organisation)) == 1
@@ -129,11 +179,11 @@ def test_retention_of_one_organisation_leaves_the_other_alone(
     organisation, other_organisation, people
 ):
     stranger = MembershipFactory(organisation=other_organisation)
-    complete(stranger, days_ago=100)
+    complete(stranger, days_ago=500)
     _rollup(other_organisation)
-    complete(people.alice, days_ago=100)
+    complete(people.alice, days_ago=500)
     _rollup(organisation)
-    _keep(organisation, 1)
+    _keep(organisation, 13)
 
     assert _apply(organisation) == 1
 
@@ -143,10 +193,10 @@ def test_retention_of_one_organisation_leaves_the_other_alone(
 def test_retention_runs_in_batches_and_the_task_goes_on_after_a_full_one(
     organisation, people, settings
 ):
-    for days_ago in (100, 101, 102):
+    for days_ago in (500, 501, 502):
         complete(people.alice, days_ago=days_ago)
     _rollup(organisation)
-    _keep(organisation, 1)
+    _keep(organisation, 13)
 
     assert _apply(organisation, batch_size=2) == 2
     assert tasks.retention_organisation(organisation.pk) == 1
@@ -156,7 +206,7 @@ def test_retention_runs_in_batches_and_the_task_goes_on_after_a_full_one(
 def test_the_beat_task_visits_only_organisations_with_a_retention(
     organisation, other_organisation, monkeypatch
 ):
-    _keep(organisation, 6)
+    _keep(organisation, 24)
     sent = []
     monkeypatch.setattr(tasks.retention_organisation, "delay", sent.append)
 
@@ -167,14 +217,16 @@ def test_the_beat_task_visits_only_organisations_with_a_retention(
     assert "analytics.retention_all" in {e["task"] for e in app.conf.beat_schedule.values()}
 
 
-def test_the_setting_is_a_whole_number_of_months_from_one_and_audited(organisation, people):
+def test_the_setting_is_a_whole_number_of_months_from_thirteen_and_audited(organisation, people):
     from django.core.exceptions import ValidationError
 
     with organisation_scope(organisation.pk):
         organisation_event_retention_set(organisation=organisation, by=people.manager, months=24)
         assert AuditLog.objects.filter(action="organisation.event_retention_set").exists()
         with pytest.raises(ValidationError):
-            organisation_event_retention_set(organisation=organisation, by=people.manager, months=0)
+            organisation_event_retention_set(
+                organisation=organisation, by=people.manager, months=12
+            )
     organisation.refresh_from_db()
     assert organisation.event_retention_months == 24
 

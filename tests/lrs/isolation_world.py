@@ -1,19 +1,22 @@
 """The learning record store's rows for an organisation of the isolation walk (tests/isolation.py).
 
 An LRS client of the admin (reads all, writes), two statements it sent, one voiding
-the other, a member's statement (a learning event), the organisation's events mirrored as
-statements, and a state and an agent profile document; the names and the documents hold
+the other, the first with an attachment's octets, a member's statement (a learning
+event), the organisation's events mirrored as statements, and a state and an agent
+profile document; the names, the octets and the documents hold
 the world's canary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 
 from lrs import documents, mirror, services, vocabulary
 from lrs.models import LrsClient
+from lrs.multipart import Attachment
 
 
 def build_lrs(*, organisation, members, text) -> dict:
@@ -25,6 +28,8 @@ def build_lrs(*, organisation, members, text) -> dict:
     )
     client.organisation = organisation
     first = str(uuid.uuid4())
+    octets = text("lrs-attachment").encode()
+    sha2 = hashlib.sha256(octets).hexdigest()
     services.statements_store(
         client=client,
         version="1.0.3",
@@ -40,6 +45,15 @@ def build_lrs(*, organisation, members, text) -> dict:
                     "id": "http://example.test/activities/" + uuid.uuid4().hex,
                     "definition": {"name": {"en": text("lrs-activity")}},
                 },
+                "attachments": [
+                    {
+                        "usageType": "http://id.tincanapi.com/attachment/certificate",
+                        "display": {"en": text("lrs-attachment-name")},
+                        "contentType": "text/plain",
+                        "length": len(octets),
+                        "sha2": sha2,
+                    }
+                ],
             },
             {
                 "actor": {"name": text("lrs-voider"), "mbox": f"mailto:{text.email('lrs')}"},
@@ -47,6 +61,7 @@ def build_lrs(*, organisation, members, text) -> dict:
                 "object": {"objectType": "StatementRef", "id": first},
             },
         ],
+        attachments={sha2: Attachment(sha2=sha2, content_type="text/plain", body=octets)},
     )
     agent = {"mbox": f"mailto:{text.email('lrs-state')}"}
     documents.document_write(
