@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "analytics.retention_all",
         "schedule": crontab(minute=40, hour=2),
     },
+    # Werkwijs's own learning events into the organisations' xAPI statements (lrs.mirror).
+    "lrs-mirror-events": {
+        "task": "lrs.mirror_all",
+        "schedule": timedelta(seconds=120),
+    },
     "nudges-plan-due": {
         "task": "nudges.plan_all",
         "schedule": crontab(minute="*/15"),

@@ -26,6 +26,7 @@ from django.utils import timezone
 from analytics.services import organisation_rollup
 from events.models import LearningEvent
 from events.verbs import event_category
+from lrs.mirror import events_mirror
 from microlearning.models import (
     Assignment,
     Block,
@@ -49,6 +50,7 @@ from .demo_content import (
     DemoOrganisation,
 )
 from .goals import goals_seed
+from .lrs import DEMO_LRS_SLUG, lrs_demo_seed
 from .nudges import nudges_seed
 from .plans import UnitPlan
 
@@ -96,6 +98,9 @@ def demo_seed(*, now: dt.datetime | None = None, log: Callable[[str], None] = pr
         with organisation_scope(organisation.pk):
             # Settled at once: the seed wrote every event, and its writes committed.
             while organisation_rollup(organisation=organisation, settle=dt.timedelta(0)):
+                pass
+            # Its events as xAPI statements too (for an organisation with an LRS client).
+            while events_mirror(organisation=organisation, settle=dt.timedelta(0)):
                 pass
         log(f"{plan.name}: ready ({sent.get('sent', 0)} nudges sent)")
     result.logins = _logins()
@@ -171,6 +176,9 @@ def _organisation_seed(
                 employee_email=employee,
                 created=result.created,
             )
+        if plan.slug == DEMO_LRS_SLUG:
+            admin = next(p.email for p in plan.people if p.persona == "admin")
+            lrs_demo_seed(organisation=organisation, by=members[admin], created=result.created)
         manager = next((p.email for p in plan.people if p.persona == "manager"), None)
         if manager is not None:
             coaching_seed(

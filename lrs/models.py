@@ -185,6 +185,23 @@ class Document(models.Model):
         return self.document_id
 
 
+class MirrorCheckpoint(models.Model):
+    """How far the organisation's learning events have been mirrored into its statements.
+
+    One row per organisation, moved in the transaction that writes the statements: a
+    crashed run is redone from the old checkpoint (the statement ids are derived from
+    the event ids, so a redone batch cannot store a statement twice).
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    last_event_id = models.BigIntegerField(default=0)
+    # ``stored_at`` of that event: the next scan starts a margin before it (see lrs.mirror).
+    last_stored_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantManager()
+
+
 class AttachmentData(models.Model):
     """The raw octets of an attachment received as a multipart/mixed part.
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from organisations.models import Membership, Organisation
 from organisations.services import audit_log_record
 
+from . import intake
 from . import statements as st
 from .credentials import hash_secret, new_key, new_secret
 from .models import AttachmentData, LrsClient, Statement, StatementLink
@@ -182,6 +183,8 @@ def statements_store(
                     for kind, value in sorted(item.links)
                 ]
             )
+            # What other tools report that Werkwijs knows counts in its analytics too.
+            intake.statements_intake(organisation=organisation, rows=rows)
             if attachments:
                 # Stored once per organisation and hash: a file sent again is kept as it is.
                 AttachmentData.objects.bulk_create(

@@ -37,3 +37,12 @@ def test_readme_names_the_two_commands_and_the_demo_logins():
         "employee@northwind.demo",
     ):
         assert login in readme
+
+
+def test_readme_shows_the_demo_lrs_credentials_with_a_curl_example():
+    from demo.lrs import DEMO_LRS_KEY, DEMO_LRS_SECRET, DEMO_LRS_SLUG
+
+    readme = (ROOT / "README.md").read_text()
+    assert f"`{DEMO_LRS_KEY}`" in readme and f"`{DEMO_LRS_SECRET}`" in readme
+    assert f"curl -u {DEMO_LRS_KEY}:{DEMO_LRS_SECRET}" in readme
+    assert f"/xapi/o/{DEMO_LRS_SLUG}/statements" in readme

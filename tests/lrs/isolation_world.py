@@ -1,18 +1,20 @@
 """The learning record store's rows for an organisation of the isolation walk (tests/isolation.py).
 
 An LRS client of the admin (reads all, writes), two statements it sent, one voiding
-the other, the first with an attachment's octets, and a state and an agent profile
-document; the names, the octets and the documents hold
+the other, the first with an attachment's octets, a member's statement (a learning
+event), the organisation's events mirrored as statements, and a state and an agent
+profile document; the names, the octets and the documents hold
 the world's canary.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
 
-from lrs import documents, services
+from lrs import documents, mirror, services, vocabulary
 from lrs.models import LrsClient
 from lrs.multipart import Attachment
 
@@ -81,4 +83,16 @@ def build_lrs(*, organisation, members, text) -> dict:
         content_type="text/plain",
         client=client,
     )
+    # A member's statement, taken in as a learning event, and the events mirrored (with
+    # the mirror's checkpoint) as statements.
+    services.statements_store(
+        client=client,
+        version="1.0.3",
+        statements={
+            "actor": vocabulary.member_account(members["admin"].pk),
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"},
+            "object": {"id": "http://example.test/activities/" + uuid.uuid4().hex},
+        },
+    )
+    mirror.events_mirror(organisation=organisation, settle=dt.timedelta(0))
     return {"client": client, "secret": secret}
