@@ -237,12 +237,14 @@ def _member_activity(
         )
         .exclude(verb__in=(*NOT_LEARNING, *MIX_LEFT_OUT))
         .order_by()
-        .values("member_id", "verb")
+        .values("member_id", "verb", "detail")
         .annotate(total=Sum("count"))
-        .values_list("member_id", "verb", "total")
+        .values_list("member_id", "verb", "detail", "total")
     )
-    for member_id, verb, total in rows:
-        category = verb_category(verb)
+    for member_id, verb, detail, total in rows:
+        # A completion's detail is its object's category (a unit of on-the-job learning
+        # counts as experience); other verbs count where the verb does.
+        category = Category(detail) if verb == Verb.COMPLETED and detail else verb_category(verb)
         counts = mix.setdefault(member_id, dict.fromkeys(Category, 0))
         if category is not None:
             counts[category] += total

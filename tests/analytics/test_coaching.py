@@ -14,10 +14,12 @@ from analytics import services
 from analytics.selectors import coaching as selectors
 from courses.models import Enrolment, StepProgress
 from events.models import LearningEvent
+from events.verbs import Category
 from microlearning.models import Commitment, Reflection
 from organisations.tenancy import organisation_scope
 from tests.analytics.coaching_world import coaching_world, commitment, learn, member_named
 from tests.factories import (
+    LearningEventFactory,
     MembershipFactory,
     SkillFactory,
     TeamFactory,
@@ -248,6 +250,23 @@ def test_a_next_url_outside_the_organisation_is_ignored(client, organisation, wo
 
 
 # --- Per member and trends -------------------------------------------------------------------
+
+
+def test_a_completed_unit_of_on_the_job_learning_counts_as_experience_in_the_mix(
+    client, organisation, world
+):
+    with organisation_scope(organisation.pk):
+        # As microlearning records it: the unit version's category in the context.
+        LearningEventFactory(actor=world.colleague, context={"category": "experience"})
+        learn(world.colleague)  # a unit without a category: formal, the verb's default
+    rollup(organisation)
+    client.force_login(world.manager.user)
+
+    response = client.get(url(organisation))
+
+    rows = {row.member.user.first_name: row for row in response.context["view"].members}
+    counts = rows["Cas"].mix.counts
+    assert (counts[Category.EXPERIENCE], counts[Category.FORMAL]) == (1, 1)
 
 
 def test_members_show_goals_steps_application_rate_last_activity_and_mix(
