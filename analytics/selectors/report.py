@@ -211,15 +211,18 @@ def _rollup(scope: _Scope, model: type[Model] = TeamDailyCount) -> QuerySet:
     )
 
 
-def _evidence(scope: _Scope, prefix: str = "") -> dict:
+def _evidence() -> dict:
     """Aggregates of evidence handed in and signed off, over daily rollup rows."""
     approved = Q(verb=Verb.APPROVED)
     return {
-        f"{prefix}submitted": Sum("count", filter=Q(verb=Verb.SUBMITTED)),
-        f"{prefix}signed_off": Sum("count", filter=approved),
-        f"{prefix}signed_off_first": Sum("count", filter=approved & Q(detail=FIRST_ROUND)),
-        f"{prefix}signed_off_people": Count("member_id", distinct=True, filter=approved),
+        "submitted": Sum("count", filter=Q(verb=Verb.SUBMITTED)),
+        "signed_off": Sum("count", filter=approved),
+        "signed_off_first": Sum("count", filter=approved & Q(detail=FIRST_ROUND)),
+        "signed_off_people": Count("member_id", distinct=True, filter=approved),
     }
+
+
+EVIDENCE = tuple(_evidence())
 
 
 ROLLUP_FIELDS = {Verb.VIEWED: "views", Verb.COMPLETED: "completions", Verb.COMMITTED: "commitments"}
@@ -251,9 +254,6 @@ def _count_usage(scope: _Scope, inputs: dict) -> None:
         inputs[row["member__team_id"]].reach = row["people"]
 
 
-EVIDENCE = ("submitted", "signed_off", "signed_off_first", "signed_off_people")
-
-
 def _count_events(scope: _Scope, inputs: dict) -> None:
     """What a verb count cannot tell, from the rollup's details (never the raw events, which
     retention deletes): one query; with a trajectory chosen, its evidence from the
@@ -270,7 +270,7 @@ def _count_events(scope: _Scope, inputs: dict) -> None:
         .annotate(
             applied=Sum("count", filter=Q(verb=Verb.APPLIED, detail=APPLIED)),
             minutes=Sum("minutes", filter=completed),
-            **({} if on_trajectory else _evidence(scope)),
+            **({} if on_trajectory else _evidence()),
             **{
                 category.value: Sum("count", filter=completed & Q(detail=category.value))
                 for category in Category
@@ -294,7 +294,7 @@ def _count_events(scope: _Scope, inputs: dict) -> None:
                 verb__in=[Verb.SUBMITTED, Verb.APPROVED],
             )
             .values("member__team_id")
-            .annotate(**_evidence(scope))
+            .annotate(**_evidence())
             .order_by()
         ):
             for name in EVIDENCE:
@@ -564,7 +564,7 @@ def _trajectory_section(scope: _Scope) -> Section:
         for row in _rollup(scope, TrajectoryDailyCount)
         .filter(verb__in=[Verb.SUBMITTED, Verb.APPROVED], trajectory_id__in=list(per_trajectory))
         .values("trajectory_id")
-        .annotate(**_evidence(scope))
+        .annotate(**_evidence())
         .order_by()
     }
     rows = []
